@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from accounts import services
+from accounts.selectors import brand_invitation_get_by_token
+
+INVITATION_SESSION_KEY = "brand_invitation_token"
+
+
+class SignupExtraForm(forms.Form):
+    """Fields allauth's sign-up form adds: what kind of account this is.
+
+    A person who arrived through a brand invitation link joins that brand's team, and
+    the account-type choice is ignored for them.
+    """
+
+    account_type = forms.ChoiceField(
+        label="I am signing up as",
+        choices=[("member", "An influencer: I want my score"), ("brand", "A brand: I want to offer perks")],
+        initial="member",
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    brand_name = forms.CharField(
+        label="Brand name", max_length=120, required=False, help_text="Only for brand accounts."
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("account_type"):
+            cleaned["account_type"] = "member"
+        if cleaned["account_type"] == "brand" and not cleaned.get("brand_name", "").strip():
+            self.add_error("brand_name", "Give your brand's name to create a brand account.")
+        return cleaned
+
+    def signup(self, request, user) -> None:
+        token = request.session.pop(INVITATION_SESSION_KEY, None)
+        if token:
+            invitation = brand_invitation_get_by_token(token=token)
+            try:
+                services.brand_invitation_accept(invitation=invitation, user=user)
+                return
+            except ValidationError:
+                pass  # a different email than invited: fall through to a normal account
+        if self.cleaned_data["account_type"] == "brand":
+            services.brand_create(owner=user, name=self.cleaned_data["brand_name"])
+        else:
+            services.member_create(user=user)
+
+
+class BrandInviteForm(forms.Form):
+    email = forms.EmailField(label="Email address of the person to invite")

@@ -1,0 +1,153 @@
+"""People and organisations: members (influencers), brands and their team members."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra):
+        if not email:
+            raise ValueError("An email address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra):
+        extra.update(is_staff=True, is_superuser=True)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """Anyone who signs in. Email is the login; there is no username."""
+
+    email = models.EmailField("email address", unique=True)
+    name = models.CharField(max_length=150, blank=True)
+    is_staff = models.BooleanField(default=False, help_text="Can sign in to the admin.")
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return self.email
+
+    def save(self, *args, **kwargs):
+        self.email = self.email.strip().lower()
+        super().save(*args, **kwargs)
+
+    @property
+    def is_member(self) -> bool:
+        return hasattr(self, "member")
+
+
+class Member(models.Model):
+    """An influencer: a person whose influence is scored from the accounts they connect."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="member")
+    # Stable and unguessable-enough slug for the public profile URL; not derived from
+    # the email so that the address never leaks through it.
+    slug = models.SlugField(max_length=40, unique=True)
+    profile_public = models.BooleanField(
+        default=False, help_text="Whether the member's profile is visible to anyone at its public URL."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"member {self.slug}"
+
+
+class Brand(models.Model):
+    """A team account of a company that offers perks to influencers."""
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=140, unique=True)
+    website = models.URLField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BrandMembership(models.Model):
+    class Role(models.TextChoices):
+        OWNER = "owner", "Owner"
+        MEMBER = "member", "Team member"
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="brand_memberships")
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.MEMBER)
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["brand", "-role", "joined_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["brand", "user"], name="brand_membership_unique"),
+            models.UniqueConstraint(fields=["brand"], condition=Q(role="owner"), name="brand_single_owner"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.brand} ({self.role})"
+
+
+def _invitation_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class BrandInvitation(models.Model):
+    """An emailed invitation to join a brand's team; the token in the link proves the email."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        ACCEPTED = "accepted", "Accepted"
+        REVOKED = "revoked", "Revoked"
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    token = models.CharField(max_length=64, unique=True, default=_invitation_token, editable=False)
+    invited_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"), "brand", condition=Q(status="pending"), name="brand_invitation_one_pending"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"invitation of {self.email} to {self.brand}"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()

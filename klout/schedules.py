@@ -1,0 +1,38 @@
+"""Every periodic task of the service, declared in one place.
+
+``python manage.py setup_periodic_tasks`` writes these into django-celery-beat's tables,
+where the admin shows them (and where an operator may pause one). Beat reads them from
+the database (DatabaseScheduler). Times are UTC.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Schedule:
+    name: str
+    task: str
+    minute: str = "0"
+    hour: str = "*"
+    day_of_week: str = "*"
+    description: str = ""
+
+
+PERIODIC_TASKS: list[Schedule] = [
+    Schedule(
+        name="Expire old brand invitations",
+        task="accounts.tasks.brand_invitations_expire_task",
+        minute="15",
+        hour="3",
+        description="Revokes pending team invitations whose link has expired.",
+    ),
+    Schedule(
+        name="Clear expired sessions",
+        task="klout.tasks.sessions_clear",
+        minute="30",
+        hour="3",
+        description="Deletes expired sign-in sessions from the database.",
+    ),
+]
