@@ -223,3 +223,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# --- Connectors ---------------------------------------------------------------------------
+# Key(s) that encrypt OAuth tokens at rest: comma-separated, the first encrypts, all decrypt
+# (rotate by putting the new key first). Empty: derived from SECRET_KEY.
+TOKEN_ENCRYPTION_KEY = env_str("TOKEN_ENCRYPTION_KEY", "")
+# Uploaded archives and JSON Lines files: largest upload accepted, and the zip-bomb guards
+# applied to an archive's content (total uncompressed size, and per-file expansion ratio).
+IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 2 * 1024**3, minimum=1)
+IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("IMPORT_MAX_UNCOMPRESSED_BYTES", 8 * 1024**3, minimum=1)
+IMPORT_MAX_COMPRESSION_RATIO = env_int("IMPORT_MAX_COMPRESSION_RATIO", 200, minimum=1)

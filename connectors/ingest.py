@@ -1,0 +1,565 @@
+"""The one path by which activity reaches the database.
+
+Every connector and importer parses its source into a ``records.Batch`` and calls
+``ingest_batch``. The batch is stored whole or not at all, with set-based statements only:
+
+1. Records are checked (network, kind, ids, aware datetimes, counts); bad ones are
+   rejected with a reason and the rest go on.
+2. Records that involve a tombstoned (opted-out) identity are dropped, wherever that
+   identity appears: as an identity record, the author of a post, or either end of an
+   interaction.
+3. Inside one transaction, the records are loaded into temporary tables (PostgreSQL:
+   COPY; SQLite: executemany) and moved into the real tables with
+   ``INSERT ... SELECT ... ON CONFLICT``: identities (including bare ones known only by
+   id) are upserted, then posts (joined to their author), then interactions (joined to
+   actor, target and, when known, post). Re-ingesting the same data therefore adds no
+   rows, and counts move to the values most recently ingested.
+
+Upserts only touch a row when something actually changed (the ``WHERE`` on ``DO UPDATE``),
+so the rows they return are exactly the identities and posts that changed; their ids,
+plus the actors and targets of new interactions, are what scoring recomputes.
+
+The SQL is assembled from this module's own table and column names (hence the S608
+waivers); every value travels as a bound parameter or through COPY.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from connectors.models import Identity, Interaction, Post, Tombstone, tombstone_digest
+from connectors.records import (
+    INTERACTION_KINDS,
+    NETWORKS,
+    POST_KINDS,
+    Batch,
+    IdentityRecord,
+    InteractionRecord,
+    PostRecord,
+)
+
+MAX_ID_LENGTH = 128
+# Largest value a BIGINT column holds; anything above is a parser bug, not a real count.
+MAX_COUNT = 2**63 - 1
+_TRUNCATE = {"handle": 255, "name": 255, "location": 255, "url": 500, "language": 16}
+
+_IDENTITY = Identity._meta.db_table
+_POST = Post._meta.db_table
+_INTERACTION = Interaction._meta.db_table
+_CONTROL = re.compile(r"[\x00]")
+
+
+@dataclass
+class Counts:
+    new: int = 0
+    updated: int = 0
+    duplicate: int = 0
+    rejected: int = 0
+    # Dropped because they involve a tombstoned (opted-out) identity.
+    dropped: int = 0
+
+    def add(self, other: Counts) -> None:
+        self.new += other.new
+        self.updated += other.updated
+        self.duplicate += other.duplicate
+        self.rejected += other.rejected
+        self.dropped += other.dropped
+
+
+@dataclass(frozen=True)
+class Rejection:
+    record_type: str  # "identity", "post" or "interaction"
+    index: int  # position in the batch's list of that type
+    reason: str
+
+
+@dataclass
+class IngestResult:
+    identities: Counts = field(default_factory=Counts)
+    posts: Counts = field(default_factory=Counts)
+    interactions: Counts = field(default_factory=Counts)
+    # Identities created with only an id because a post or interaction referred to them.
+    bare_identities_created: int = 0
+    # Identities whose data changed: new or updated identities, authors of new or updated
+    # posts, actors and targets of new interactions.
+    changed_identity_ids: set[int] = field(default_factory=set)
+    rejections: list[Rejection] = field(default_factory=list)
+
+    def add(self, other: IngestResult) -> None:
+        self.identities.add(other.identities)
+        self.posts.add(other.posts)
+        self.interactions.add(other.interactions)
+        self.bare_identities_created += other.bare_identities_created
+        self.changed_identity_ids |= other.changed_identity_ids
+        self.rejections.extend(other.rejections)
+
+    @property
+    def imported(self) -> int:
+        return (
+            self.identities.new
+            + self.identities.updated
+            + self.posts.new
+            + self.posts.updated
+            + self.interactions.new
+        )
+
+    @property
+    def duplicates(self) -> int:
+        return self.identities.duplicate + self.posts.duplicate + self.interactions.duplicate
+
+    @property
+    def rejected(self) -> int:
+        return self.identities.rejected + self.posts.rejected + self.interactions.rejected
+
+    @property
+    def dropped(self) -> int:
+        return self.identities.dropped + self.posts.dropped + self.interactions.dropped
+
+
+# --- 1. checking records ------------------------------------------------------------------
+
+
+def _check_id(value: object, what: str) -> str | None:
+    if not isinstance(value, str) or not value:
+        return f"{what} must be a non-empty string"
+    if len(value) > MAX_ID_LENGTH:
+        return f"{what} is longer than {MAX_ID_LENGTH} characters"
+    if _CONTROL.search(value):
+        return f"{what} contains a NUL character"
+    return None
+
+
+def _check_count(value: object, what: str) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        return f"{what} must be a whole number"
+    if value < 0 or value > MAX_COUNT:
+        return f"{what} is out of range"
+    return None
+
+
+def _check_time(value: object, what: str) -> str | None:
+    if not isinstance(value, datetime):
+        return f"{what} must be a datetime"
+    if timezone.is_naive(value):
+        return f"{what} has no time zone"
+    return None
+
+
+def _check_text(record: object, names: Iterable[str]) -> str | None:
+    for name in names:
+        value = getattr(record, name)
+        if not isinstance(value, str):
+            return f"{name} must be a string"
+        if "\x00" in value:
+            return f"{name} contains a NUL character"
+    return None
+
+
+def identity_record_problem(record: IdentityRecord) -> str | None:
+    if record.network not in NETWORKS:
+        return f"unknown network {record.network!r}"
+    for problem in (
+        _check_id(record.external_id, "id"),
+        _check_text(record, ("handle", "name", "location", "bio", "url")),
+        _check_count(record.followers, "followers"),
+        _check_count(record.following, "following"),
+        _check_count(record.posts, "posts"),
+    ):
+        if problem:
+            return problem
+    if record.verified is not None and not isinstance(record.verified, bool):
+        return "verified must be true, false or absent"
+    return None
+
+
+def post_record_problem(record: PostRecord) -> str | None:
+    if record.network not in NETWORKS:
+        return f"unknown network {record.network!r}"
+    if record.kind not in POST_KINDS:
+        return f"unknown post kind {record.kind!r}"
+    for problem in (
+        _check_id(record.external_id, "post id"),
+        _check_id(record.author_id, "author id"),
+        _check_time(record.created_at, "created_at"),
+        _check_text(record, ("text", "language", "url", "parent_id")),
+        *(_check_count(getattr(record, n), n) for n in ("reposts", "replies", "likes", "quotes", "views")),
+    ):
+        if problem:
+            return problem
+    if len(record.parent_id) > MAX_ID_LENGTH:
+        return f"parent id is longer than {MAX_ID_LENGTH} characters"
+    return None
+
+
+def interaction_record_problem(record: InteractionRecord) -> str | None:
+    if record.network not in NETWORKS:
+        return f"unknown network {record.network!r}"
+    if record.kind not in INTERACTION_KINDS:
+        return f"unknown interaction kind {record.kind!r}"
+    for problem in (
+        _check_id(record.actor_id, "actor id"),
+        _check_id(record.target_id, "target id"),
+        _check_time(record.occurred_at, "occurred_at"),
+    ):
+        if problem:
+            return problem
+    if not isinstance(record.post_id, str) or len(record.post_id) > MAX_ID_LENGTH or "\x00" in record.post_id:
+        return "post id must be a string of at most 128 characters"
+    return None
+
+
+# --- 2. tombstones ----------------------------------------------------------------------
+
+
+def _tombstoned_keys(keys: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    if not keys or not Tombstone.objects.exists():
+        return set()
+    by_digest = {tombstone_digest(network=n, external_id=e): (n, e) for n, e in keys}
+    digests = list(by_digest)
+    found: set[tuple[str, str]] = set()
+    # Chunked so the IN list stays under SQLite's variable limit.
+    for start in range(0, len(digests), 5000):
+        chunk = digests[start : start + 5000]
+        for digest in Tombstone.objects.filter(digest__in=chunk).values_list("digest", flat=True):
+            found.add(by_digest[digest])
+    return found
+
+
+# --- 3. storing -------------------------------------------------------------------------
+
+
+def _merge_identity(old: IdentityRecord, new: IdentityRecord) -> IdentityRecord:
+    """Two records of one identity in a batch: the later one wins where it says something."""
+    merged = IdentityRecord(network=old.network, external_id=old.external_id)
+    for name in ("handle", "name", "location", "bio", "url"):
+        setattr(merged, name, getattr(new, name) or getattr(old, name))
+    for name in ("followers", "following", "posts", "verified"):
+        value = getattr(new, name)
+        setattr(merged, name, value if value is not None else getattr(old, name))
+    return merged
+
+
+class _Loader:
+    """Loads rows into a temporary table and runs statements, hiding backend differences."""
+
+    def __init__(self, cursor) -> None:
+        self.cursor = cursor
+        self.postgres = connection.vendor == "postgresql"
+        self.distinct = "IS DISTINCT FROM" if self.postgres else "IS NOT"
+
+    def dt(self, value: datetime):
+        # SQLite stores naive UTC text; let Django do the same conversion as the ORM does.
+        return value if self.postgres else connection.ops.adapt_datetimefield_value(value)
+
+    def temp_table(self, name: str, columns: str) -> None:
+        # Dropped first as well as at the end: when the caller holds an outer transaction
+        # (a whole archive imported atomically), ON COMMIT DROP fires only at its end.
+        schema = "pg_temp" if self.postgres else "temp"
+        self.cursor.execute(f"DROP TABLE IF EXISTS {schema}.{name}")
+        suffix = " ON COMMIT DROP" if self.postgres else ""
+        self.cursor.execute(f"CREATE TEMP TABLE {name} ({columns}){suffix}")
+
+    def load(self, name: str, column_names: Sequence[str], rows: Iterable[tuple]) -> None:
+        cols = ", ".join(column_names)
+        if self.postgres:
+            with self.cursor.cursor.copy(f"COPY {name} ({cols}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(column_names))
+            self.cursor.executemany(f"INSERT INTO {name} ({cols}) VALUES ({marks})", list(rows))  # noqa: S608
+
+    def drop(self, *names: str) -> None:
+        schema = "pg_temp" if self.postgres else "temp"
+        for name in names:
+            self.cursor.execute(f"DROP TABLE IF EXISTS {schema}.{name}")
+
+    def existing_keys(self, temp: str, table: str) -> set[tuple[str, str]]:
+        """Which of the temp table's (network, external_id) keys already exist (SQLite path)."""
+        self.cursor.execute(
+            f"SELECT t.network, t.external_id FROM {temp} t JOIN {table} r "  # noqa: S608
+            "ON r.network = t.network AND r.external_id = t.external_id"
+        )
+        return {(n, e) for n, e in self.cursor.fetchall()}
+
+
+def _changed(loader: _Loader, table: str, text_cols: Sequence[str], value_cols: Sequence[str]) -> str:
+    """SQL that is true when an incoming row would change the stored one.
+
+    Empty text and NULL values mean "the source did not say", so they never overwrite.
+    """
+    parts = [f"(excluded.{c} <> '' AND excluded.{c} {loader.distinct} {table}.{c})" for c in text_cols]
+    parts += [
+        f"(excluded.{c} IS NOT NULL AND excluded.{c} {loader.distinct} {table}.{c})" for c in value_cols
+    ]
+    return " OR ".join(parts)
+
+
+def _assignments(table: str, text_cols: Sequence[str], value_cols: Sequence[str]) -> str:
+    parts = [f"{c} = CASE WHEN excluded.{c} <> '' THEN excluded.{c} ELSE {table}.{c} END" for c in text_cols]
+    parts += [f"{c} = COALESCE(excluded.{c}, {table}.{c})" for c in value_cols]
+    parts.append("updated_at = excluded.updated_at")
+    return ", ".join(parts)
+
+
+_ID_TEXT = ("handle", "name", "location", "bio", "url")
+_ID_VALUES = ("followers", "following", "posts_count", "verified")
+
+
+def _store_identities(
+    loader: _Loader,
+    explicit: dict[tuple[str, str], IdentityRecord],
+    bare: set[tuple[str, str]],
+    now: datetime,
+    result: IngestResult,
+) -> None:
+    columns = ("network", "external_id", *_ID_TEXT, *_ID_VALUES)
+    loader.temp_table(
+        "ingest_identity",
+        "network varchar(16), external_id varchar(128), handle varchar(255), name varchar(255), "
+        "location varchar(255), bio text, url varchar(500), followers bigint, following bigint, "
+        "posts_count bigint, verified boolean",
+    )
+
+    def rows():
+        for (network, external_id), r in explicit.items():
+            yield (
+                network,
+                external_id,
+                r.handle[:255],
+                r.name[:255],
+                r.location[:255],
+                r.bio,
+                r.url[:500],
+                r.followers,
+                r.following,
+                r.posts,
+                r.verified,
+            )
+        for network, external_id in bare:
+            if (network, external_id) not in explicit:
+                yield (network, external_id, "", "", "", "", "", None, None, None, None)
+
+    loader.load("ingest_identity", columns, rows())
+    existing = set() if loader.postgres else loader.existing_keys("ingest_identity", _IDENTITY)
+    cols = ", ".join(columns)
+    inserted_flag = ", (xmax = 0)" if loader.postgres else ""
+    loader.cursor.execute(
+        f"INSERT INTO {_IDENTITY} ({cols}, first_seen, updated_at) "  # noqa: S608
+        f"SELECT {cols}, %s, %s FROM ingest_identity WHERE 1 = 1 "
+        f"ON CONFLICT (network, external_id) DO UPDATE SET {_assignments(_IDENTITY, _ID_TEXT, _ID_VALUES)} "
+        f"WHERE {_changed(loader, _IDENTITY, _ID_TEXT, _ID_VALUES)} "
+        f"RETURNING id, network, external_id{inserted_flag}",
+        [loader.dt(now), loader.dt(now)],
+    )
+    new_explicit = updated = bare_new = 0
+    for row in loader.cursor.fetchall():
+        key = (row[1], row[2])
+        inserted = row[3] if loader.postgres else key not in existing
+        result.changed_identity_ids.add(row[0])
+        if key in explicit:
+            if inserted:
+                new_explicit += 1
+            else:
+                updated += 1
+        elif inserted:
+            bare_new += 1
+    result.identities.new += new_explicit
+    result.identities.updated += updated
+    result.bare_identities_created += bare_new
+
+
+_POST_TEXT = ("kind", "text", "language", "url", "parent_external_id")
+_POST_VALUES = ("reposts", "replies", "likes", "quotes", "views")
+
+
+def _store_posts(loader: _Loader, posts: dict[tuple[str, str], PostRecord], now: datetime, result) -> None:
+    loader.temp_table(
+        "ingest_post",
+        "network varchar(16), external_id varchar(128), author_external_id varchar(128), "
+        "created_at timestamp with time zone, kind varchar(16), text text, language varchar(16), "
+        "url varchar(500), parent_external_id varchar(128), reposts bigint, replies bigint, likes bigint, "
+        "quotes bigint, views bigint",
+    )
+    columns = ("network", "external_id", "author_external_id", "created_at", *_POST_TEXT, *_POST_VALUES)
+    loader.load(
+        "ingest_post",
+        columns,
+        (
+            (
+                r.network,
+                r.external_id,
+                r.author_id,
+                loader.dt(r.created_at),
+                r.kind,
+                r.text,
+                r.language[:16],
+                r.url[:500],
+                r.parent_id,
+                r.reposts,
+                r.replies,
+                r.likes,
+                r.quotes,
+                r.views,
+            )
+            for r in posts.values()
+        ),
+    )
+    existing = set() if loader.postgres else loader.existing_keys("ingest_post", _POST)
+    moved = ("network", "external_id", "created_at", *_POST_TEXT, *_POST_VALUES)
+    inserted_flag = ", (xmax = 0)" if loader.postgres else ""
+    loader.cursor.execute(
+        f"INSERT INTO {_POST} ({', '.join(moved)}, author_id, first_seen, updated_at) "  # noqa: S608
+        f"SELECT {', '.join('t.' + c for c in moved)}, a.id, %s, %s FROM ingest_post t "
+        f"JOIN {_IDENTITY} a ON a.network = t.network AND a.external_id = t.author_external_id WHERE 1 = 1 "
+        f"ON CONFLICT (network, external_id) DO UPDATE SET {_assignments(_POST, _POST_TEXT, _POST_VALUES)} "
+        f"WHERE {_changed(loader, _POST, _POST_TEXT, _POST_VALUES)} "
+        f"RETURNING author_id, network, external_id{inserted_flag}",
+        [loader.dt(now), loader.dt(now)],
+    )
+    for row in loader.cursor.fetchall():
+        result.changed_identity_ids.add(row[0])
+        inserted = row[3] if loader.postgres else (row[1], row[2]) not in existing
+        if inserted:
+            result.posts.new += 1
+        else:
+            result.posts.updated += 1
+
+
+def _store_interactions(loader: _Loader, interactions: list[InteractionRecord], result: IngestResult) -> None:
+    loader.temp_table(
+        "ingest_interaction",
+        "network varchar(16), kind varchar(16), actor_external_id varchar(128), "
+        "target_external_id varchar(128), post_external_id varchar(128), "
+        "occurred_at timestamp with time zone",
+    )
+    dt = loader.dt
+    loader.load(
+        "ingest_interaction",
+        ("network", "kind", "actor_external_id", "target_external_id", "post_external_id", "occurred_at"),
+        ((r.network, r.kind, r.actor_id, r.target_id, r.post_id, dt(r.occurred_at)) for r in interactions),
+    )
+    insert = (
+        f"INSERT INTO {_INTERACTION} "  # noqa: S608
+        "(network, kind, actor_id, target_id, post_id, post_external_id, occurred_at) "
+        "SELECT t.network, t.kind, a.id, b.id, p.id, t.post_external_id, t.occurred_at "
+        "FROM ingest_interaction t "
+        f"JOIN {_IDENTITY} a ON a.network = t.network AND a.external_id = t.actor_external_id "
+        f"JOIN {_IDENTITY} b ON b.network = t.network AND b.external_id = t.target_external_id "
+        f"LEFT JOIN {_POST} p ON t.post_external_id <> '' AND p.network = t.network "
+        "AND p.external_id = t.post_external_id WHERE 1 = 1 "
+        "ON CONFLICT (actor_id, target_id, kind, post_external_id) DO NOTHING "
+        "RETURNING actor_id, target_id"
+    )
+    if loader.postgres:
+        # Fold the returned pairs in the server: a 50k batch returns a few thousand ids, not 100k.
+        loader.cursor.execute(
+            f"WITH ins AS ({insert}) SELECT (SELECT count(*) FROM ins), "  # noqa: S608
+            "ARRAY(SELECT actor_id FROM ins UNION SELECT target_id FROM ins)"
+        )
+        count, ids = loader.cursor.fetchone()
+        result.interactions.new += count
+        result.changed_identity_ids.update(ids)
+    else:
+        loader.cursor.execute(insert)
+        rows = loader.cursor.fetchall()
+        result.interactions.new += len(rows)
+        for actor_id, target_id in rows:
+            result.changed_identity_ids.add(actor_id)
+            result.changed_identity_ids.add(target_id)
+    result.interactions.duplicate += len(interactions) - result.interactions.new
+
+
+def ingest_batch(*, batch: Batch) -> IngestResult:
+    """Store one batch of parsed records, all or nothing, idempotently. See the module docstring."""
+    result = IngestResult()
+
+    identities: list[IdentityRecord] = []
+    for index, record in enumerate(batch.identities):
+        problem = identity_record_problem(record)
+        if problem:
+            result.rejections.append(Rejection("identity", index, problem))
+            result.identities.rejected += 1
+        else:
+            identities.append(record)
+    posts: list[PostRecord] = []
+    for index, record in enumerate(batch.posts):
+        problem = post_record_problem(record)
+        if problem:
+            result.rejections.append(Rejection("post", index, problem))
+            result.posts.rejected += 1
+        else:
+            posts.append(record)
+    interactions: list[InteractionRecord] = []
+    check = interaction_record_problem
+    for index, record in enumerate(batch.interactions):
+        problem = check(record)
+        if problem:
+            result.rejections.append(Rejection("interaction", index, problem))
+            result.interactions.rejected += 1
+        else:
+            interactions.append(record)
+
+    referenced: set[tuple[str, str]] = {(r.network, r.author_id) for r in posts}
+    for r in interactions:
+        referenced.add((r.network, r.actor_id))
+        referenced.add((r.network, r.target_id))
+    gone = _tombstoned_keys(referenced | {(r.network, r.external_id) for r in identities})
+    if gone:
+        kept_identities = [r for r in identities if (r.network, r.external_id) not in gone]
+        kept_posts = [r for r in posts if (r.network, r.author_id) not in gone]
+        kept_interactions = [
+            r
+            for r in interactions
+            if (r.network, r.actor_id) not in gone and (r.network, r.target_id) not in gone
+        ]
+        result.identities.dropped += len(identities) - len(kept_identities)
+        result.posts.dropped += len(posts) - len(kept_posts)
+        result.interactions.dropped += len(interactions) - len(kept_interactions)
+        identities, posts, interactions = kept_identities, kept_posts, kept_interactions
+        referenced = {(r.network, r.author_id) for r in posts}
+        for r in interactions:
+            referenced.add((r.network, r.actor_id))
+            referenced.add((r.network, r.target_id))
+
+    explicit: dict[tuple[str, str], IdentityRecord] = {}
+    for r in identities:
+        key = (r.network, r.external_id)
+        previous = explicit.get(key)
+        if previous is None:
+            explicit[key] = r
+        else:
+            explicit[key] = _merge_identity(previous, r)
+            result.identities.duplicate += 1
+    unique_posts: dict[tuple[str, str], PostRecord] = {}
+    for r in posts:
+        key = (r.network, r.external_id)
+        if key in unique_posts:
+            result.posts.duplicate += 1
+        # The later record of a post carries the later counts.
+        unique_posts[key] = r
+
+    if not explicit and not referenced:
+        return result
+
+    now = timezone.now()
+    with transaction.atomic(), connection.cursor() as cursor:
+        loader = _Loader(cursor)
+        _store_identities(loader, explicit, referenced, now, result)
+        if unique_posts:
+            _store_posts(loader, unique_posts, now, result)
+        if interactions:
+            _store_interactions(loader, interactions, result)
+        loader.drop("ingest_identity", "ingest_post", "ingest_interaction")
+
+    result.identities.duplicate += len(explicit) - result.identities.new - result.identities.updated
+    result.posts.duplicate += len(unique_posts) - result.posts.new - result.posts.updated
+    return result

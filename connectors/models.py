@@ -1,0 +1,215 @@
+"""Social activity as the score sees it: identities, posts, interactions; and how it got here.
+
+Rows of ``Identity``, ``Post`` and ``Interaction`` are written only by ``connectors.ingest``
+(set-based upserts), never saved one by one. The natural keys below are what makes ingest
+idempotent: feeding the same data twice adds no row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.db import models
+from django.utils import timezone
+
+from connectors.crypto import EncryptedTextField
+from connectors.records import INTERACTION_KINDS, NETWORKS, POST_KINDS
+
+NETWORK_CHOICES = [(n, n) for n in NETWORKS]
+
+
+class Identity(models.Model):
+    """One account on one network, whether or not it belongs to a member.
+
+    Counts are ``None`` when no source has told us them yet (an identity seen only as the
+    actor of a like is created bare), and otherwise hold the latest value ingested.
+    """
+
+    network = models.CharField(max_length=16, choices=NETWORK_CHOICES)
+    external_id = models.CharField(max_length=128)
+    handle = models.CharField(max_length=255, blank=True)
+    name = models.CharField(max_length=255, blank=True)
+    followers = models.BigIntegerField(null=True, blank=True)
+    following = models.BigIntegerField(null=True, blank=True)
+    posts_count = models.BigIntegerField(null=True, blank=True)
+    verified = models.BooleanField(null=True, blank=True)
+    location = models.CharField(max_length=255, blank=True)
+    bio = models.TextField(blank=True)
+    url = models.CharField(max_length=500, blank=True)
+    member = models.ForeignKey(
+        "accounts.Member", null=True, blank=True, on_delete=models.SET_NULL, related_name="identities"
+    )
+    first_seen = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "identities"
+        constraints = [
+            models.UniqueConstraint(fields=["network", "external_id"], name="identity_network_external_id")
+        ]
+        indexes = [models.Index(fields=["network", "handle"], name="identity_network_handle")]
+
+    def __str__(self) -> str:
+        return f"{self.network}:@{self.handle}" if self.handle else f"{self.network}:{self.external_id}"
+
+
+class Post(models.Model):
+    network = models.CharField(max_length=16, choices=NETWORK_CHOICES)
+    external_id = models.CharField(max_length=128)
+    author = models.ForeignKey(Identity, on_delete=models.CASCADE, related_name="posts")
+    created_at = models.DateTimeField()
+    kind = models.CharField(max_length=16, choices=[(k, k) for k in POST_KINDS], default="post")
+    text = models.TextField(blank=True)
+    language = models.CharField(max_length=16, blank=True)
+    url = models.CharField(max_length=500, blank=True)
+    parent_external_id = models.CharField(max_length=128, blank=True)
+    # Public counts as last seen; None when the source did not report them.
+    reposts = models.BigIntegerField(null=True, blank=True)
+    replies = models.BigIntegerField(null=True, blank=True)
+    likes = models.BigIntegerField(null=True, blank=True)
+    quotes = models.BigIntegerField(null=True, blank=True)
+    views = models.BigIntegerField(null=True, blank=True)
+    first_seen = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["network", "external_id"], name="post_network_external_id")
+        ]
+        indexes = [models.Index(fields=["author", "created_at"], name="post_author_created")]
+
+    def __str__(self) -> str:
+        return f"{self.network} {self.kind} {self.external_id}"
+
+
+class Interaction(models.Model):
+    """One identity acting on another: a repost, reply, quote, like, mention or follow.
+
+    The natural key is (actor, target, kind, post_external_id). ``post_external_id`` is ''
+    when there is no post (follows), so the key holds no NULL: a NULL would make every row
+    distinct to a unique index and re-ingesting a follow would duplicate it. The time is
+    deliberately not in the key, because a source may only know when it *observed* a
+    follow, and observing it again must not count it twice. ``post`` is filled when the
+    post is known at ingest time; ``post_external_id`` is kept either way.
+    """
+
+    network = models.CharField(max_length=16, choices=NETWORK_CHOICES)
+    kind = models.CharField(max_length=16, choices=[(k, k) for k in INTERACTION_KINDS])
+    # The unique index below starts with actor and serves lookups by actor.
+    actor = models.ForeignKey(Identity, on_delete=models.CASCADE, related_name="actions", db_index=False)
+    target = models.ForeignKey(Identity, on_delete=models.CASCADE, related_name="reactions_received")
+    post = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.CASCADE, related_name="interactions"
+    )
+    post_external_id = models.CharField(max_length=128, blank=True, default="")
+    occurred_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["actor", "target", "kind", "post_external_id"], name="interaction_natural_key"
+            )
+        ]
+        indexes = [models.Index(fields=["target", "occurred_at"], name="interaction_target_time")]
+
+    def __str__(self) -> str:
+        return f"{self.actor_id} {self.kind} {self.target_id}"
+
+
+class ConnectedAccount(models.Model):
+    """A member's account on a network that we may call the API for, with its tokens."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        REVOKED = "revoked", "Access revoked: reconnect"
+        ERROR = "error", "Failing"
+        DISCONNECTED = "disconnected", "Disconnected"
+
+    member = models.ForeignKey("accounts.Member", on_delete=models.CASCADE, related_name="connected_accounts")
+    identity = models.ForeignKey(Identity, on_delete=models.PROTECT, related_name="connected_accounts")
+    network = models.CharField(max_length=16, choices=NETWORK_CHOICES)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    access_token = EncryptedTextField(blank=True, default="")
+    refresh_token = EncryptedTextField(blank=True, default="")
+    token_expires_at = models.DateTimeField(null=True, blank=True)
+    scopes = models.CharField(max_length=500, blank=True, help_text="Space-separated OAuth scopes granted.")
+    # Per-endpoint resume points (pagination tokens, since_id, ...), owned by the connector.
+    cursor = models.JSONField(default=dict, blank=True)
+    last_synced_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["member", "identity"], name="connected_account_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.identity} of {self.member} ({self.status})"
+
+
+class SyncRun(models.Model):
+    """One fetch or import: what it read, what it stored, how long it took, how it failed."""
+
+    class Source(models.TextChoices):
+        X_API = "x_api", "X API sync"
+        X_ARCHIVE = "x_archive", "X archive upload"
+        JSONL = "jsonl", "JSON Lines import"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    account = models.ForeignKey(
+        ConnectedAccount, null=True, blank=True, on_delete=models.SET_NULL, related_name="sync_runs"
+    )
+    member = models.ForeignKey(
+        "accounts.Member", null=True, blank=True, on_delete=models.CASCADE, related_name="sync_runs"
+    )
+    source = models.CharField(max_length=32, choices=Source.choices)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="0 to 100.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # {read, imported, duplicates, rejected, ...}; each source may add its own counters.
+    stats = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    upload_path = models.CharField(
+        max_length=500, blank=True, help_text="Stored upload, relative to MEDIA_ROOT."
+    )
+    upload_name = models.CharField(max_length=255, blank=True, help_text="File name as uploaded.")
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["member", "-created_at"], name="syncrun_member_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()} #{self.pk} ({self.status})"
+
+    @property
+    def duration(self):
+        if self.started_at and self.finished_at:
+            return self.finished_at - self.started_at
+        return None
+
+
+def tombstone_digest(*, network: str, external_id: str) -> str:
+    """The one-way key under which an opted-out identity is remembered."""
+    return hashlib.sha256(f"{network}\x00{external_id}".encode()).hexdigest()
+
+
+class Tombstone(models.Model):
+    """An identity that opted out: its data is dropped on ingest, wherever it appears.
+
+    Only a hash is kept, so the list of people who asked not to be tracked is not itself
+    a list of their accounts.
+    """
+
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"tombstone {self.digest[:12]}…"
