@@ -1,8 +1,9 @@
 """Fetch the front-end libraries listed in assets.json from the npm registry.
 
-Run as ``python klout/assets.py`` (a plain script, so that it loads no settings). Needs only the Python standard library, so it works
-on a machine without Node.js. Each tarball is checked against the integrity hash that
-the registry published for it before any file is written; files already present with the
+Run as ``python klout/assets.py``: a plain script, so that it loads no settings. It needs
+only the Python standard library, so it works on a machine without Node.js. Each tarball
+is checked against the integrity hash that the registry published for it before any file
+is written; files already present with the
 right content are left alone, so the command is cheap to run on every start.
 """
 
