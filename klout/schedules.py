@@ -36,3 +36,13 @@ PERIODIC_TASKS: list[Schedule] = [
         description="Deletes expired sign-in sessions from the database.",
     ),
 ]
+
+PERIODIC_TASKS.append(
+    Schedule(
+        name="Sync connected X accounts",
+        task="connectors.twitter.tasks.x_accounts_sync_all",
+        minute="5",
+        hour="*",
+        description="Queues a sync of every active X account: new posts, mentions, likes, reposts, quotes.",
+    )
+)

@@ -234,3 +234,13 @@ TOKEN_ENCRYPTION_KEY = env_str("TOKEN_ENCRYPTION_KEY", "")
 IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 2 * 1024**3, minimum=1)
 IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("IMPORT_MAX_UNCOMPRESSED_BYTES", 8 * 1024**3, minimum=1)
 IMPORT_MAX_COMPRESSION_RATIO = env_int("IMPORT_MAX_COMPRESSION_RATIO", 200, minimum=1)
+
+# --- X/Twitter ------------------------------------------------------------------------------
+# OAuth 2.0 app credentials from the X developer portal (User authentication settings:
+# type "Web App", callback URL SITE_URL + /connect/x/callback/). Without X_CLIENT_ID the
+# "Connect X" button explains that X is not configured, and nothing else changes.
+X_CLIENT_ID = env_str("X_CLIENT_ID", "")
+X_CLIENT_SECRET = env_str("X_CLIENT_SECRET", "")
+X_API_BASE_URL = env_url("X_API_BASE_URL", "https://api.twitter.com", schemes=("https", "http")).rstrip("/")
+# The X tasks live in a sub-package that Celery's app autodiscovery does not look into.
+CELERY_IMPORTS = ("connectors.twitter.tasks",)

@@ -1,0 +1,15 @@
+"""Reads for the X connector."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from connectors.models import ConnectedAccount
+from connectors.twitter.parser import NETWORK
+
+
+def x_accounts_to_sync() -> QuerySet[ConnectedAccount]:
+    """Every X account whose member still lets us read it, least recently synced first."""
+    return ConnectedAccount.objects.filter(network=NETWORK, status=ConnectedAccount.Status.ACTIVE).order_by(
+        "last_synced_at", "pk"
+    )

@@ -1,0 +1,64 @@
+"""Writes for X accounts outside the sync itself: connecting one, storing fresh tokens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from accounts.models import Member
+from connectors.ingest import ingest_batch
+from connectors.models import ConnectedAccount, Identity
+from connectors.twitter.oauth import Tokens
+from connectors.twitter.parser import NETWORK, parse_users_page
+
+
+def x_account_connect(*, member: Member, tokens: Tokens, profile: dict[str, Any]) -> ConnectedAccount:
+    """Link the X account described by ``profile`` (a ``/2/users/me`` page) to ``member``.
+
+    Connecting again (after a revocation, or to grant new scopes) replaces the tokens and
+    makes the account active, keeping its sync cursor: what was fetched stays fetched.
+    """
+    batch = parse_users_page(profile)
+    if len(batch.identities) != 1 or not isinstance(profile.get("data"), dict):
+        raise ValidationError("X did not say which account was signed in; try connecting again.")
+    record = batch.identities[0]
+    with transaction.atomic():
+        result = ingest_batch(batch=batch)
+        if result.identities.dropped:
+            raise ValidationError(
+                f"@{record.handle} has opted out of tracking on Klout, so it cannot be connected."
+            )
+        identity = Identity.objects.select_for_update().get(network=NETWORK, external_id=record.external_id)
+        if identity.member_id not in (None, member.pk):
+            raise ValidationError(f"@{record.handle} is already connected to another Klout member.")
+        if identity.member_id is None:
+            identity.member = member
+            identity.save(update_fields=["member"])
+        account, _ = ConnectedAccount.objects.update_or_create(
+            member=member,
+            identity=identity,
+            defaults={
+                "network": NETWORK,
+                "status": ConnectedAccount.Status.ACTIVE,
+                "access_token": tokens.access_token,
+                "refresh_token": tokens.refresh_token,
+                "token_expires_at": tokens.expires_at,
+                "scopes": tokens.scopes,
+                "last_error": "",
+            },
+        )
+    return account
+
+
+def x_account_tokens_store(*, account_id: int, tokens: Tokens) -> None:
+    """Keep a refreshed token pair. X's refresh tokens work once, so this runs before anything else."""
+    # update() encrypts through the field like save() does.
+    changes: dict[str, Any] = {"access_token": tokens.access_token, "token_expires_at": tokens.expires_at}
+    # X may omit a token it did not rotate; the one we hold then stays good.
+    if tokens.refresh_token:
+        changes["refresh_token"] = tokens.refresh_token
+    if tokens.scopes:
+        changes["scopes"] = tokens.scopes
+    ConnectedAccount.objects.filter(pk=account_id).update(**changes)
