@@ -13,3 +13,7 @@ def x_accounts_to_sync() -> QuerySet[ConnectedAccount]:
     return ConnectedAccount.objects.filter(network=NETWORK, status=ConnectedAccount.Status.ACTIVE).order_by(
         "last_synced_at", "pk"
     )
+
+
+def x_accounts_of_member(*, member) -> QuerySet[ConnectedAccount]:
+    return ConnectedAccount.objects.filter(member=member, network=NETWORK).select_related("identity")
