@@ -1,0 +1,72 @@
+"""Combining a person's networks into one score.
+
+A person (a member, or anyone whose accounts are known to belong together) owns one identity
+per network, sometimes more. Their raw influence is the p-norm of their identities' raw
+influence, (sum r_i ** p) ** (1 / p) with p = ``Params.network_norm`` >= 1: never below their
+best network, never above the sum. Connecting another network therefore never lowers a
+score, and a second network of equal strength adds less than doubling the first would.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from scoring.engine.model import DEFAULT_PARAMS, NETWORKS, SIGNALS, Params
+from scoring.engine.run import EngineResult
+from scoring.engine.scale import raw_to_score
+
+
+@dataclass(frozen=True, slots=True)
+class PersonScores:
+    """Per person (row p).
+
+    raw, score:     combined raw influence and its 0-100 score.
+    network_raw:    (persons, len(NETWORKS)) share of ``raw`` owed to each network; rows sum to raw.
+    contributions:  signal name -> share of ``raw``; they sum to raw.
+    """
+
+    raw: np.ndarray
+    score: np.ndarray
+    network_raw: np.ndarray
+    contributions: dict[str, np.ndarray]
+
+
+def combine_networks(
+    *,
+    result: EngineResult,
+    network: np.ndarray,
+    person: np.ndarray,
+    persons: int,
+    params: Params = DEFAULT_PARAMS,
+) -> PersonScores:
+    """``person[i]`` is the person owning identity i (0 <= person < persons).
+
+    Each identity's share of its person's raw value is r_i ** p / sum r ** p; its signal
+    contributions are scaled by the same factor, so per-network and per-signal shares both add
+    up exactly to the combined raw value.
+    """
+    p = params.network_norm
+    identity_raw = np.maximum(result.raw, 0.0)
+    powered = identity_raw**p
+    total = np.bincount(person, weights=powered, minlength=persons)
+    raw = total ** (1.0 / p)
+    share = np.divide(powered, total[person], out=np.zeros_like(powered), where=total[person] > 0)
+    owed = share * raw[person]
+    factor = np.divide(owed, identity_raw, out=np.zeros_like(owed), where=identity_raw > 0)
+    network_raw = np.bincount(
+        np.asarray(person, dtype=np.int64) * len(NETWORKS) + network,
+        weights=owed,
+        minlength=persons * len(NETWORKS),
+    ).reshape(persons, len(NETWORKS))
+    contributions = {
+        name: np.bincount(person, weights=result.contributions[name] * factor, minlength=persons)
+        for name in SIGNALS
+    }
+    return PersonScores(
+        raw=raw,
+        score=raw_to_score(raw=raw, params=params),
+        network_raw=network_raw,
+        contributions=contributions,
+    )

@@ -1,0 +1,104 @@
+"""The engine's inputs: a per-identity feature table and the interaction edge list.
+
+Both are columnar (one numpy array per column, row i of every identity column describing
+identity i, edges referring to identities by that index) so that the feature extraction can hand
+over the result of a few SQL aggregates without building Python objects per row.
+
+What is *not* in the feature table on purpose: reactions received per kind and distinct
+reactors. The engine derives them from the edge list, where it can apply the window, the decay,
+the saturation and the discounts consistently; a second, pre-aggregated copy could only disagree.
+They come back in the result as descriptive counts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from scoring.engine.model import DAY, KINDS, NETWORKS
+
+
+@dataclass(frozen=True, slots=True)
+class FeatureTable:
+    """One row per scored identity (one account on one network).
+
+    network:   int8, code into ``model.NETWORKS``.
+    followers: audience size as last seen (non-negative; unknown is 0).
+    following: accounts followed as last seen (kept for explanations and future models).
+    posts:     decay-weighted number of posts authored inside the window, each post counting
+               0.5 ** (age / half-life); ``decayed_counts`` computes it from post times.
+    """
+
+    network: np.ndarray
+    followers: np.ndarray
+    following: np.ndarray
+    posts: np.ndarray
+
+    def __len__(self) -> int:
+        return int(self.network.shape[0])
+
+    def validate(self) -> None:
+        n = len(self)
+        for name in ("followers", "following", "posts"):
+            column = getattr(self, name)
+            if column.shape != (n,):
+                raise ValueError(f"feature column {name!r} has shape {column.shape}, expected ({n},)")
+            if n and (not np.all(np.isfinite(column)) or column.min() < 0):
+                raise ValueError(f"feature column {name!r} must be finite and non-negative")
+        if n and (self.network.min() < 0 or self.network.max() >= len(NETWORKS)):
+            raise ValueError("feature column 'network' holds an unknown network code")
+
+
+@dataclass(frozen=True, slots=True)
+class EdgeList:
+    """One row per interaction: ``actor`` did ``kind`` to ``target`` at ``time``.
+
+    actor, target: int32 identity indices into the feature table.
+    kind:          int8, code into ``model.KINDS``.
+    time:          float64 seconds since the Unix epoch (any fixed origin works if ``now``
+                   uses the same one).
+    network:       int8, code into ``model.NETWORKS``; must be the network of both ends.
+    """
+
+    actor: np.ndarray
+    target: np.ndarray
+    kind: np.ndarray
+    time: np.ndarray
+    network: np.ndarray
+
+    def __len__(self) -> int:
+        return int(self.actor.shape[0])
+
+    def validate(self, *, features: FeatureTable) -> None:
+        m = len(self)
+        for name in ("target", "kind", "time", "network"):
+            if getattr(self, name).shape != (m,):
+                raise ValueError(f"edge column {name!r} does not have {m} rows")
+        if not m:
+            return
+        n = len(features)
+        for name in ("actor", "target"):
+            column = getattr(self, name)
+            if column.min() < 0 or column.max() >= n:
+                raise ValueError(f"edge column {name!r} refers to an identity outside the table")
+        if self.kind.min() < 0 or self.kind.max() >= len(KINDS):
+            raise ValueError("edge column 'kind' holds an unknown kind code")
+        # Networks never mix inside one graph: a Mastodon reply to an X account is a data error.
+        if np.any(features.network[self.actor] != self.network) or np.any(
+            features.network[self.target] != self.network
+        ):
+            raise ValueError("an edge joins identities of another network than its own")
+
+
+def decayed_counts(
+    *, owner: np.ndarray, time: np.ndarray, size: int, now: float, window_days: float, half_life_days: float
+) -> np.ndarray:
+    """Per owner, the number of events inside the window, each weighted 0.5 ** (age / half-life).
+
+    Used for the ``posts`` feature; events in the future of ``now`` do not count.
+    """
+    age_days = (now - np.asarray(time, dtype=np.float64)) / DAY
+    inside = (age_days >= 0) & (age_days <= window_days)
+    weight = np.exp2(-age_days[inside] / half_life_days)
+    return np.bincount(np.asarray(owner)[inside], weights=weight, minlength=size)
