@@ -35,6 +35,13 @@ PERIODIC_TASKS: list[Schedule] = [
         hour="3",
         description="Deletes expired sign-in sessions from the database.",
     ),
+    Schedule(
+        name="Recompute every score",
+        task="scoring.tasks.score_recompute_daily",
+        minute="0",
+        hour="2",
+        description="Scores every tracked identity and member and stores the day's snapshots.",
+    ),
 ]
 
 PERIODIC_TASKS.append(

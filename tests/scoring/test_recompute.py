@@ -1,0 +1,121 @@
+"""The recompute service: SQL extraction, the engine, member folding, history and failures."""
+
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.utils import timezone
+
+from accounts.services import member_create
+from connectors.ingest import ingest_batch
+from connectors.models import Identity
+from connectors.records import Batch, IdentityRecord, InteractionRecord, PostRecord
+from scoring.models import IdentityScore, MemberScore, ScoreRun
+from scoring.services import ScoreRunFailed, score_recompute
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+NOW = timezone.now().replace(hour=12, minute=0, second=0, microsecond=0)
+
+
+def activity(network: str = "x", *, star: str = "star", fans: int = 8, days_ago: int = 3) -> Batch:
+    """``star`` posts once and each fan reposts and likes it; ``quiet`` posts and gets nothing."""
+    at = NOW - timedelta(days=days_ago)
+    batch = Batch(
+        identities=[
+            IdentityRecord(network=network, external_id=star, handle=star, followers=500),
+            IdentityRecord(network=network, external_id="quiet", handle="quiet", followers=500),
+        ],
+        posts=[
+            PostRecord(network=network, external_id=f"{star}-1", author_id=star, created_at=at),
+            PostRecord(network=network, external_id="quiet-1", author_id="quiet", created_at=at),
+        ],
+    )
+    for n in range(fans):
+        fan = f"fan{n}"
+        batch.identities.append(IdentityRecord(network=network, external_id=fan, handle=fan, followers=10))
+        for kind in ("repost", "like"):
+            batch.interactions.append(
+                InteractionRecord(
+                    network=network,
+                    kind=kind,
+                    actor_id=fan,
+                    target_id=star,
+                    occurred_at=at,
+                    post_id=f"{star}-1",
+                )
+            )
+    return batch
+
+
+def score_of(external_id: str, network: str = "x") -> IdentityScore:
+    return IdentityScore.objects.get(identity__network=network, identity__external_id=external_id)
+
+
+def test_recompute_scores_every_identity_and_records_the_run():
+    ingest_batch(batch=activity())
+    run = score_recompute(now=NOW)
+    assert run.status == ScoreRun.Status.SUCCEEDED
+    assert run.identities == Identity.objects.count() == 10
+    assert run.edges == 16
+    assert {"extract", "engine", "write"} <= set(run.timings)
+    star, quiet = score_of("star"), score_of("quiet")
+    assert star.score > quiet.score
+    assert star.received["repost"] == 8
+    assert star.received["like"] == 8
+    assert star.distinct_actors == 8
+    assert sum(star.signals.values()) == pytest.approx(star.unsmoothed, abs=0.05)
+
+
+def test_recompute_twice_on_one_day_changes_nothing():
+    ingest_batch(batch=activity())
+    score_recompute(now=NOW)
+    first = list(IdentityScore.objects.order_by("identity_id").values_list("identity_id", "score", "signals"))
+    score_recompute(now=NOW + timedelta(minutes=5))
+    second = list(
+        IdentityScore.objects.order_by("identity_id").values_list("identity_id", "score", "signals")
+    )
+    assert IdentityScore.objects.count() == 10
+    assert [row[0] for row in first] == [row[0] for row in second]
+    assert [row[1] for row in first] == pytest.approx([row[1] for row in second], abs=0.01)
+
+
+def test_failed_run_keeps_the_previous_days_scores():
+    ingest_batch(batch=activity())
+    score_recompute(now=NOW - timedelta(days=1))
+    before = list(IdentityScore.objects.values_list("identity_id", "day", "score"))
+    with mock.patch("scoring.services.score_identities", side_effect=RuntimeError("engine broke")):
+        with pytest.raises(ScoreRunFailed):
+            score_recompute(now=NOW)
+    assert list(IdentityScore.objects.values_list("identity_id", "day", "score")) == before
+    failed = ScoreRun.objects.get(status=ScoreRun.Status.FAILED)
+    assert "engine broke" in failed.error
+
+
+def test_member_score_combines_networks_and_never_drops_when_one_is_added():
+    member = member_create(user=UserFactory())
+    ingest_batch(batch=activity("x"))
+    Identity.objects.filter(network="x", external_id="star").update(member=member)
+    score_recompute(now=NOW - timedelta(days=1))
+    x_only = MemberScore.objects.get(member=member).unsmoothed
+
+    ingest_batch(batch=activity("mastodon", fans=3))
+    Identity.objects.filter(network="mastodon", external_id="star").update(member=member)
+    score_recompute(now=NOW)
+    both = MemberScore.objects.get(member=member, day=NOW.date())
+    assert both.unsmoothed >= x_only
+    assert set(k for k, v in both.networks.items() if v > 0) == {"x", "mastodon"}
+    assert sum(both.networks.values()) == pytest.approx(both.unsmoothed, abs=0.05)
+
+
+def test_a_quiet_week_lowers_the_published_score_gradually():
+    ingest_batch(batch=activity(days_ago=95))  # 88 days old at the first run
+    score_recompute(now=NOW - timedelta(days=7))
+    before = score_of("star").score
+    # A week without activity: the reactions leave the 90-day window and the day's own score
+    # collapses, but the published one falls by at most 2 points a day.
+    score_recompute(now=NOW)
+    today = IdentityScore.objects.get(identity__external_id="star", day=NOW.date())
+    assert today.unsmoothed < before - 14
+    assert today.score == pytest.approx(before - 14, abs=0.01)
