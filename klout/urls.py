@@ -9,6 +9,7 @@ urlpatterns = [
     path("health/", views.health_view, name="health"),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
+    path("connect/", include("connectors.twitter.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -14,7 +14,7 @@ from tests.connectors.twitter.fake_x import MEMBER_ID, FakeX
 from tests.factories import DEFAULT_PASSWORD, MemberFactory, UserFactory
 from tests.fakes.http_server import FakeHTTPServer
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.connectors.twitter.urls")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
