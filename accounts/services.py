@@ -166,3 +166,10 @@ def demo_logins_ensure(*, password: str) -> list[dict]:
             elif "brand" in login and not user.brand_memberships.exists():
                 brand_create(owner=user, name=login["brand"])
     return DEMO_LOGINS
+
+
+def member_profile_visibility_set(*, member: Member, public: bool) -> Member:
+    """Make the member's profile page visible to anyone (or to nobody but them)."""
+    Member.objects.filter(pk=member.pk).update(profile_public=public)
+    member.profile_public = public
+    return member

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from klout import health
 
 
 def home(request):
+    if request.user.is_authenticated and hasattr(request.user, "member"):
+        return redirect("scoring:dashboard")
     return render(request, "klout/home.html")
 
 

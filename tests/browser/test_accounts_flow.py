@@ -25,11 +25,12 @@ def test_member_signs_up_verifies_email_signs_out_and_in(page):
 
     page.goto(link_in_last_email("ada@example.com", r"/accounts/confirm-email/[^/\s]+/"))
     page.get_by_role("button", name="Confirm").click()
-    expect(page.get_by_role("heading", name="Welcome")).to_be_visible()
+    expect(page.get_by_role("heading", name="Your Klout score")).to_be_visible()
+    expect(page.get_by_text("Connect a network to get your score")).to_be_visible()
     assert Member.objects.filter(user__email="ada@example.com").exists()
-    screenshot(page, "home-member-laptop")
+    screenshot(page, "dashboard-empty-laptop")
     page.set_viewport_size(VIEWPORTS["phone"])
-    screenshot(page, "home-member-phone")
+    screenshot(page, "dashboard-empty-phone")
 
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("link", name="Sign in")).to_be_visible()
@@ -39,7 +40,7 @@ def test_member_signs_up_verifies_email_signs_out_and_in(page):
     page.get_by_label("Email").fill("ada@example.com")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("main").get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("heading", name="Welcome")).to_be_visible()
+    expect(page.get_by_role("heading", name="Your Klout score")).to_be_visible()
 
 
 def test_sign_in_with_a_wrong_password_says_so(page):

@@ -1,0 +1,233 @@
+"""Reads behind the member's dashboard, their public profile and the score API.
+
+Each function issues a fixed, small number of queries whatever the size of the history
+(tests assert the count on the dashboard), and returns plain dataclasses the templates and
+serializers render.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import Member
+from connectors.models import ConnectedAccount, Identity, Interaction, Post
+from scoring.engine import Snapshot, snapshot_diff
+from scoring.engine.explain import ChangeReport
+from scoring.models import IdentityScore, MemberScore
+
+SIGNAL_WORDS = {
+    "reposts": "reposts of your posts",
+    "replies": "replies to you",
+    "quotes": "quotes of your posts",
+    "likes": "likes",
+    "mentions": "mentions of you",
+    "authority": "the standing of the people who react to you",
+    "efficiency": "reactions for each post you make",
+    "audience": "the size of your audience",
+}
+NETWORK_NAMES = {"x": "X", "mastodon": "Mastodon", "bluesky": "Bluesky", "youtube": "YouTube"}
+REACTION_KINDS = ("repost", "reply", "quote", "like", "mention")
+WINDOW_DAYS = 90
+
+
+@dataclass(frozen=True)
+class Part:
+    name: str
+    label: str
+    points: float
+    share: float  # of the score, 0..1 (may be negative for the efficiency adjustment)
+
+
+@dataclass(frozen=True)
+class Moment:
+    post: Post
+    reactions: int
+    by_kind: dict[str, int]
+
+    @property
+    def kinds_summary(self) -> str:
+        """ "2 reposts, 1 reply, 5 likes" """
+        plural = {"repost": "reposts", "reply": "replies", "quote": "quotes", "like": "likes"}
+        plural["mention"] = "mentions"
+        return ", ".join(f"{n} {kind if n == 1 else plural[kind]}" for kind, n in self.by_kind.items() if n)
+
+
+@dataclass(frozen=True)
+class Person:
+    identity: Identity
+    reactions: int
+    score: float | None
+
+
+@dataclass
+class Dashboard:
+    member: Member
+    current: MemberScore | None
+    history: list[MemberScore]
+    change_day: float | None
+    change_week: float | None
+    networks: list[Part] = field(default_factory=list)
+    signals: list[Part] = field(default_factory=list)
+    headline: str = ""
+    moved: ChangeReport | None = None
+    moments: list[Moment] = field(default_factory=list)
+    influencers: list[Person] = field(default_factory=list)
+    influencees: list[Person] = field(default_factory=list)
+    accounts: list[ConnectedAccount] = field(default_factory=list)
+    identities: list[Identity] = field(default_factory=list)
+    is_demo: bool = False
+
+
+def member_score_history(*, member: Member, days: int = 365) -> list[MemberScore]:
+    since = timezone.now().date() - timedelta(days=days)
+    return list(MemberScore.objects.filter(member=member, day__gte=since).order_by("day"))
+
+
+def _snapshot(score: MemberScore) -> Snapshot:
+    return Snapshot(
+        model_version=score.model_version,
+        score=score.unsmoothed,
+        raw=score.raw,
+        signals=score.signals,
+        networks=score.networks,
+    )
+
+
+def _score_on_or_before(history: list[MemberScore], day: date) -> MemberScore | None:
+    found = None
+    for snapshot in history:
+        if snapshot.day <= day:
+            found = snapshot
+    return found
+
+
+def _parts(points: dict[str, float], total: float, labels: dict[str, str]) -> list[Part]:
+    parts = [
+        Part(name=name, label=labels.get(name, name), points=value, share=(value / total) if total else 0.0)
+        for name, value in points.items()
+        if abs(value) >= 0.05
+    ]
+    return sorted(parts, key=lambda part: -part.points)
+
+
+def _headline(identity_scores: list[IdentityScore], member_score: MemberScore) -> str:
+    """The network-and-signal pair that counted most, in plain words."""
+    best = None
+    for snapshot in identity_scores:
+        network_points = member_score.networks.get(snapshot.identity.network, 0.0)
+        if snapshot.unsmoothed <= 0 or network_points <= 0:
+            continue
+        scale = network_points / snapshot.unsmoothed
+        for signal, points in snapshot.signals.items():
+            weighted = points * scale
+            if best is None or weighted > best[0]:
+                best = (weighted, signal, snapshot.identity.network)
+    if best is None:
+        return ""
+    _, signal, network = best
+    return f"Your {SIGNAL_WORDS[signal]} on {NETWORK_NAMES.get(network, network)} counted most."
+
+
+def _latest_identity_scores(identities: list[Identity], day: date) -> list[IdentityScore]:
+    if not identities:
+        return []
+    return list(IdentityScore.objects.filter(identity__in=identities, day=day).select_related("identity"))
+
+
+def member_top_moments(*, member: Member, since, limit: int = 5) -> list[Moment]:
+    window = Q(interactions__occurred_at__gte=since)
+    posts = (
+        Post.objects.filter(author__member=member)
+        .annotate(
+            reactions=Count("interactions", filter=window),
+            **{
+                kind: Count("interactions", filter=window & Q(interactions__kind=kind))
+                for kind in REACTION_KINDS
+            },
+        )
+        .filter(reactions__gt=0)
+        .select_related("author")
+        .order_by("-reactions", "-created_at")[:limit]
+    )
+    return [
+        Moment(post=post, reactions=post.reactions, by_kind={k: getattr(post, k) for k in REACTION_KINDS})
+        for post in posts
+    ]
+
+
+def _people(*, rows: QuerySet, key: str, day: date) -> list[Person]:
+    rows = list(rows)
+    identities = Identity.objects.in_bulk([row[key] for row in rows])
+    latest = IdentityScore.objects.filter(identity_id__in=identities.keys(), day=day)
+    scores = dict(latest.values_list("identity_id", "score"))
+    return [
+        Person(identity=identities[row[key]], reactions=row["n"], score=scores.get(row[key]))
+        for row in rows
+        if row[key] in identities
+    ]
+
+
+def member_influencers(*, member: Member, since, day: date, limit: int = 5) -> list[Person]:
+    """The people whose posts this member reacts to most: those who influence them."""
+    rows = (
+        Interaction.objects.filter(actor__member=member, occurred_at__gte=since)
+        .exclude(kind="follow")
+        .exclude(target__member=member)
+        .values("target_id")
+        .annotate(n=Count("id"))
+        .order_by("-n")[:limit]
+    )
+    return _people(rows=rows, key="target_id", day=day)
+
+
+def member_influencees(*, member: Member, since, day: date, limit: int = 5) -> list[Person]:
+    """The people who react to this member most: those they influence."""
+    rows = (
+        Interaction.objects.filter(target__member=member, occurred_at__gte=since)
+        .exclude(kind="follow")
+        .exclude(actor__member=member)
+        .values("actor_id")
+        .annotate(n=Count("id"))
+        .order_by("-n")[:limit]
+    )
+    return _people(rows=rows, key="actor_id", day=day)
+
+
+def member_dashboard(*, member: Member, history_days: int = 365) -> Dashboard:
+    history = member_score_history(member=member, days=history_days)
+    identities = list(Identity.objects.filter(member=member).order_by("network", "handle"))
+    accounts = list(
+        ConnectedAccount.objects.filter(member=member).select_related("identity").order_by("network")
+    )
+    current = history[-1] if history else None
+    dashboard = Dashboard(
+        member=member,
+        current=current,
+        history=history,
+        change_day=None,
+        change_week=None,
+        accounts=accounts,
+        identities=identities,
+        is_demo=any(identity.external_id.startswith("demo-") for identity in identities),
+    )
+    if current is None:
+        return dashboard
+    yesterday = _score_on_or_before(history, current.day - timedelta(days=1))
+    last_week = _score_on_or_before(history, current.day - timedelta(days=7))
+    dashboard.change_day = current.score - yesterday.score if yesterday else None
+    dashboard.change_week = current.score - last_week.score if last_week else None
+    dashboard.networks = _parts(current.networks, current.unsmoothed, NETWORK_NAMES)
+    dashboard.signals = _parts(current.signals, current.unsmoothed, SIGNAL_WORDS)
+    identity_scores = _latest_identity_scores(identities, current.day)
+    dashboard.headline = _headline(identity_scores, current)
+    if yesterday is not None:
+        dashboard.moved = snapshot_diff(previous=_snapshot(yesterday), current=_snapshot(current))
+    since = timezone.now() - timedelta(days=WINDOW_DAYS)
+    dashboard.moments = member_top_moments(member=member, since=since)
+    dashboard.influencers = member_influencers(member=member, since=since, day=current.day)
+    dashboard.influencees = member_influencees(member=member, since=since, day=current.day)
+    return dashboard

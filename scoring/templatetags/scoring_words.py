@@ -1,0 +1,17 @@
+"""Plain words for the score's network and signal codes, for templates."""
+
+from django import template
+
+from scoring.selectors import NETWORK_NAMES, SIGNAL_WORDS
+
+register = template.Library()
+
+
+@register.filter
+def network_name(code: str) -> str:
+    return NETWORK_NAMES.get(code, code)
+
+
+@register.filter
+def signal_words(code: str) -> str:
+    return SIGNAL_WORDS.get(code, code)

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from scoring import views
+
+app_name = "scoring"
+
+urlpatterns = [
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/profile-visibility/", views.profile_visibility, name="profile_visibility"),
+    path("u/<slug:slug>/", views.public_profile, name="public_profile"),
+    path("how-the-score-works/", views.method, name="method"),
+]

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.models import Member
+from accounts.services import member_profile_visibility_set
+from scoring.selectors import member_dashboard
+
+
+def _chart_points(history) -> list[dict]:
+    return [{"day": snapshot.day.isoformat(), "score": round(snapshot.score, 1)} for snapshot in history]
+
+
+@login_required
+def dashboard(request):
+    member = getattr(request.user, "member", None)
+    if member is None:
+        messages.info(request, "The dashboard is for influencer accounts.")
+        return redirect("home")
+    data = member_dashboard(member=member)
+    return render(request, "scoring/dashboard.html", {"d": data, "chart": _chart_points(data.history)})
+
+
+@login_required
+@require_POST
+def profile_visibility(request):
+    member = getattr(request.user, "member", None)
+    if member is None:
+        raise Http404("Only influencer accounts have a profile.")
+    public = request.POST.get("public") == "1"
+    member_profile_visibility_set(member=member, public=public)
+    messages.success(request, "Your profile is now public." if public else "Your profile is now private.")
+    return redirect("scoring:dashboard")
+
+
+def public_profile(request, slug: str):
+    """A member's public page; private profiles are not found, except by their owner."""
+    member = get_object_or_404(Member.objects.select_related("user"), slug=slug)
+    is_owner = request.user.is_authenticated and member.user_id == request.user.pk
+    if not member.profile_public and not is_owner:
+        raise Http404("No such profile")
+    data = member_dashboard(member=member)
+    return render(
+        request,
+        "scoring/public_profile.html",
+        {"d": data, "chart": _chart_points(data.history), "is_owner": is_owner},
+    )
+
+
+def method(request):
+    """docs/scoring.md, the score's method, as a page of the site."""
+    import markdown
+    from django.conf import settings
+
+    source = (settings.BASE_DIR / "docs" / "scoring.md").read_text(encoding="utf-8")
+    html = markdown.markdown(source, extensions=["tables", "toc", "fenced_code"])
+    return render(request, "scoring/method.html", {"content": html})

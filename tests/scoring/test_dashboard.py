@@ -1,0 +1,108 @@
+"""The member's dashboard and public profile: content, empty states, access and query counts."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.services import member_create
+from connectors.ingest import ingest_batch
+from connectors.models import Identity
+from connectors.records import Batch, IdentityRecord, InteractionRecord, PostRecord
+from scoring.services import score_recompute
+from tests.factories import UserFactory, brand_owner
+
+pytestmark = pytest.mark.django_db
+
+NOW = timezone.now()
+
+
+def member_with_history(*, networks=("x", "mastodon"), days=10):
+    """A member whose identities on ``networks`` each get reposts from fans, scored daily."""
+    member = member_create(user=UserFactory())
+    for network in networks:
+        batch = Batch(identities=[IdentityRecord(network=network, external_id="me", handle=f"me_{network}")])
+        for p in range(3):
+            at = NOW - timedelta(days=days - p)
+            batch.posts.append(
+                PostRecord(
+                    network=network, external_id=f"me-{p}", author_id="me", created_at=at, text=f"post {p}"
+                )
+            )
+            for fan in range(4 + 3 * p):
+                batch.interactions.append(
+                    InteractionRecord(
+                        network=network, kind="repost", actor_id=f"fan{fan}", target_id="me",
+                        occurred_at=at + timedelta(hours=1), post_id=f"me-{p}",
+                    )
+                )  # fmt: skip
+        # The member reacts to someone too: that someone influences them.
+        batch.interactions.append(
+            InteractionRecord(network=network, kind="like", actor_id="me", target_id="idol", occurred_at=NOW)
+        )
+        ingest_batch(batch=batch)
+        Identity.objects.filter(network=network, external_id="me").update(member=member)
+    for day in range(days, -1, -1):
+        score_recompute(now=NOW - timedelta(days=day))
+    return member
+
+
+def test_new_member_sees_what_to_do_next(client):
+    member = member_create(user=UserFactory())
+    client.force_login(member.user)
+    page = client.get(reverse("scoring:dashboard")).content.decode()
+    assert "Connect a network to get your score" in page
+    assert "history-chart" not in page
+
+
+def test_dashboard_shows_score_history_breakdown_and_moments(client):
+    member = member_with_history()
+    client.force_login(member.user)
+    response = client.get(reverse("scoring:dashboard"))
+    page = response.content.decode()
+    current = member.scores.order_by("-day").first()
+    assert f'data-testid="score">{current.score:.0f}<' in page
+    assert len(response.context["chart"]) == 11
+    assert "By network" in page and "Mastodon" in page
+    assert "counted most." in page
+    assert "post 2" in page  # the post with the most reactions is a top moment
+    assert "@idol" in page  # whom they react to
+    assert "@fan" in page  # who reacts to them
+
+
+def test_dashboard_query_count_does_not_grow_with_history(client, django_assert_max_num_queries):
+    member = member_with_history(networks=("x", "mastodon", "bluesky"), days=20)
+    client.force_login(member.user)
+    with django_assert_max_num_queries(16):
+        assert client.get(reverse("scoring:dashboard")).status_code == 200
+
+
+def test_members_land_on_their_dashboard_and_brands_on_home(client):
+    member = member_create(user=UserFactory())
+    client.force_login(member.user)
+    assert client.get("/").url == reverse("scoring:dashboard")
+    owner = brand_owner()
+    client.force_login(owner.user)
+    assert client.get("/").status_code == 200
+    assert client.get(reverse("scoring:dashboard")).status_code == 302
+
+
+def test_private_profile_is_hidden_from_everyone_but_its_owner(client):
+    member = member_with_history(networks=("x",), days=2)
+    url = reverse("scoring:public_profile", args=[member.slug])
+    assert client.get(url).status_code == 404
+    client.force_login(UserFactory())
+    assert client.get(url).status_code == 404
+    client.force_login(member.user)
+    assert client.get(url).status_code == 200
+
+
+def test_member_makes_profile_public_and_anyone_sees_it(client):
+    member = member_with_history(networks=("x",), days=2)
+    client.force_login(member.user)
+    client.post(reverse("scoring:profile_visibility"), {"public": "1"})
+    client.logout()
+    page = client.get(reverse("scoring:public_profile", args=[member.slug])).content.decode()
+    assert "@me_x" in page
+    assert member.user.email not in page
