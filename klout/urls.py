@@ -13,6 +13,7 @@ urlpatterns = [
     path("connect/", include("connectors.twitter.urls")),
     path("", include("scoring.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("scoring.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
