@@ -50,7 +50,9 @@ class IdentityScoreSerializer(serializers.Serializer):
     day = serializers.DateField()
     model_version = serializers.CharField()
     signals = serializers.DictField(child=serializers.FloatField())
-    received = serializers.DictField(child=serializers.IntegerField(), help_text="Reactions in the 90-day window.")
+    received = serializers.DictField(
+        child=serializers.IntegerField(), help_text="Reactions received in the 90-day window, by kind."
+    )
     distinct_actors = serializers.IntegerField()
     history = HistoryPointSerializer(many=True)
 
@@ -72,10 +74,9 @@ class MyScoreApi(APIView):
             "networks": current.networks if current else {},
             "signals": current.signals if current else {},
             "moved_since_yesterday": [
-                {"name": c.name, "before": c.before, "after": c.after, "delta": c.delta} for c in d.moved.signals
-            ]
-            if d.moved
-            else [],
+                {"name": c.name, "before": c.before, "after": c.after, "delta": c.delta}
+                for c in (d.moved.signals if d.moved else [])
+            ],
             "history": [{"day": s.day, "score": s.score} for s in d.history],
         }
         return Response(MemberScoreSerializer(data).data)
@@ -85,7 +86,7 @@ class IdentityScoreApi(APIView):
     @extend_schema(
         responses=IdentityScoreSerializer,
         summary="An identity's latest score and its history (by handle or network id)",
-        parameters=[OpenApiParameter("days", int, description="History length in days (default 90, at most 365).")],
+        parameters=[OpenApiParameter("days", int, description="Days of history (default 90, max 365).")],
     )
     def get(self, request: Request, network: str, handle: str) -> Response:
         identity = (

@@ -4,5 +4,9 @@ from scoring import api
 
 urlpatterns = [
     path("me/score/", api.MyScoreApi.as_view(), name="api-my-score"),
-    path("identities/<str:network>/<str:handle>/score/", api.IdentityScoreApi.as_view(), name="api-identity-score"),
+    path(
+        "identities/<str:network>/<str:handle>/score/",
+        api.IdentityScoreApi.as_view(),
+        name="api-identity-score",
+    ),
 ]
