@@ -53,3 +53,23 @@ PERIODIC_TASKS.append(
         description="Queues a sync of every active X account: new posts, mentions, likes, reposts, quotes.",
     )
 )
+
+# --- Privacy -----------------------------------------------------------------------------------
+PERIODIC_TASKS.extend(
+    [
+        Schedule(
+            name="Expire data exports and opt-out codes",
+            task="accounts.privacy.tasks.data_exports_expire_task",
+            minute="20",
+            hour="*",
+            description="Deletes data-export zips past their expiry and forgets expired opt-out requests.",
+        ),
+        Schedule(
+            name="Check pending opt-out codes",
+            task="accounts.privacy.tasks.optout_challenges_check_due_task",
+            minute="*/5",
+            hour="*",
+            description="Reads the bios of accounts with a pending opt-out code; opts them out when found.",
+        ),
+    ]
+)

@@ -244,3 +244,18 @@ X_CLIENT_SECRET = env_str("X_CLIENT_SECRET", "")
 X_API_BASE_URL = env_url("X_API_BASE_URL", "https://api.twitter.com", schemes=("https", "http")).rstrip("/")
 # The X tasks live in a sub-package that Celery's app autodiscovery does not look into.
 CELERY_IMPORTS = ("connectors.twitter.tasks",)
+
+# --- Privacy --------------------------------------------------------------------------------
+# Opt-out for anyone reads public profiles to find a one-time code in the bio.
+# Mastodon: the person's own server, "{instance}" is replaced by the part after the second @.
+MASTODON_INSTANCE_URL = env_url("MASTODON_INSTANCE_URL", "https://{instance}", schemes=("https", "http"))
+# Bluesky: a public AppView answers app.bsky.actor.getProfile without authentication.
+BLUESKY_APPVIEW_URL = env_url("BLUESKY_APPVIEW_URL", "https://public.api.bsky.app", schemes=("https", "http"))
+# X: reading a bio needs an app-only bearer token (X developer portal, "Keys and tokens").
+# Without it the opt-out page offers signing in with X instead, when X OAuth is configured.
+X_BEARER_TOKEN = env_str("X_BEARER_TOKEN", "")
+PRIVACY_OPTOUT_CODE_LIFETIME_MINUTES = env_int("PRIVACY_OPTOUT_CODE_LIFETIME_MINUTES", 24 * 60, minimum=5)
+PRIVACY_PROFILE_TIMEOUT_SECONDS = env_int("PRIVACY_PROFILE_TIMEOUT_SECONDS", 10, minimum=1)
+# How long a data-export zip stays downloadable before the hourly cleanup deletes it.
+PRIVACY_EXPORT_LIFETIME_HOURS = env_int("PRIVACY_EXPORT_LIFETIME_HOURS", 72, minimum=1)
+CELERY_IMPORTS = (*globals().get("CELERY_IMPORTS", ()), "accounts.privacy.tasks")

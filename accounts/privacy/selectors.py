@@ -1,0 +1,81 @@
+"""Reads about privacy: whether someone may be tracked, and what brands may see."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from accounts.models import Member
+from connectors.models import Identity, Tombstone, tombstone_digest
+
+# Said by every path that refuses to collect data about an opted-out member.
+OPTED_OUT_MESSAGE = (
+    "You opted out of tracking, so Klout no longer collects anything about you: "
+    "accounts cannot be connected, synced or imported."
+)
+
+# What brand-facing pages may show about an identity. Deliberately no member, user,
+# email or name of the member: contact details reach a brand only through a perk claim.
+BRAND_VISIBLE_IDENTITY_FIELDS = (
+    "id",
+    "network",
+    "handle",
+    "name",
+    "followers",
+    "following",
+    "posts_count",
+    "verified",
+    "location",
+    "bio",
+    "url",
+    "member__slug",
+)
+
+
+def member_may_be_tracked(*, member: Member | None) -> bool:
+    """False for a member who opted out (or no member at all). Every collecting path asks this.
+
+    Reads the flag from the database rather than from ``member``, which may be a copy
+    loaded before the opt-out (a long-running sync holding an old object).
+    """
+    if member is None or member.pk is None:
+        return False
+    return Member.objects.filter(pk=member.pk, opted_out_at__isnull=True).exists()
+
+
+def identity_is_tombstoned(*, network: str, external_id: str) -> bool:
+    digest = tombstone_digest(network=network, external_id=external_id)
+    return Tombstone.objects.filter(digest=digest).exists()
+
+
+def identities_visible_to_brands() -> QuerySet[Identity]:
+    """Identities a brand may search and browse, as dicts of ``BRAND_VISIBLE_IDENTITY_FIELDS``.
+
+    Only identities of members who made their profile public, have not opted out and
+    whose account is active. People who never joined are not listed: they never agreed
+    to being offered perks. Tombstoned identities have no rows left to list (the opt-out
+    deletes them in the same transaction that writes the tombstone).
+    """
+    return (
+        Identity.objects.filter(
+            member__isnull=False,
+            member__profile_public=True,
+            member__opted_out_at__isnull=True,
+            member__user__is_active=True,
+        )
+        .order_by("network", "handle", "id")
+        .values(*BRAND_VISIBLE_IDENTITY_FIELDS)
+    )
+
+
+def members_visible_to_brands() -> QuerySet[Member]:
+    """Members a brand may see (public, tracked, active), as dicts without contact details."""
+    return (
+        Member.objects.filter(profile_public=True, opted_out_at__isnull=True, user__is_active=True)
+        .order_by("slug")
+        .values("id", "slug", "created_at")
+    )
+
+
+def member_identities(*, member: Member) -> QuerySet[Identity]:
+    """The member's own identities, for their privacy page."""
+    return Identity.objects.filter(member=member).order_by("network", "handle")

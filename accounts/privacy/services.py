@@ -1,0 +1,127 @@
+"""Opting out of tracking and deleting an account. Each call writes its own audit row."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import BrandMembership, Member, User
+from accounts.privacy.audit import privacy_event_record, subject_digest
+from accounts.privacy.exports import exports_files_delete_on_commit
+from accounts.privacy.models import PrivacyEvent
+from accounts.privacy.purge import PurgeCounts, identities_purge, sync_runs_purge, tombstones_write
+from connectors.models import ConnectedAccount, Identity, SyncRun, tombstone_digest
+from scoring.models import MemberScore
+
+
+def _member_purge(*, member: Member, tombstone: bool) -> PurgeCounts:
+    """Delete every row about the member's identities and their own score history.
+
+    Identities reached through a connected account count as theirs even if the link on
+    the identity was never set (an account connected before the identity was linked).
+    """
+    identities = list(
+        Identity.objects.filter(Q(member=member) | Q(connected_accounts__member=member))
+        .distinct()
+        .values_list("id", "network", "external_id")
+    )
+    counts = PurgeCounts()
+    if tombstone:
+        counts.tombstones = len(tombstones_write(keys=[(n, e) for _, n, e in identities]))
+    identities_purge(identity_ids=[pk for pk, _, _ in identities], counts=counts)
+    counts.member_scores += MemberScore.objects.filter(member=member).delete()[0]
+    sync_runs_purge(runs=SyncRun.objects.filter(member=member), counts=counts)
+    counts.connected_accounts += ConnectedAccount.objects.filter(member=member).delete()[0]
+    return counts
+
+
+def member_opt_out(*, member: Member) -> PurgeCounts:
+    """Stop tracking a member for good, in one transaction.
+
+    1. Lock the member, so a concurrent connect or import that checks
+       ``member_may_be_tracked`` waits for the answer.
+    2. Write a tombstone for each of their identities: from now on ingest drops their
+       data wherever it turns up, including inside other people's syncs.
+    3. Delete every row about those identities (posts, interactions both ways, scores,
+       connected accounts with their tokens, sync runs and stored uploads) and the
+       member's own score history, then the identities.
+    4. Mark the member opted out and their profile private, and write the audit row.
+
+    Opting out twice is harmless: the second call finds nothing left to delete.
+    """
+    with transaction.atomic():
+        member = Member.objects.select_for_update().get(pk=member.pk)
+        counts = _member_purge(member=member, tombstone=True)
+        if member.opted_out_at is None:
+            member.opted_out_at = timezone.now()
+        member.profile_public = False
+        member.save(update_fields=["opted_out_at", "profile_public"])
+        privacy_event_record(
+            kind=PrivacyEvent.Kind.MEMBER_OPT_OUT,
+            digest=subject_digest(kind="member", key=str(member.pk)),
+            counts=counts.as_dict(),
+        )
+    return counts
+
+
+def identity_opt_out(*, network: str, external_ids: Iterable[str]) -> PurgeCounts:
+    """Opt one identity out, member or not, once they proved control of it.
+
+    ``external_ids`` are every id the identity may be stored under (on Mastodon both the
+    actor URI and ``user@instance``); each gets a tombstone. The audit row carries the
+    tombstone digest of the first, which is what the tombstone table holds anyway.
+    """
+    external_ids = [e for e in dict.fromkeys(external_ids) if e]
+    if not external_ids:
+        raise ValueError("an identity opt-out needs at least one external id")
+    with transaction.atomic():
+        digests = tombstones_write(keys=[(network, e) for e in external_ids])
+        ids = list(
+            Identity.objects.filter(network=network, external_id__in=external_ids).values_list(
+                "id", flat=True
+            )
+        )
+        counts = identities_purge(identity_ids=ids)
+        counts.tombstones = len(digests)
+        privacy_event_record(
+            kind=PrivacyEvent.Kind.IDENTITY_OPT_OUT,
+            digest=tombstone_digest(network=network, external_id=external_ids[0]),
+            counts=counts.as_dict(),
+        )
+    return counts
+
+
+def account_delete_blockers(*, user: User) -> list[str]:
+    """Why the account cannot be deleted yet, in words for the person; empty when it can."""
+    owned = BrandMembership.objects.filter(user=user, role=BrandMembership.Role.OWNER).select_related("brand")
+    return [
+        f"You own the brand “{m.brand.name}”. Transfer it to someone on its team, or delete the brand, "
+        "before deleting your account: a brand cannot be left without an owner."
+        for m in owned
+    ]
+
+
+def account_delete(*, user: User, opt_out: bool = True) -> PurgeCounts:
+    """Delete the account and everything about it.
+
+    The member's identities are purged as in ``member_opt_out``; with ``opt_out`` they
+    are tombstoned too, so other members' syncs do not bring them back as bare identities.
+    Team memberships, email addresses, API tokens and data exports (with their files) go
+    with the user row. A brand owner must hand over or delete the brand first.
+    """
+    blockers = account_delete_blockers(user=user)
+    if blockers:
+        raise ValidationError(blockers)
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        member = Member.objects.select_for_update().filter(user=user).first()
+        counts = _member_purge(member=member, tombstone=opt_out) if member else PurgeCounts()
+        exports_files_delete_on_commit(user=user)
+        digest = subject_digest(kind="user", key=str(user.pk))
+        user.delete()
+        privacy_event_record(kind=PrivacyEvent.Kind.ACCOUNT_DELETE, digest=digest, counts=counts.as_dict())
+    return counts

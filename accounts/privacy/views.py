@@ -1,0 +1,198 @@
+"""Privacy pages: thin views over the privacy services and selectors."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from accounts.privacy import challenges, exports, profiles, selectors, services, x_signin
+from accounts.privacy.forms import AccountDeleteForm, MemberOptOutForm, OptOutStartForm
+from accounts.privacy.models import DataExport, OptOutChallenge
+from connectors.errors import ConnectorError
+
+X_SESSION_KEY = "privacy_x_optout_pending"
+
+
+def _member(request: HttpRequest):
+    return getattr(request.user, "member", None)
+
+
+@login_required
+def privacy_settings(request: HttpRequest) -> HttpResponse:
+    member = _member(request)
+    context = {
+        "member": member,
+        "identities": list(selectors.member_identities(member=member)) if member else [],
+        "latest_export": DataExport.objects.filter(user=request.user).first(),
+    }
+    return render(request, "accounts/privacy/settings.html", context)
+
+
+@login_required
+def member_opt_out(request: HttpRequest) -> HttpResponse:
+    member = _member(request)
+    if member is None:
+        messages.info(request, "Only influencer accounts are tracked; there is nothing to opt out of.")
+        return redirect("accounts:privacy")
+    form = MemberOptOutForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        services.member_opt_out(member=member)
+        messages.success(
+            request,
+            "You are opted out. Everything about your accounts was deleted; they will not be tracked again.",
+        )
+        return redirect("accounts:privacy")
+    return render(
+        request,
+        "accounts/privacy/opt_out.html",
+        {"form": form, "member": member, "identities": list(selectors.member_identities(member=member))},
+    )
+
+
+@login_required
+def data_export(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        exports.data_export_request(user=request.user)
+        messages.success(request, "Your export is being built. This page shows when it is ready.")
+        return redirect("accounts:privacy_export")
+    items = list(DataExport.objects.filter(user=request.user)[:10])
+    building = any(e.status in (DataExport.Status.QUEUED, DataExport.Status.RUNNING) for e in items)
+    return render(
+        request,
+        "accounts/privacy/export.html",
+        {"exports": items, "building": building, "lifetime_hours": settings.PRIVACY_EXPORT_LIFETIME_HOURS},
+    )
+
+
+@login_required
+def data_export_download(request: HttpRequest, export_id: int) -> FileResponse:
+    # Filtering by the signed-in user is the access check: anyone else gets a 404.
+    export = DataExport.objects.filter(pk=export_id, user=request.user).first()
+    if export is None or not export.downloadable:
+        raise Http404("This export does not exist or has expired.")
+    path = exports.data_export_file(export=export)
+    if not path.is_file():
+        raise Http404("This export does not exist or has expired.")
+    exports.data_export_downloaded(export=export)
+    stamp = export.created_at.strftime("%Y-%m-%d")
+    response = FileResponse(path.open("rb"), as_attachment=True, filename=f"klout-data-{stamp}.zip")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def account_delete(request: HttpRequest) -> HttpResponse:
+    blockers = services.account_delete_blockers(user=request.user)
+    form = AccountDeleteForm(request.POST if request.method == "POST" else None, user=request.user)
+    if request.method == "POST" and not blockers and form.is_valid():
+        try:
+            services.account_delete(user=request.user, opt_out=form.cleaned_data["opt_out"])
+        except ValidationError as exc:
+            blockers = exc.messages
+        else:
+            logout(request)
+            messages.success(request, "Your account and everything about it were deleted.")
+            return redirect("home")
+    return render(request, "accounts/privacy/delete.html", {"form": form, "blockers": blockers})
+
+
+# --- opt-out for anyone ----------------------------------------------------------------------
+
+
+def _requester(request: HttpRequest) -> str:
+    # The peer address as the server sees it; behind a proxy, the proxy sets REMOTE_ADDR.
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def public_opt_out(request: HttpRequest) -> HttpResponse:
+    form = OptOutStartForm(
+        request.POST if request.method == "POST" else None, initial={"network": "mastodon"}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            challenge = challenges.optout_challenge_start(
+                network=form.cleaned_data["network"],
+                handle=form.cleaned_data["handle"],
+                requester=_requester(request),
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc.messages)
+        else:
+            return redirect("accounts:privacy_public_status", token=challenge.token)
+    context = {
+        "form": form,
+        "x_bio_checks": profiles.x_bio_checks_configured(),
+        "x_signin": x_signin.x_signin_configured(),
+        "lifetime_hours": settings.PRIVACY_OPTOUT_CODE_LIFETIME_MINUTES / 60,
+    }
+    return render(request, "accounts/privacy/public_start.html", context)
+
+
+def public_opt_out_status(request: HttpRequest, token: str) -> HttpResponse:
+    challenge = OptOutChallenge.objects.filter(token=token).first()
+    if challenge is None:
+        raise Http404("This opt-out link is not valid.")
+    if request.method == "POST":
+        outcome = challenges.optout_challenge_check(challenge_id=challenge.pk, manual=True)
+        (messages.success if outcome.verified else messages.error)(request, outcome.message)
+        return redirect("accounts:privacy_public_status", token=token)
+    context = {
+        "challenge": challenge,
+        "network_label": profiles.NETWORK_LABELS.get(challenge.network, challenge.network),
+        "who": profiles.handle_display(network=challenge.network, handle=challenge.handle)
+        if challenge.handle
+        else "",
+    }
+    return render(request, "accounts/privacy/public_status.html", context)
+
+
+def _x_callback_url() -> str:
+    # The exact URL registered with X; built from SITE_URL, not the request's Host header.
+    return settings.SITE_URL + reverse("accounts:privacy_public_x_callback")
+
+
+@require_POST
+def public_opt_out_x_start(request: HttpRequest) -> HttpResponse:
+    if not x_signin.x_signin_configured():
+        messages.error(request, "Signing in with X is not configured on this server.")
+        return redirect("accounts:privacy_public")
+    started = x_signin.x_signin_start(redirect_uri=_x_callback_url())
+    request.session[X_SESSION_KEY] = {"state": started.state, "verifier": started.code_verifier}
+    return redirect(started.url)
+
+
+def public_opt_out_x_callback(request: HttpRequest) -> HttpResponse:
+    pending = request.session.pop(X_SESSION_KEY, None)
+    if request.GET.get("error"):
+        messages.info(request, "Nothing was opted out: the sign-in was cancelled on X.")
+        return redirect("accounts:privacy_public")
+    if not pending or not request.GET.get("state") or request.GET["state"] != pending.get("state"):
+        messages.error(request, "That X sign-in was not started here or has expired. Please try again.")
+        return redirect("accounts:privacy_public")
+    if not request.GET.get("code"):
+        messages.error(request, "X did not send a sign-in code. Please try again.")
+        return redirect("accounts:privacy_public")
+    try:
+        username, _ = x_signin.x_signin_opt_out(
+            code=request.GET["code"], redirect_uri=_x_callback_url(), code_verifier=pending["verifier"]
+        )
+    except ConnectorError as error:
+        messages.error(request, f"Nothing was opted out: {error.message}. Please try again.")
+        return redirect("accounts:privacy_public")
+    messages.success(
+        request,
+        f"Done: @{username} on X is opted out. Everything Klout held about it was deleted and "
+        "nothing about it will be collected again.",
+    )
+    return redirect("accounts:privacy_public")
