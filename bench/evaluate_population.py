@@ -32,13 +32,25 @@ def main() -> None:
         split=population.day(args.split_day),
         outcome_end=population.day(args.split_day + args.outcome_days),
     )
+    # The generated population knows who the bots and ring members are: the same evaluation with
+    # the outcome restricted to reactions from everyone else shows who drives genuine reactions.
+    genuine = ~population.is_bot[population.actor] & (population.ring[population.actor] < 0)
+    genuine_report = evaluate_split(
+        activity=activity_columns(population=population),
+        split=population.day(args.split_day),
+        outcome_end=population.day(args.split_day + args.outcome_days),
+        outcome_counts=genuine,
+    )
     finished = time.perf_counter()
     print(
         f"model {MODEL_VERSION}, demo population seed {args.seed}: generated in {generated - started:.1f} s, "
         f"evaluated in {finished - generated:.1f} s; split at day {args.split_day:g}, "
         f"outcome over the next {args.outcome_days:g} days"
     )
+    print("\noutcome: all reactions received\n")
     print(report.table())
+    print("\noutcome: reactions from accounts that are neither bots nor ring members (generator's labels)\n")
+    print(genuine_report.table())
 
 
 if __name__ == "__main__":

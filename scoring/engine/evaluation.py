@@ -66,8 +66,16 @@ class Evaluation:
 
 
 def evaluate_split(
-    *, activity: ActivityColumns, split: float, outcome_end: float, params: Params = DEFAULT_PARAMS
+    *,
+    activity: ActivityColumns,
+    split: float,
+    outcome_end: float,
+    params: Params = DEFAULT_PARAMS,
+    outcome_counts: np.ndarray | None = None,
 ) -> Evaluation:
+    """``outcome_counts`` (bool per interaction) restricts which later reactions make the outcome,
+    e.g. to leave out actors known to be bots when such labels exist; by default all count.
+    """
     size = int(activity.network.shape[0])
     before = activity.time < split
     features = FeatureTable(
@@ -94,16 +102,22 @@ def evaluate_split(
 
     reaction = (activity.kind != KIND_CODE["follow"]) & (activity.actor != activity.target)
     later = reaction & (activity.time >= split) & (activity.time < outcome_end)
+    if outcome_counts is not None:
+        later &= outcome_counts
     outcome = np.bincount(activity.target[later], minlength=size)
 
     # The plain PageRank sees the same window the engine sees, without any of its weighting.
     window = before & reaction & (activity.time >= split - params.window_days * DAY)
     plain = plain_pagerank(actor=activity.actor[window], target=activity.target[window], size=size)
 
+    # Not a baseline the score must beat, but the obvious reference: how many reactions one got
+    # before, counted naively. It tracks volume, bought or not; the score tracks influence.
+    received = np.bincount(activity.target[window], minlength=size)
     predictors = {
         "score (model)": result.score,
         "follower count": np.asarray(activity.followers, dtype=np.float64),
         "plain PageRank": plain,
+        "reactions received (count)": received.astype(np.float64),
     }
     spearman = {name: float(spearmanr(values, outcome).statistic) for name, values in predictors.items()}
     p50, p90, p95, p99 = np.percentile(result.score, [50, 90, 95, 99])
