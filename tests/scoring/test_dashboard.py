@@ -106,3 +106,9 @@ def test_member_makes_profile_public_and_anyone_sees_it(client):
     page = client.get(reverse("scoring:public_profile", args=[member.slug])).content.decode()
     assert "@me_x" in page
     assert member.user.email not in page
+
+
+def test_method_page_renders_the_scoring_document(client):
+    page = client.get(reverse("scoring:method")).content.decode()
+    assert "<h1" in page
+    assert "PageRank" in page
