@@ -16,6 +16,7 @@ import io
 import json
 import logging
 import secrets
+import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator
 from datetime import timedelta
@@ -182,30 +183,34 @@ def _csv_value(value: Any) -> Any:
 
 
 def _write_table(archive: zipfile.ZipFile, name: str, fields: tuple[str, ...], rows: Iterable[dict]) -> int:
-    """Stream one table into ``name.json`` and ``name.csv`` without holding it in memory."""
+    """Stream one table into ``name.json`` and ``name.csv`` without holding it in memory.
+
+    A zip takes one entry at a time, so the CSV goes to a spooled temporary file while
+    the JSON is written, and is copied in afterwards.
+    """
     count = 0
     columns = [f.replace("__", "_") for f in fields]
-    with (
-        archive.open(f"{name}.json", "w") as json_raw,
-        archive.open(f"{name}.csv", "w") as csv_raw,
-    ):
-        json_out = io.TextIOWrapper(json_raw, encoding="utf-8", newline="")
-        csv_out = io.TextIOWrapper(csv_raw, encoding="utf-8", newline="")
-        writer = csv.writer(csv_out)
+    with tempfile.SpooledTemporaryFile(
+        max_size=8 * 1024 * 1024, mode="w+", encoding="utf-8", newline=""
+    ) as spool:
+        writer = csv.writer(spool)
         writer.writerow(columns)
-        json_out.write("[")
-        for row in rows:
-            json_out.write(",\n " if count else "\n ")
-            json_out.write(
-                json.dumps(dict(zip(columns, (row[f] for f in fields), strict=True)), cls=DjangoJSONEncoder)
-            )
-            writer.writerow([_csv_value(row[f]) for f in fields])
-            count += 1
-        json_out.write("\n]\n" if count else "]\n")
-        json_out.flush()
-        csv_out.flush()
-        json_out.detach()
-        csv_out.detach()
+        with archive.open(f"{name}.json", "w", force_zip64=True) as json_raw:
+            json_out = io.TextIOWrapper(json_raw, encoding="utf-8", newline="")
+            json_out.write("[")
+            for row in rows:
+                values = [row[f] for f in fields]
+                json_out.write(",\n " if count else "\n ")
+                json_out.write(json.dumps(dict(zip(columns, values, strict=True)), cls=DjangoJSONEncoder))
+                writer.writerow([_csv_value(v) for v in values])
+                count += 1
+            json_out.write("\n]\n" if count else "]\n")
+            json_out.flush()
+            json_out.detach()
+        spool.seek(0)
+        with archive.open(f"{name}.csv", "w", force_zip64=True) as csv_raw:
+            while chunk := spool.read(1024 * 1024):
+                csv_raw.write(chunk.encode("utf-8"))
     return count
 
 

@@ -1,0 +1,105 @@
+"""Delete my account: confirmed with email and password, everything goes, signed out, audited."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from accounts.models import BrandMembership, DataExport, Member, PrivacyEvent, User
+from accounts.privacy.exports import data_export_build, data_export_file
+from accounts.privacy.services import account_delete
+from connectors.models import ConnectedAccount, Identity, Interaction, Post, Tombstone, tombstone_digest
+from scoring.models import MemberScore
+from tests.accounts.test_privacy_support import ADA, world_build
+from tests.factories import DEFAULT_PASSWORD, BrandMembershipFactory, UserFactory, brand_owner
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_deleting_the_account_removes_user_member_their_data_and_exports():
+    world = world_build()
+    user = world.member.user
+    BrandMembershipFactory(user=user)
+    export = data_export_build(export_id=DataExport.objects.create(user=user).pk)
+    path = data_export_file(export=export)
+    account_delete(user=user)
+    assert not User.objects.filter(pk=user.pk).exists()
+    assert not Member.objects.exists()
+    assert not BrandMembership.objects.filter(user_id=user.pk).exists()
+    assert not Identity.objects.filter(external_id=ADA).exists()
+    assert not Post.objects.filter(author_id=world.ada.pk).exists()
+    assert not Interaction.objects.filter(actor_id=world.ada.pk).exists()
+    assert not MemberScore.objects.exists() and not ConnectedAccount.objects.exists()
+    assert not DataExport.objects.exists() and not path.exists()
+    assert Tombstone.objects.filter(digest=tombstone_digest(network="x", external_id=ADA)).exists()
+    event = PrivacyEvent.objects.get(kind=PrivacyEvent.Kind.ACCOUNT_DELETE)
+    assert user.email not in f"{event.subject_digest}{event.counts}"
+
+
+def test_deleting_without_opting_out_writes_no_tombstone():
+    world = world_build()
+    account_delete(user=world.member.user, opt_out=False)
+    assert not Identity.objects.filter(external_id=ADA).exists()
+    assert not Tombstone.objects.exists()
+
+
+def test_a_brand_owner_must_hand_over_or_delete_the_brand_first():
+    owner = brand_owner(name="Acme Snacks")
+    with pytest.raises(ValidationError) as caught:
+        account_delete(user=owner.user)
+    assert "You own the brand “Acme Snacks”. Transfer it" in caught.value.messages[0]
+    assert User.objects.filter(pk=owner.user.pk).exists()
+    assert not PrivacyEvent.objects.exists()
+
+
+def test_the_page_needs_the_right_email_and_password(client):
+    world = world_build()
+    user = world.member.user
+    client.force_login(user)
+    url = reverse("accounts:privacy_delete")
+    body = client.post(url, {"email": "someone@else.org", "password": "wrong"}).content.decode()
+    assert f"That is not the email of this account ({user.email})." in body
+    assert "That password is not right." in body
+    assert User.objects.filter(pk=user.pk).exists() and Identity.objects.filter(external_id=ADA).exists()
+
+
+def test_the_page_deletes_signs_out_and_says_so(client):
+    world = world_build()
+    user = world.member.user
+    client.force_login(user)
+    response = client.post(
+        reverse("accounts:privacy_delete"),
+        {"email": user.email.upper(), "password": DEFAULT_PASSWORD, "opt_out": "on"},
+        follow=True,
+    )
+    assert "Your account and everything about it were deleted." in response.content.decode()
+    assert not User.objects.filter(pk=user.pk).exists()
+    assert "_auth_user_id" not in client.session
+    assert client.get(reverse("accounts:privacy")).status_code == 302
+
+
+def test_the_page_tells_a_brand_owner_why_not_and_offers_no_form(client):
+    owner = brand_owner(name="Acme Snacks")
+    client.force_login(owner.user)
+    body = client.get(reverse("accounts:privacy_delete")).content.decode()
+    assert "Your account cannot be deleted yet." in body and "Acme Snacks" in body
+    assert "Delete my account for good" not in body
+    client.post(reverse("accounts:privacy_delete"), {"email": owner.user.email, "password": DEFAULT_PASSWORD})
+    assert User.objects.filter(pk=owner.user.pk).exists()
+
+
+def test_a_team_member_who_owns_nothing_can_delete(client):
+    membership = BrandMembershipFactory()
+    account_delete(user=membership.user)
+    assert not BrandMembership.objects.filter(pk=membership.pk).exists()
+    assert User.objects.count() == 0 or not User.objects.filter(pk=membership.user_id).exists()
+
+
+def test_a_user_without_a_usable_password_confirms_with_the_email_alone(client):
+    user = UserFactory()
+    user.set_unusable_password()
+    user.save()
+    client.force_login(user)
+    client.post(reverse("accounts:privacy_delete"), {"email": user.email})
+    assert not User.objects.filter(pk=user.pk).exists()
