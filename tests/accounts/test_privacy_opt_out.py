@@ -210,7 +210,7 @@ def test_opt_out_when_the_member_never_connected_anything_still_blocks_future_tr
     assert member_may_be_tracked(member=member) is False
 
 
-def test_when_the_opt_out_happened_is_kept(settings):
+def test_when_the_opt_out_happened_is_kept():
     world = world_build()
     before = datetime.now(tz=UTC)
     member_opt_out(member=world.member)
