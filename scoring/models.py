@@ -54,6 +54,9 @@ class IdentityScore(models.Model):
     received = models.JSONField(default=dict, help_text="Reactions received in the window, by kind.")
     distinct_actors = models.PositiveIntegerField(default=0)
     authority_rank = models.FloatField(default=0.0)
+    # Graph-wide figures an incremental recompute reuses until the next full run.
+    inflow = models.FloatField(default=0.0)
+    targets = models.PositiveIntegerField(default=0, help_text="Distinct identities it reacted to.")
     computed_at = models.DateTimeField()
 
     class Meta:

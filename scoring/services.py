@@ -2,28 +2,31 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import time
-from dataclasses import dataclass
-from datetime import date, datetime
+from collections.abc import Callable, Iterable
+from datetime import date, datetime, timedelta
 
 import numpy as np
 from django.db import connection, transaction
 from django.utils import timezone
 
-from scoring.columnar import upsert_rows
+from scoring.columnar import fetch_columns, upsert_rows
 from scoring.engine import (
     MODEL_VERSION,
     NETWORKS,
     SIGNALS,
+    EngineResult,
+    FrozenGraph,
     combine_networks,
     score_identities,
     score_points,
     smooth_scores,
 )
 from scoring.engine.model import KINDS
-from scoring.features import features_extract
+from scoring.features import Extracted, features_extract
 from scoring.models import IdentityScore, MemberScore, ScoreRun
 
 logger = logging.getLogger(__name__)
@@ -33,31 +36,57 @@ class ScoreRunFailed(Exception):
     """A recompute failed; the scores of the previous run are still the ones shown."""
 
 
-@dataclass(frozen=True)
-class _Previous:
-    day: date | None
-    scores: dict[int, float]
+class _Stopwatch:
+    def __init__(self) -> None:
+        self.timings: dict[str, float] = {}
+        self._started = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.timings[stage] = round(now - self._started, 3)
+        self._started = now
 
 
-def _previous_scores(*, model, subject: str, day: date) -> _Previous:
-    """The published scores of the latest earlier day that a full run completed."""
-    last = (
-        ScoreRun.objects.filter(kind=ScoreRun.Kind.FULL, status=ScoreRun.Status.SUCCEEDED, day__lt=day)
+def last_full_run_day(*, before: date) -> date | None:
+    """The latest day before ``before`` whose full run completed: the published baseline."""
+    return (
+        ScoreRun.objects.filter(kind=ScoreRun.Kind.FULL, status=ScoreRun.Status.SUCCEEDED, day__lt=before)
         .order_by("-day")
         .values_list("day", flat=True)
         .first()
     )
-    if last is None:
-        return _Previous(day=None, scores={})
-    rows = model.objects.filter(day=last).values_list(f"{subject}_id", "score")
-    return _Previous(day=last, scores=dict(rows.iterator(chunk_size=50_000)))
 
 
-def _smoothed(*, ids: np.ndarray, unsmoothed: np.ndarray, previous: _Previous, day: date) -> np.ndarray:
-    if previous.day is None:
+def _aligned(
+    table: str, subject: str, day: date, ids: np.ndarray, columns: list[str]
+) -> dict[str, np.ndarray]:
+    """Float columns of ``table`` on ``day`` for the rows ``ids`` (NaN where there is no snapshot)."""
+    select = ", ".join(
+        [f"CAST({subject}_id AS BIGINT)", *(f"CAST({c} AS DOUBLE PRECISION)" for c in columns)]
+    )
+    found = fetch_columns(
+        f"SELECT {select} FROM {table} WHERE day = %s",  # noqa: S608 (names are this module's own)
+        [connection.ops.adapt_datefield_value(day)],
+        [("id", "int8"), *[(name, "float8") for name in columns]],
+    )
+    order = np.argsort(found["id"])
+    keys = found["id"][order]
+    out = {name: np.full(ids.shape, np.nan) for name in columns}
+    if keys.size:
+        position = np.clip(np.searchsorted(keys, ids), 0, keys.size - 1)
+        hit = keys[position] == ids
+        for name in columns:
+            out[name][hit] = found[name][order][position[hit]]
+    return out
+
+
+def _published(*, table: str, subject: str, ids: np.ndarray, unsmoothed: np.ndarray, day: date) -> np.ndarray:
+    """Today's published scores: at most a bounded move from the last full run's."""
+    previous_day = last_full_run_day(before=day)
+    if previous_day is None:
         return unsmoothed
-    before = np.array([previous.scores.get(int(i), np.nan) for i in ids], dtype=np.float64)
-    return smooth_scores(previous=before, current=unsmoothed, days_elapsed=(day - previous.day).days)
+    previous = _aligned(table, subject, previous_day, ids, ["score"])["score"]
+    return smooth_scores(previous=previous, current=unsmoothed, days_elapsed=(day - previous_day).days)
 
 
 def _json_rows(names: tuple[str, ...], columns: list[np.ndarray]) -> list[str]:
@@ -68,6 +97,97 @@ def _json_rows(names: tuple[str, ...], columns: list[np.ndarray]) -> list[str]:
         "{" + ",".join(f"{k}:{v}" for k, v in zip(keys, values, strict=True)) + "}"
         for values in zip(*rounded, strict=True)
     ]
+
+
+def _run(kind: str, day: date, body: Callable[[ScoreRun, _Stopwatch], None]) -> ScoreRun:
+    """Record a run, time it, and mark it failed (keeping every earlier score) if ``body`` raises."""
+    run = ScoreRun.objects.create(kind=kind, day=day, model_version=MODEL_VERSION)
+    watch = _Stopwatch()
+    try:
+        body(run, watch)
+    except Exception as exc:
+        logger.exception("score run %s failed", run.pk)
+        ScoreRun.objects.filter(pk=run.pk).update(
+            status=ScoreRun.Status.FAILED, error=f"{type(exc).__name__}: {exc}", finished_at=timezone.now()
+        )
+        raise ScoreRunFailed(str(exc)) from exc
+    return run
+
+
+def _score_and_store(
+    *,
+    run: ScoreRun,
+    watch: _Stopwatch,
+    extracted: Extracted,
+    day: date,
+    now: datetime,
+    frozen: FrozenGraph | None = None,
+    keep: np.ndarray | None = None,
+) -> None:
+    """Engine, member folding, smoothing and one transaction of upserts.
+
+    ``keep`` marks the rows whose results are complete (all of them in a full run; the
+    identities around a change in an incremental one); only those are written.
+    """
+    result = score_identities(
+        features=extracted.features, edges=extracted.edges, now=extracted.now, frozen=frozen
+    )
+    watch.timings.update({f"engine.{k}": round(v, 3) for k, v in result.timings.items()})
+    watch.lap("engine")
+
+    keep = np.ones(len(extracted.identity_ids), dtype=bool) if keep is None else keep
+    member_of = np.where(keep, extracted.member_ids, 0)
+    member_ids, person = np.unique(member_of, return_inverse=True)
+    # Person 0 is "no member" when some identity has none; it is computed and thrown away.
+    people = combine_networks(
+        result=result, network=extracted.features.network, person=person, persons=len(member_ids)
+    )
+    is_member = member_ids > 0
+    watch.lap("combine")
+
+    db_day, db_now = connection.ops.adapt_datefield_value(day), connection.ops.adapt_datetimefield_value(now)
+    identity_rows = _identity_rows(
+        ids=extracted.identity_ids[keep], result=_rows_of(result, keep), day=day, db_day=db_day, db_now=db_now
+    )
+    member_rows = _member_rows(
+        member_ids=member_ids[is_member], people=people, keep=is_member, day=day, db_day=db_day, db_now=db_now
+    )
+    watch.lap("prepare")
+    with transaction.atomic():
+        upsert_rows(
+            table=IdentityScore._meta.db_table,
+            columns=_IDENTITY_COLUMNS,
+            key=("identity_id", "day"),
+            rows=identity_rows,
+        )
+        upsert_rows(
+            table=MemberScore._meta.db_table,
+            columns=_MEMBER_COLUMNS,
+            key=("member_id", "day"),
+            rows=member_rows,
+        )
+        watch.lap("write")
+        run.status = ScoreRun.Status.SUCCEEDED
+        run.identities = len(identity_rows)
+        run.members = len(member_rows)
+        run.edges = len(extracted.edges)
+        run.timings = watch.timings
+        run.finished_at = timezone.now()
+        run.save()
+
+
+def _rows_of(result: EngineResult, keep: np.ndarray) -> EngineResult:
+    return dataclasses.replace(
+        result,
+        raw=result.raw[keep],
+        score=result.score[keep],
+        contributions={name: values[keep] for name, values in result.contributions.items()},
+        received=result.received[keep],
+        distinct_actors=result.distinct_actors[keep],
+        authority_rank=result.authority_rank[keep],
+        inflow=result.inflow[keep],
+        targets=result.targets[keep],
+    )
 
 
 def score_recompute(*, day: date | None = None, now: datetime | None = None) -> ScoreRun:
@@ -81,70 +201,68 @@ def score_recompute(*, day: date | None = None, now: datetime | None = None) -> 
     """
     now = now or timezone.now()
     day = day or now.date()
-    run = ScoreRun.objects.create(kind=ScoreRun.Kind.FULL, day=day, model_version=MODEL_VERSION)
-    timings: dict[str, float] = {}
-    started = time.perf_counter()
 
-    def lap(stage: str) -> None:
-        nonlocal started
-        timings[stage] = round(time.perf_counter() - started, 3)
-        started = time.perf_counter()
-
-    try:
+    def body(run: ScoreRun, watch: _Stopwatch) -> None:
         extracted = features_extract(now=now)
-        lap("extract")
-        result = score_identities(features=extracted.features, edges=extracted.edges, now=extracted.now)
-        timings.update({f"engine.{k}": round(v, 3) for k, v in result.timings.items()})
-        lap("engine")
+        watch.lap("extract")
+        _score_and_store(run=run, watch=watch, extracted=extracted, day=day, now=now)
 
-        ids = extracted.identity_ids
-        member_ids, person = np.unique(extracted.member_ids, return_inverse=True)
-        # Person 0 is "no member" when some identity has none; it is computed and thrown away.
-        people = combine_networks(
-            result=result, network=extracted.features.network, person=person, persons=len(member_ids)
-        )
-        keep = member_ids > 0
-        lap("combine")
+    return _run(ScoreRun.Kind.FULL, day, body)
 
-        # The database's own representation of the run's day and time, for the raw inserts.
-        db_day, db_now = (
-            connection.ops.adapt_datefield_value(day),
-            connection.ops.adapt_datetimefield_value(now),
-        )
-        identity_rows = _identity_rows(ids=ids, result=result, day=day, db_day=db_day, db_now=db_now)
-        member_rows = _member_rows(
-            member_ids=member_ids[keep], people=people, keep=keep, day=day, db_day=db_day, db_now=db_now
-        )
-        lap("prepare")
-        with transaction.atomic():
-            upsert_rows(
-                table=IdentityScore._meta.db_table,
-                columns=_IDENTITY_COLUMNS,
-                key=("identity_id", "day"),
-                rows=identity_rows,
-            )
-            upsert_rows(
-                table=MemberScore._meta.db_table,
-                columns=_MEMBER_COLUMNS,
-                key=("member_id", "day"),
-                rows=member_rows,
-            )
-            lap("write")
-            run.status = ScoreRun.Status.SUCCEEDED
-            run.identities = len(identity_rows)
-            run.members = len(member_rows)
-            run.edges = len(extracted.edges)
-            run.timings = timings
-            run.finished_at = timezone.now()
-            run.save()
-    except Exception as exc:
-        logger.exception("score run %s failed", run.pk)
-        ScoreRun.objects.filter(pk=run.pk).update(
-            status=ScoreRun.Status.FAILED, error=f"{type(exc).__name__}: {exc}", finished_at=timezone.now()
-        )
-        raise ScoreRunFailed(str(exc)) from exc
-    return run
 
+def score_recompute_incremental(*, identity_ids: Iterable[int], now: datetime | None = None) -> ScoreRun:
+    """Re-score the identities whose data changed, and those the change affects, for today.
+
+    1. Without a completed full run there is nothing to build on: run a full one instead.
+    2. Affected: the changed identities, the identities they reacted to (whose reactors' weight
+       may have moved) and every other identity of the members among them.
+    3. Read only the edges that touch an affected identity, and the features of the
+       identities on them; keep PageRank inflow, authority and each reactor's reach as the
+       last full run left them (a FrozenGraph): they are graph-wide and the daily run
+       refreshes them.
+    4. Write today's snapshots of the affected identities and their members.
+    """
+    from scoring.incremental import affected_extract
+
+    now = now or timezone.now()
+    day = now.date()
+    baseline = last_full_run_day(before=day + _ONE_DAY)
+    if baseline is None:
+        return score_recompute(now=now)
+
+    def body(run: ScoreRun, watch: _Stopwatch) -> None:
+        local = affected_extract(changed=identity_ids, now=now)
+        watch.lap("extract")
+        figures = _aligned(
+            IdentityScore._meta.db_table,
+            "identity",
+            baseline,
+            local.extracted.identity_ids,
+            ["inflow", "authority_rank", "targets"],
+        )
+        # Identities new since the baseline have no graph figures yet: no inflow, and the
+        # reach they show in the edges read here.
+        unknown = np.isnan(figures["targets"])
+        frozen = FrozenGraph(
+            inflow=np.nan_to_num(figures["inflow"]),
+            authority_rank=np.nan_to_num(figures["authority_rank"]),
+            targets=np.where(unknown, local.local_targets, figures["targets"]).astype(np.int64),
+        )
+        watch.lap("frozen")
+        _score_and_store(
+            run=run,
+            watch=watch,
+            extracted=local.extracted,
+            day=day,
+            now=now,
+            frozen=frozen,
+            keep=local.affected,
+        )
+
+    return _run(ScoreRun.Kind.INCREMENTAL, day, body)
+
+
+_ONE_DAY = timedelta(days=1)
 
 _IDENTITY_COLUMNS = (
     "identity_id",
@@ -157,6 +275,8 @@ _IDENTITY_COLUMNS = (
     "received",
     "distinct_actors",
     "authority_rank",
+    "inflow",
+    "targets",
     "computed_at",
 )
 _MEMBER_COLUMNS = (
@@ -172,17 +292,19 @@ _MEMBER_COLUMNS = (
 )
 
 
-def _identity_rows(*, ids, result, day: date, db_day, db_now) -> list[tuple]:
-    previous = _previous_scores(model=IdentityScore, subject="identity", day=day)
-    published = _smoothed(ids=ids, unsmoothed=result.score, previous=previous, day=day)
+def _identity_rows(*, ids, result: EngineResult, day: date, db_day, db_now) -> list[tuple]:
+    published = _published(
+        table=IdentityScore._meta.db_table, subject="identity", ids=ids, unsmoothed=result.score, day=day
+    )
     points = score_points(raw=result.raw, score=result.score, contributions=result.contributions)
     signals = _json_rows(SIGNALS, [points[name] for name in SIGNALS])
     received = _json_rows(KINDS, [result.received[:, k] for k in range(len(KINDS))])
+    n = len(ids)
     return list(
         zip(
             ids.tolist(),
-            [db_day] * len(ids),
-            [MODEL_VERSION] * len(ids),
+            [db_day] * n,
+            [MODEL_VERSION] * n,
             np.round(published, 3).tolist(),
             np.round(result.score, 3).tolist(),
             result.raw.tolist(),
@@ -190,16 +312,19 @@ def _identity_rows(*, ids, result, day: date, db_day, db_now) -> list[tuple]:
             received,
             result.distinct_actors.tolist(),
             result.authority_rank.tolist(),
-            [db_now] * len(ids),
+            result.inflow.tolist(),
+            np.asarray(result.targets, dtype=np.int64).tolist(),
+            [db_now] * n,
             strict=True,
         )
     )
 
 
 def _member_rows(*, member_ids, people, keep, day: date, db_day, db_now) -> list[tuple]:
-    previous = _previous_scores(model=MemberScore, subject="member", day=day)
     score, raw = people.score[keep], people.raw[keep]
-    published = _smoothed(ids=member_ids, unsmoothed=score, previous=previous, day=day)
+    published = _published(
+        table=MemberScore._meta.db_table, subject="member", ids=member_ids, unsmoothed=score, day=day
+    )
     points = score_points(
         raw=raw, score=score, contributions={n: people.contributions[n][keep] for n in SIGNALS}
     )
@@ -207,17 +332,18 @@ def _member_rows(*, member_ids, people, keep, day: date, db_day, db_now) -> list
     scale = np.divide(score, raw, out=np.zeros_like(raw), where=raw > 0)
     network_points = people.network_raw[keep] * scale[:, None]
     networks = _json_rows(NETWORKS, [network_points[:, k] for k in range(len(NETWORKS))])
+    n = len(member_ids)
     return list(
         zip(
             member_ids.tolist(),
-            [db_day] * len(member_ids),
-            [MODEL_VERSION] * len(member_ids),
+            [db_day] * n,
+            [MODEL_VERSION] * n,
             np.round(published, 3).tolist(),
             np.round(score, 3).tolist(),
             raw.tolist(),
             signals,
             networks,
-            [db_now] * len(member_ids),
+            [db_now] * n,
             strict=True,
         )
     )

@@ -27,7 +27,7 @@ from scoring.engine.model import (
     SIGNALS,
     Params,
 )
-from scoring.engine.run import EngineResult, score_identities
+from scoring.engine.run import EngineResult, FrozenGraph, score_identities
 from scoring.engine.scale import raw_to_score, score_to_raw
 from scoring.engine.smoothing import smooth_scores
 
@@ -45,6 +45,7 @@ __all__ = [
     "EdgeList",
     "EngineResult",
     "FeatureTable",
+    "FrozenGraph",
     "Params",
     "PersonScores",
     "Snapshot",

@@ -49,6 +49,8 @@ class EngineResult:
     received:        (n, len(KINDS)) reactions received inside the window, undecayed, by kind.
     distinct_actors: distinct reactors inside the window.
     authority_rank:  n * PageRank: 1 is the average identity of its network.
+    inflow:          the authority inflow (what a reactor's voice grows with).
+    targets:         distinct identities each identity reacted to inside the window.
     timings:         seconds per stage.
     """
 
@@ -60,11 +62,33 @@ class EngineResult:
     distinct_actors: np.ndarray
     authority_rank: np.ndarray
     pagerank_iterations: int
+    inflow: np.ndarray
+    targets: np.ndarray
     timings: dict[str, float] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, slots=True)
+class FrozenGraph:
+    """The graph-wide quantities of the last full run, for a local recompute.
+
+    Row i describes feature row i. PageRank and a reactor's selectivity depend on the whole
+    graph; an incremental run keeps them as the last full run left them and recomputes
+    everything else from the edges around the identities whose data changed. The next full
+    run brings them up to date.
+    """
+
+    inflow: np.ndarray
+    authority_rank: np.ndarray
+    targets: np.ndarray
+
+
 def score_identities(
-    *, features: FeatureTable, edges: EdgeList, now: float, params: Params = DEFAULT_PARAMS
+    *,
+    features: FeatureTable,
+    edges: EdgeList,
+    now: float,
+    params: Params = DEFAULT_PARAMS,
+    frozen: FrozenGraph | None = None,
 ) -> EngineResult:
     timings: dict[str, float] = {}
     started = clock.perf_counter()
@@ -115,7 +139,8 @@ def score_identities(
     strength = saturate(volume)
     out_strength = np.asarray(strength.sum(axis=1)).ravel()
     kept = discount_reciprocal(strength, share=params.reciprocity_discount)
-    targets_per_actor = np.diff(volume.indptr).astype(np.float64)
+    local_targets = np.diff(volume.indptr)
+    targets_per_actor = (local_targets if frozen is None else frozen.targets).astype(np.float64)
     selectivity = np.ones(size)
     busy = targets_per_actor > params.selective_targets
     selectivity[busy] = params.selective_targets / targets_per_actor[busy]
@@ -124,19 +149,23 @@ def score_identities(
     lap("discounts")
 
     # 4. Weighted PageRank; its inflow is the authority signal and sets each reactor's voice.
-    ranked = pagerank(
-        transfer=kept,
-        out_strength=out_strength,
-        group=features.network,
-        damping=params.damping,
-        tol=params.pagerank_tol,
-        max_iter=params.pagerank_max_iter,
-    )
+    if frozen is None:
+        ranked = pagerank(
+            transfer=kept,
+            out_strength=out_strength,
+            group=features.network,
+            damping=params.damping,
+            tol=params.pagerank_tol,
+            max_iter=params.pagerank_max_iter,
+        )
+        inflow, authority_rank, iterations = ranked.inflow, size * ranked.rank, ranked.iterations
+    else:
+        inflow, authority_rank, iterations = frozen.inflow, frozen.authority_rank, 0
     lap("pagerank")
 
     # 5. Signals. Each kind's engagement is its share of the pair's volume times the pair's
     # discounted, saturated strength times the reactor's voice; the kinds add up to the whole.
-    voice = selectivity * np.minimum(params.voice_cap, 1.0 + np.log1p(ranked.inflow))
+    voice = selectivity * np.minimum(params.voice_cap, 1.0 + np.log1p(inflow))
     inverse_volume = sp.csr_matrix((1.0 / volume.data, volume.indices, volume.indptr), shape=volume.shape)
     per_unit = kept.multiply(inverse_volume).tocsr()
     contributions: dict[str, np.ndarray] = {}
@@ -145,7 +174,7 @@ def score_identities(
     del per_kind, per_unit, inverse_volume, kept, volume
     engagement = np.sum([contributions[name] for name in ENGAGEMENT_SIGNALS], axis=0)
 
-    contributions["authority"] = params.authority_weight * ranked.inflow
+    contributions["authority"] = params.authority_weight * inflow
     posts = np.asarray(features.posts, dtype=np.float64)
     rate = (engagement + params.rate_pseudo_posts * params.rate_prior) / (posts + params.rate_pseudo_posts)
     efficiency = np.clip(
@@ -171,7 +200,9 @@ def score_identities(
         contributions=contributions,
         received=received,
         distinct_actors=distinct_actors,
-        authority_rank=size * ranked.rank,
-        pagerank_iterations=ranked.iterations,
+        authority_rank=authority_rank,
+        pagerank_iterations=iterations,
+        inflow=inflow,
+        targets=local_targets if frozen is None else frozen.targets,
         timings=timings,
     )
