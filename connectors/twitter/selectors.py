@@ -10,9 +10,9 @@ from connectors.twitter.parser import NETWORK
 
 def x_accounts_to_sync() -> QuerySet[ConnectedAccount]:
     """Every X account whose member still lets us read it, least recently synced first."""
-    return ConnectedAccount.objects.filter(network=NETWORK, status=ConnectedAccount.Status.ACTIVE).order_by(
-        "last_synced_at", "pk"
-    )
+    return ConnectedAccount.objects.filter(
+        network=NETWORK, status=ConnectedAccount.Status.ACTIVE, member__opted_out_at__isnull=True
+    ).order_by("last_synced_at", "pk")
 
 
 def x_accounts_of_member(*, member) -> QuerySet[ConnectedAccount]:

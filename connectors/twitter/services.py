@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.models import Member
+from accounts.privacy.selectors import OPTED_OUT_MESSAGE, member_may_be_tracked
 from connectors.ingest import ingest_batch
 from connectors.models import ConnectedAccount, Identity
 from connectors.twitter.oauth import Tokens
@@ -20,6 +21,8 @@ def x_account_connect(*, member: Member, tokens: Tokens, profile: dict[str, Any]
     Connecting again (after a revocation, or to grant new scopes) replaces the tokens and
     makes the account active, keeping its sync cursor: what was fetched stays fetched.
     """
+    if not member_may_be_tracked(member=member):
+        raise ValidationError(OPTED_OUT_MESSAGE)
     batch = parse_users_page(profile)
     if len(batch.identities) != 1 or not isinstance(profile.get("data"), dict):
         raise ValidationError("X did not say which account was signed in; try connecting again.")

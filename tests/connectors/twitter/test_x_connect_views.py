@@ -131,3 +131,18 @@ def test_a_non_member_cannot_start_connecting(client, fake_api):
     response = client.post(reverse("x:connect"), follow=True)
 
     assert b"Only influencer accounts" in response.content
+
+
+def test_a_member_who_opted_out_cannot_connect_x(member_client, fake_api):
+    from django.utils import timezone
+
+    from accounts.models import Member
+
+    state = _start(member_client)["state"][0]
+    Member.objects.filter(pk=member_client.member.pk).update(opted_out_at=timezone.now())
+
+    response = member_client.get(reverse("x:callback"), {"state": state, "code": "c"}, follow=True)
+
+    assert b"You opted out of tracking" in response.content
+    assert not ConnectedAccount.objects.exists()
+    assert not Identity.objects.filter(member=member_client.member).exists()
