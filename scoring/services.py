@@ -347,3 +347,16 @@ def _member_rows(*, member_ids, people, keep, day: date, db_day, db_now) -> list
             strict=True,
         )
     )
+
+
+def score_refresh_queue(*, identity_ids: Iterable[int]) -> None:
+    """Queue an incremental recompute of ``identity_ids`` once the current transaction commits.
+
+    Connectors call this after they store new activity, so a member sees their score move
+    after a sync or an import rather than the next morning.
+    """
+    from scoring.tasks import score_recompute_changed
+
+    ids = sorted({int(i) for i in identity_ids})
+    if ids:
+        transaction.on_commit(lambda: score_recompute_changed.delay(ids))

@@ -1,9 +1,15 @@
 from celery import shared_task
 
-from scoring.services import score_recompute
+from scoring.services import score_recompute, score_recompute_incremental
 
 
 @shared_task(bind=True, max_retries=2, default_retry_delay=15 * 60)
 def score_recompute_daily(self) -> int:
     """The daily full recompute; a failed run keeps yesterday's scores and retries later."""
     return score_recompute().pk
+
+
+@shared_task(bind=True, max_retries=3, default_retry_delay=60)
+def score_recompute_changed(self, identity_ids: list[int]) -> int:
+    """Re-score what a sync or an import changed, without waiting for the daily run."""
+    return score_recompute_incremental(identity_ids=identity_ids).pk
