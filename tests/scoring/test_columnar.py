@@ -1,0 +1,128 @@
+"""Columns between the database and numpy: the binary COPY decoding and the set-based upsert.
+
+Both run on whichever database the suite is configured with (SQLite by default, PostgreSQL
+with DATABASE_URL), since each has its own code path.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import numpy as np
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from connectors.models import Identity
+from scoring import columnar
+from scoring.columnar import fetch_columns, upsert_rows
+
+pytestmark = pytest.mark.django_db
+
+COLUMNS = [("id", "int8"), ("network", "int2"), ("followers", "int8"), ("ratio", "float8")]
+
+
+def _identities(count: int) -> list[Identity]:
+    return Identity.objects.bulk_create(
+        [
+            Identity(network=("x", "mastodon")[n % 2], external_id=f"c{n}", followers=n * 1_000_003)
+            for n in range(count)
+        ]
+    )
+
+
+def _select() -> str:
+    if connection.vendor == "postgresql":
+        return (
+            "SELECT id::int8, (CASE network WHEN 'x' THEN 0 ELSE 1 END)::int2, "
+            "COALESCE(followers, 0)::int8, (COALESCE(followers, 0) / 7.0)::float8 "
+            "FROM connectors_identity ORDER BY id"
+        )
+    return (
+        "SELECT id, CASE network WHEN 'x' THEN 0 ELSE 1 END, COALESCE(followers, 0), "
+        "COALESCE(followers, 0) / 7.0 FROM connectors_identity ORDER BY id"
+    )
+
+
+def test_fetch_columns_decodes_every_row_across_chunk_boundaries(monkeypatch):
+    # A chunk far smaller than the result, and not a multiple of the row width, so rows are
+    # split between chunks and the header and trailer land in different ones.
+    monkeypatch.setattr(columnar, "_CHUNK", 97)
+    made = _identities(500)
+    out = fetch_columns(_select(), [], COLUMNS)
+    expected_ids = np.array(sorted(i.pk for i in made), dtype=np.int64)
+    assert out["id"].dtype == np.int64 and out["network"].dtype == np.int16
+    assert out["followers"].dtype == np.int64 and out["ratio"].dtype == np.float64
+    np.testing.assert_array_equal(out["id"], expected_ids)
+    by_id = {i.pk: i for i in made}
+    np.testing.assert_array_equal(out["followers"], [by_id[i].followers for i in expected_ids])
+    np.testing.assert_array_equal(out["network"], [0 if by_id[i].network == "x" else 1 for i in expected_ids])
+    np.testing.assert_allclose(out["ratio"], out["followers"] / 7.0)
+
+
+def test_fetch_columns_of_an_empty_result_are_empty_arrays_of_the_given_types():
+    out = fetch_columns(_select(), [], COLUMNS)
+    assert set(out) == {"id", "network", "followers", "ratio"}
+    assert all(column.shape == (0,) for column in out.values())
+    assert out["ratio"].dtype == np.float64
+
+
+def test_fetch_columns_takes_parameters():
+    _identities(10)
+    sql = _select().replace("ORDER BY", "WHERE followers >= %s ORDER BY")
+    out = fetch_columns(sql, [5 * 1_000_003], COLUMNS)
+    assert out["followers"].tolist() == [n * 1_000_003 for n in range(5, 10)]
+
+
+@pytest.fixture
+def snapshots():
+    """A small table of its own with a two-column key, so the test follows no model's changes."""
+    json_type = "jsonb" if connection.vendor == "postgresql" else "text"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TABLE test_snapshot (subject_id bigint NOT NULL, day date NOT NULL, "
+            f"label varchar(16) NOT NULL, score double precision NOT NULL, signals {json_type} NOT NULL, "
+            f"computed_at timestamp with time zone NOT NULL, PRIMARY KEY (subject_id, day))"
+        )
+    return ("subject_id", "day", "label", "score", "signals", "computed_at")
+
+
+def _rows(subjects: range, *, score: float, day: date = date(2024, 6, 1)) -> list[tuple]:
+    db_day = connection.ops.adapt_datefield_value(day)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    return [(s, db_day, "v1", score + s, '{"reach":1.5,"authority":0.25}', now) for s in subjects]
+
+
+def _stored() -> dict[tuple, tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT subject_id, day, score, signals FROM test_snapshot")
+        return {(row[0], str(row[1])): (row[2], row[3]) for row in cursor.fetchall()}
+
+
+def test_upsert_rows_inserts_then_replaces_on_the_key(snapshots):
+    upsert_rows(
+        table="test_snapshot", columns=snapshots, key=("subject_id", "day"), rows=_rows(range(30), score=10.0)
+    )
+    upsert_rows(
+        table="test_snapshot", columns=snapshots, key=("subject_id", "day"), rows=_rows(range(10), score=50.0)
+    )
+    upsert_rows(
+        table="test_snapshot",
+        columns=snapshots,
+        key=("subject_id", "day"),
+        rows=_rows(range(5), score=70.0, day=date(2024, 6, 2)),
+    )
+    stored = _stored()
+    assert len(stored) == 35
+    assert stored[(0, "2024-06-01")][0] == 50.0
+    assert stored[(9, "2024-06-01")][0] == 59.0
+    assert stored[(20, "2024-06-01")][0] == 30.0
+    assert stored[(4, "2024-06-02")][0] == 74.0
+    signals = stored[(0, "2024-06-01")][1]
+    assert (json.loads(signals) if isinstance(signals, str) else signals) == {"reach": 1.5, "authority": 0.25}
+
+
+def test_upsert_rows_of_nothing_writes_nothing(snapshots):
+    upsert_rows(table="test_snapshot", columns=snapshots, key=("subject_id", "day"), rows=[])
+    assert _stored() == {}
