@@ -52,6 +52,7 @@ from connectors.twitter.parser import (
     parse_users_page,
 )
 from connectors.twitter.services import x_account_tokens_store
+from scoring.services import score_refresh_queue
 
 log = logging.getLogger(__name__)
 
@@ -175,6 +176,8 @@ class _XSync:
             "rejected": 0,
         }
         self.user_id = self.account.identity.external_id
+        # Identities whose data the stored pages changed: re-scored when the run ends.
+        self.changed: set[int] = set()
 
     # --- the run -----------------------------------------------------------------------
     def run_all(self) -> SyncOutcome:
@@ -360,6 +363,7 @@ class _XSync:
         self.stats["interactions"] += result.interactions.new
         self.stats["duplicates"] += result.duplicates
         self.stats["rejected"] += result.rejected
+        self.changed |= result.changed_identity_ids
 
     def _release(self, *, last_error: str, status: str | None = None, synced: bool = False) -> None:
         cursor = {k: v for k, v in self.cursor.items() if k != "lease"}
@@ -379,3 +383,5 @@ class _XSync:
         self.run.progress = 100
         self.run.finished_at = timezone.now()
         self.run.save(update_fields=["status", "error", "stats", "progress", "finished_at"])
+        # Whatever was stored counts, even when the run stopped early.
+        score_refresh_queue(identity_ids=self.changed)

@@ -296,3 +296,14 @@ def test_a_crash_mid_sync_releases_the_account_and_the_next_run_completes(accoun
     assert outcome.run.status == SyncRun.Status.SUCCEEDED
     assert stored_before["posts"] == EXPECTED["posts"]
     assert _stored() == EXPECTED
+
+
+def test_a_sync_leaves_the_member_with_a_fresh_score(account, server, django_capture_on_commit_callbacks):
+    from scoring.models import IdentityScore, MemberScore
+
+    with django_capture_on_commit_callbacks(execute=True):
+        outcome, _ = _sync(account, server)
+
+    assert outcome.run.status == SyncRun.Status.SUCCEEDED
+    assert MemberScore.objects.filter(member=account.member).exists()
+    assert IdentityScore.objects.get(identity=account.identity).received["like"] == 3
