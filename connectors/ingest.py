@@ -273,6 +273,9 @@ class _Loader:
             with self.cursor.cursor.copy(f"COPY {name} ({cols}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
+            # Temporary tables are never auto-analyzed; without statistics the planner
+            # assumes a tiny table and picks nested loops that take minutes on 50k rows.
+            self.cursor.execute(f"ANALYZE {name}")
         else:
             marks = ", ".join(["%s"] * len(column_names))
             self.cursor.executemany(f"INSERT INTO {name} ({cols}) VALUES ({marks})", list(rows))  # noqa: S608

@@ -56,7 +56,8 @@ class Identity(models.Model):
 class Post(models.Model):
     network = models.CharField(max_length=16, choices=NETWORK_CHOICES)
     external_id = models.CharField(max_length=128)
-    author = models.ForeignKey(Identity, on_delete=models.CASCADE, related_name="posts")
+    # Lookups by author use the (author, created_at) index below.
+    author = models.ForeignKey(Identity, on_delete=models.CASCADE, related_name="posts", db_index=False)
     created_at = models.DateTimeField()
     kind = models.CharField(max_length=16, choices=[(k, k) for k in POST_KINDS], default="post")
     text = models.TextField(blank=True)
@@ -95,11 +96,15 @@ class Interaction(models.Model):
 
     network = models.CharField(max_length=16, choices=NETWORK_CHOICES)
     kind = models.CharField(max_length=16, choices=[(k, k) for k in INTERACTION_KINDS])
-    # The unique index below starts with actor and serves lookups by actor.
+    # Each index slows every insert on the hottest table, so there are only three: the
+    # natural key (which starts with actor and serves lookups by actor), target + time
+    # (scoring's window queries, and lookups by target), and post where there is one.
     actor = models.ForeignKey(Identity, on_delete=models.CASCADE, related_name="actions", db_index=False)
-    target = models.ForeignKey(Identity, on_delete=models.CASCADE, related_name="reactions_received")
+    target = models.ForeignKey(
+        Identity, on_delete=models.CASCADE, related_name="reactions_received", db_index=False
+    )
     post = models.ForeignKey(
-        Post, null=True, blank=True, on_delete=models.CASCADE, related_name="interactions"
+        Post, null=True, blank=True, on_delete=models.CASCADE, related_name="interactions", db_index=False
     )
     post_external_id = models.CharField(max_length=128, blank=True, default="")
     occurred_at = models.DateTimeField()
@@ -110,7 +115,10 @@ class Interaction(models.Model):
                 fields=["actor", "target", "kind", "post_external_id"], name="interaction_natural_key"
             )
         ]
-        indexes = [models.Index(fields=["target", "occurred_at"], name="interaction_target_time")]
+        indexes = [
+            models.Index(fields=["target", "occurred_at"], name="interaction_target_time"),
+            models.Index(fields=["post"], condition=models.Q(post__isnull=False), name="interaction_post"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.actor_id} {self.kind} {self.target_id}"
