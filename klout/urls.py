@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("connect/", include("connectors.hub_urls")),
     path("connect/", include("connectors.twitter.urls")),
+    path("", include("connectors.urls")),
     path("", include("scoring.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("scoring.api_urls")),

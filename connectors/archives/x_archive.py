@@ -1,0 +1,328 @@
+"""Parser for the zip that X's "Download your archive" produces.
+
+What is read, from ``data/``: ``account.js`` (whose archive it is), ``profile.js`` (bio,
+location, website), ``tweets.js`` or ``tweet.js`` (and ``-partN`` continuations: the
+member's posts, replies, reposts and the mentions in them), ``follower.js`` and
+``following.js`` (follows), ``like.js`` (counted only: X's archive records which posts were
+liked but not who wrote them, so a like cannot be attributed to anyone).
+
+The zip is checked before anything is decompressed (not a zip, no tweets file, zip bomb),
+then each file is streamed through ``YtdReader``; memory stays flat however big the archive.
+Errors are ``ArchiveError`` subclasses whose message can be shown to the member as is.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from django.conf import settings
+
+from connectors.archives.ytd import YtdFormatError, YtdReader
+from connectors.records import Batch, IdentityRecord, InteractionRecord, PostRecord
+
+NETWORK = "x"
+_TWEETS = re.compile(r"^(?:.*/)?data/tweets?(?:-part\d+)?\.js$")
+
+
+class ArchiveError(Exception):
+    """The archive cannot be imported. Permanent: retrying the same file fails the same way."""
+
+
+class NotAZipError(ArchiveError):
+    pass
+
+
+class MissingFileError(ArchiveError):
+    pass
+
+
+class ZipBombError(ArchiveError):
+    pass
+
+
+class BrokenJsonError(ArchiveError):
+    pass
+
+
+@dataclass
+class ArchiveChunk:
+    batch: Batch
+    progress: float  # 0..1, share of the archive's data read so far
+
+
+@dataclass
+class ArchiveStats:
+    tweets: int = 0
+    followers: int = 0
+    following: int = 0
+    likes_skipped: int = 0
+    account_id: str = ""
+    handle: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def _member_name(names: list[str], wanted: str) -> str | None:
+    for name in names:
+        if name == f"data/{wanted}" or name.endswith(f"/data/{wanted}"):
+            return name
+    return None
+
+
+def _check_zip(path: Path) -> tuple[zipfile.ZipFile, list[str]]:
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError):
+        raise NotAZipError(
+            "This file is not a zip archive. Upload the .zip that X sent you, unchanged."
+        ) from None
+    infos = archive.infolist()
+    # Sizes in the central directory are what zipfile will decompress up to (it stops at
+    # the declared size), so checking them before reading bounds the work done.
+    total = sum(info.file_size for info in infos)
+    if total > settings.IMPORT_MAX_UNCOMPRESSED_BYTES:
+        archive.close()
+        raise ZipBombError(
+            f"This archive would expand to {total:,} bytes, more than the "
+            f"{settings.IMPORT_MAX_UNCOMPRESSED_BYTES:,} allowed; it was not imported."
+        )
+    for info in infos:
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > 1024 * 1024 and ratio > settings.IMPORT_MAX_COMPRESSION_RATIO:
+            archive.close()
+            raise ZipBombError(
+                f"{info.filename} expands {ratio:,.0f} times, which no real archive does "
+                "(a zip bomb?); it was not imported."
+            )
+    names = [info.filename for info in infos if not info.is_dir()]
+    return archive, names
+
+
+def _elements(archive: zipfile.ZipFile, name: str, key: str, progress: _Progress) -> Iterator[dict]:
+    try:
+        with archive.open(name) as binary:
+            reader = YtdReader(binary, name=name)
+            for element in reader:
+                progress.chars = reader.chars_read
+                if isinstance(element, dict) and key in element and isinstance(element[key], dict):
+                    yield element[key]
+                elif isinstance(element, dict) and key == "tweet" and "id_str" in element:
+                    yield element  # older archives list tweets without the wrapper
+                else:
+                    raise BrokenJsonError(f"{name}: an entry is not a {{{key!r}: {{...}}}} object")
+            progress.done(name)
+    except YtdFormatError as exc:
+        raise BrokenJsonError(f"{exc}. The archive was not imported.") from None
+    except (zipfile.BadZipFile, EOFError, OSError) as exc:
+        raise NotAZipError(f"{name} cannot be decompressed ({exc}); the zip is damaged.") from None
+
+
+class _Progress:
+    def __init__(self, sizes: dict[str, int]) -> None:
+        self.total = max(sum(sizes.values()), 1)
+        self.sizes = sizes
+        self.finished = 0
+        self.chars = 0
+
+    def done(self, name: str) -> None:
+        self.finished += self.sizes.get(name, 0)
+        self.chars = 0
+
+    @property
+    def fraction(self) -> float:
+        return min((self.finished + self.chars) / self.total, 1.0)
+
+
+def _count(value: object) -> int | None:
+    """Counts in the archive are strings ("12"); anything else is treated as unknown."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    return None
+
+
+def _tweet_records(tweet: dict, *, author_id: str, handle: str, batch: Batch) -> None:
+    tweet_id = str(tweet.get("id_str") or tweet.get("id") or "")
+    try:
+        created_at = datetime.strptime(tweet.get("created_at", ""), "%a %b %d %H:%M:%S %z %Y")
+    except (TypeError, ValueError):
+        raise BrokenJsonError(f"tweet {tweet_id or '?'} has no readable created_at") from None
+    if not tweet_id.isdigit():
+        raise BrokenJsonError("a tweet has no id_str")
+    text = tweet.get("full_text") or tweet.get("text") or ""
+    mentions = [m for m in (tweet.get("entities") or {}).get("user_mentions") or [] if isinstance(m, dict)]
+    reply_to_post = tweet.get("in_reply_to_status_id_str") or ""
+    reply_to_user = tweet.get("in_reply_to_user_id_str") or ""
+    retweeted = tweet.get("retweeted_status") if isinstance(tweet.get("retweeted_status"), dict) else None
+    quoted_id = tweet.get("quoted_status_id_str") or ""
+
+    kind, parent, reposted_user = "post", "", ""
+    if retweeted or text.startswith("RT @"):
+        kind = "repost"
+        if retweeted:
+            parent = str(retweeted.get("id_str") or "")
+            reposted_user = str((retweeted.get("user") or {}).get("id_str") or "")
+        elif mentions:
+            # The archive keeps a repost as "RT @author: ..." with the author as first mention.
+            reposted_user = str(mentions[0].get("id_str") or "")
+    elif reply_to_post:
+        kind, parent = "reply", reply_to_post
+    elif quoted_id:
+        kind, parent = "quote", quoted_id
+
+    language = tweet.get("lang") or ""
+    batch.posts.append(
+        PostRecord(
+            network=NETWORK,
+            external_id=tweet_id,
+            author_id=author_id,
+            created_at=created_at,
+            kind=kind,
+            text=text,
+            language="" if language == "und" else language,
+            url=f"https://x.com/{handle or 'i'}/status/{tweet_id}",
+            parent_id=parent,
+            # A repost's counts are the original post's, not the member's.
+            reposts=None if kind == "repost" else _count(tweet.get("retweet_count")),
+            likes=None if kind == "repost" else _count(tweet.get("favorite_count")),
+        )
+    )
+    for mention in mentions:
+        mention_id = str(mention.get("id_str") or "")
+        if not mention_id.isdigit():
+            continue
+        batch.identities.append(
+            IdentityRecord(
+                network=NETWORK,
+                external_id=mention_id,
+                handle=str(mention.get("screen_name") or ""),
+                name=str(mention.get("name") or ""),
+            )
+        )
+    if kind == "repost" and reposted_user:
+        # Without the original's id, the repost's own id keeps each repost a distinct event.
+        batch.interactions.append(
+            InteractionRecord(
+                network=NETWORK,
+                kind="repost",
+                actor_id=author_id,
+                target_id=reposted_user,
+                occurred_at=created_at,
+                post_id=parent or tweet_id,
+            )
+        )
+    if kind == "reply" and reply_to_user:
+        batch.interactions.append(
+            InteractionRecord(
+                network=NETWORK,
+                kind="reply",
+                actor_id=author_id,
+                target_id=reply_to_user,
+                occurred_at=created_at,
+                post_id=reply_to_post,
+            )
+        )
+    implicit = {reposted_user, reply_to_user}
+    for mention in mentions:
+        mention_id = str(mention.get("id_str") or "")
+        if mention_id.isdigit() and mention_id not in implicit:
+            batch.interactions.append(
+                InteractionRecord(
+                    network=NETWORK,
+                    kind="mention",
+                    actor_id=author_id,
+                    target_id=mention_id,
+                    occurred_at=created_at,
+                    post_id=tweet_id,
+                )
+            )
+
+
+def x_archive_chunks(
+    *, path: Path, observed_at: datetime, stats: ArchiveStats, chunk_records: int = 5000
+) -> Iterator[ArchiveChunk]:
+    """Parse an archive into batches. ``observed_at`` dates follows, which X does not date.
+
+    Raises an ``ArchiveError`` subclass on the first problem; callers stage all chunks
+    before storing any, so a late error leaves nothing behind.
+    """
+    archive, names = _check_zip(Path(path))
+    with archive:
+        tweet_files = sorted(n for n in names if _TWEETS.match(n))
+        if not tweet_files:
+            raise MissingFileError(
+                "This zip has no data/tweets.js (or data/tweet.js): it is not an X archive, "
+                "or it was repacked without its data folder."
+            )
+        wanted = {
+            "account": _member_name(names, "account.js"),
+            "profile": _member_name(names, "profile.js"),
+            "follower": _member_name(names, "follower.js"),
+            "following": _member_name(names, "following.js"),
+            "like": _member_name(names, "like.js"),
+        }
+        sizes = {info.filename: info.file_size for info in archive.infolist()}
+        progress = _Progress({n: sizes[n] for n in [*tweet_files, *(v for v in wanted.values() if v)]})
+
+        member = IdentityRecord(network=NETWORK, external_id="")
+        if wanted["account"]:
+            for account in _elements(archive, wanted["account"], "account", progress):
+                member.external_id = str(account.get("accountId") or "")
+                member.handle = str(account.get("username") or "")
+                member.name = str(account.get("accountDisplayName") or "")
+        if wanted["profile"]:
+            for profile in _elements(archive, wanted["profile"], "profile", progress):
+                description = profile.get("description") or {}
+                member.bio = str(description.get("bio") or "")
+                member.location = str(description.get("location") or "")
+                member.url = str(description.get("website") or "")
+        if not member.external_id.isdigit():
+            raise MissingFileError(
+                "This archive has no data/account.js naming its account; it cannot be imported."
+            )
+        stats.account_id, stats.handle = member.external_id, member.handle
+
+        batch = Batch(identities=[member])
+
+        def full() -> bool:
+            return len(batch) >= chunk_records
+
+        for name in tweet_files:
+            for tweet in _elements(archive, name, "tweet", progress):
+                _tweet_records(tweet, author_id=member.external_id, handle=member.handle, batch=batch)
+                stats.tweets += 1
+                if full():
+                    yield ArchiveChunk(batch, progress.fraction)
+                    batch = Batch()
+        for key, counter in (("follower", "followers"), ("following", "following")):
+            if not wanted[key]:
+                continue
+            for entry in _elements(archive, wanted[key], key, progress):
+                other = str(entry.get("accountId") or "")
+                if not other.isdigit():
+                    raise BrokenJsonError(f"{wanted[key]}: an entry has no accountId")
+                actor, target = (
+                    (other, member.external_id) if key == "follower" else (member.external_id, other)
+                )
+                batch.interactions.append(
+                    InteractionRecord(
+                        network=NETWORK,
+                        kind="follow",
+                        actor_id=actor,
+                        target_id=target,
+                        occurred_at=observed_at,
+                    )
+                )
+                setattr(stats, counter, getattr(stats, counter) + 1)
+                if full():
+                    yield ArchiveChunk(batch, progress.fraction)
+                    batch = Batch()
+        if wanted["like"]:
+            for _like in _elements(archive, wanted["like"], "like", progress):
+                stats.likes_skipped += 1
+        yield ArchiveChunk(batch, 1.0)

@@ -1,0 +1,284 @@
+"""Writes of the connectors app: imports, sync-run bookkeeping, tombstones."""
+
+from __future__ import annotations
+
+import logging
+import pickle  # noqa: S403  (only our own staging files, written and read by this process)
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Member
+from connectors.archives.jsonl import JsonlFormatError, LineRejection, jsonl_chunks
+from connectors.archives.x_archive import ArchiveError, ArchiveStats, x_archive_chunks
+from connectors.ingest import IngestResult, ingest_batch
+from connectors.models import ConnectedAccount, Identity, SyncRun, Tombstone, tombstone_digest
+from connectors.records import Batch
+
+logger = logging.getLogger(__name__)
+
+# Rejected lines kept in a report; beyond this only their number is.
+MAX_REPORTED_REJECTIONS = 1000
+
+
+class ImportRefused(Exception):
+    """The whole file was refused; nothing of it was stored. The message is for the person."""
+
+
+@dataclass
+class ImportReport:
+    read: int = 0
+    rejected_lines: list[LineRejection] = field(default_factory=list)
+    rejected: int = 0
+    ingest: IngestResult = field(default_factory=IngestResult)
+    archive: ArchiveStats | None = None
+
+    def reject(self, rejections: list[LineRejection]) -> None:
+        self.rejected += len(rejections)
+        room = MAX_REPORTED_REJECTIONS - len(self.rejected_lines)
+        if room > 0:
+            self.rejected_lines.extend(rejections[:room])
+
+    def stats(self) -> dict:
+        """The summary stored on a SyncRun (JSON)."""
+        result = self.ingest
+        stats = {
+            "read": self.read,
+            "imported": result.imported,
+            "duplicates": result.duplicates,
+            "rejected": self.rejected + result.rejected,
+            "dropped_opted_out": result.dropped,
+            "identities": asdict(result.identities),
+            "posts": asdict(result.posts),
+            "interactions": asdict(result.interactions),
+            "bare_identities_created": result.bare_identities_created,
+            "rejected_lines": [asdict(r) for r in self.rejected_lines[:100]],
+        }
+        if self.archive:
+            stats["archive"] = {
+                "account_id": self.archive.account_id,
+                "handle": self.archive.handle,
+                "tweets": self.archive.tweets,
+                "followers": self.archive.followers,
+                "following": self.archive.following,
+                "likes_skipped": self.archive.likes_skipped,
+            }
+        return stats
+
+
+Progress = Callable[[float], None]
+
+
+def _ingest_all(batches: Iterator[Batch], report: ImportReport) -> None:
+    """Store every batch in one transaction: a failure in the last leaves none of them."""
+    with transaction.atomic():
+        for batch in batches:
+            report.ingest.add(ingest_batch(batch=batch))
+
+
+def activity_import_jsonl(*, stream: BinaryIO, network: str | None = None) -> ImportReport:
+    """Import a JSON Lines file (docs/import-format.md) as one transaction.
+
+    Bad lines are reported and skipped; a file that is not JSON Lines raises ImportRefused.
+    """
+    report = ImportReport()
+
+    def batches() -> Iterator[Batch]:
+        for chunk in jsonl_chunks(stream=stream, default_network=network):
+            report.read += chunk.records
+            report.reject(chunk.rejections)
+            yield chunk.batch
+
+    try:
+        _ingest_all(batches(), report)
+    except JsonlFormatError as exc:
+        raise ImportRefused(str(exc)) from None
+    return report
+
+
+class _Stage:
+    """Parsed batches spilled to a temporary file, so parsing finishes before storing starts.
+
+    This is what makes an import all-or-nothing without holding a transaction open during
+    the slow parse, and lets the parse report progress that the status page can see.
+    """
+
+    def __init__(self) -> None:
+        self.file = tempfile.TemporaryFile()  # noqa: SIM115  (closed by close())
+        self.count = 0
+
+    def add(self, batch: Batch) -> None:
+        pickle.dump(batch, self.file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.count += 1
+
+    def __iter__(self) -> Iterator[Batch]:
+        self.file.seek(0)
+        for _ in range(self.count):
+            yield pickle.load(self.file)  # noqa: S301
+
+    def close(self) -> None:
+        self.file.close()
+
+
+def _member_identity_check(*, member: Member, account_id: str) -> None:
+    owner = (
+        Identity.objects.filter(network="x", external_id=account_id, member__isnull=False)
+        .exclude(member=member)
+        .exists()
+    )
+    if owner:
+        raise ImportRefused(
+            "This archive's X account is already linked to another member; it was not imported."
+        )
+
+
+def archive_import(*, path: Path, member: Member, progress: Progress | None = None) -> ImportReport:
+    """Import an X archive for a member, all or nothing.
+
+    1. Parse the whole archive into a staging file (progress 0-90%); any ArchiveError
+       stops here, before a row is written.
+    2. Store the staged batches in one transaction and link the archive's account to
+       the member (90-100%).
+    """
+    report = ImportReport(archive=ArchiveStats())
+    stage = _Stage()
+    try:
+        try:
+            for chunk in x_archive_chunks(path=path, observed_at=timezone.now(), stats=report.archive):
+                report.read += len(chunk.batch)
+                stage.add(chunk.batch)
+                if progress:
+                    progress(0.9 * chunk.progress)
+        except ArchiveError as exc:
+            raise ImportRefused(str(exc)) from None
+        _member_identity_check(member=member, account_id=report.archive.account_id)
+        with transaction.atomic():
+            _ingest_all(iter(stage), report)
+            Identity.objects.filter(network="x", external_id=report.archive.account_id).update(member=member)
+    finally:
+        stage.close()
+    return report
+
+
+def jsonl_import_staged(*, path: Path, network: str | None, progress: Progress | None = None) -> ImportReport:
+    """The uploaded-file variant of ``activity_import_jsonl``: parse (with progress), then store."""
+    report = ImportReport()
+    stage = _Stage()
+    size = max(path.stat().st_size, 1)
+    done = 0
+    try:
+        with path.open("rb") as stream:
+            try:
+                for chunk in jsonl_chunks(stream=stream, default_network=network):
+                    report.read += chunk.records
+                    report.reject(chunk.rejections)
+                    stage.add(chunk.batch)
+                    done += chunk.bytes_read
+                    if progress:
+                        progress(0.9 * done / size)
+            except JsonlFormatError as exc:
+                raise ImportRefused(str(exc)) from None
+        _ingest_all(iter(stage), report)
+    finally:
+        stage.close()
+    return report
+
+
+# --- sync runs for uploads ---------------------------------------------------------------------
+
+
+def import_upload_create(*, member: Member, source: str, upload: UploadedFile) -> SyncRun:
+    """Store an uploaded file and queue its import; returns the queued SyncRun."""
+    from connectors.tasks import import_run_task
+
+    if source not in (SyncRun.Source.X_ARCHIVE, SyncRun.Source.JSONL):
+        raise ValueError(f"not an upload source: {source}")
+    extension = ".zip" if source == SyncRun.Source.X_ARCHIVE else ".jsonl"
+    stored = default_storage.save(f"imports/{member.pk}/upload{extension}", upload)
+    with transaction.atomic():
+        run = SyncRun.objects.create(
+            member=member, source=source, upload_path=stored, upload_name=(upload.name or "")[:255]
+        )
+        # Queue after commit: a worker that picked it up earlier would not find the row.
+        transaction.on_commit(lambda: import_run_task.delay(run.pk))
+    return run
+
+
+def _progress_setter(run_id: int) -> Progress:
+    last = {"value": -1}
+
+    def set_progress(fraction: float) -> None:
+        value = max(0, min(99, int(fraction * 100)))
+        if value != last["value"]:
+            last["value"] = value
+            SyncRun.objects.filter(pk=run_id).update(progress=value)
+
+    return set_progress
+
+
+def import_run_execute(*, run_id: int) -> SyncRun | None:
+    """Run a queued upload import. Safe to call twice: only one call claims the run."""
+    claimed = SyncRun.objects.filter(pk=run_id, status=SyncRun.Status.QUEUED).update(
+        status=SyncRun.Status.RUNNING, started_at=timezone.now(), progress=0
+    )
+    if not claimed:
+        logger.info("import run %s is not queued any more; nothing to do", run_id)
+        return None
+    run = SyncRun.objects.select_related("member").get(pk=run_id)
+    path = Path(default_storage.path(run.upload_path))
+    progress = _progress_setter(run.pk)
+    try:
+        if run.source == SyncRun.Source.X_ARCHIVE:
+            report = archive_import(path=path, member=run.member, progress=progress)
+        else:
+            report = jsonl_import_staged(path=path, network=None, progress=progress)
+    except ImportRefused as exc:
+        return _run_finish(run, status=SyncRun.Status.FAILED, error=str(exc))
+    except Exception as exc:
+        logger.exception("import run %s failed", run_id)
+        _run_finish(
+            run, status=SyncRun.Status.FAILED, error=f"The import failed unexpectedly ({type(exc).__name__})."
+        )
+        raise
+    return _run_finish(run, status=SyncRun.Status.SUCCEEDED, stats=report.stats())
+
+
+def _run_finish(run: SyncRun, *, status: str, error: str = "", stats: dict | None = None) -> SyncRun:
+    run.status = status
+    run.error = error
+    run.finished_at = timezone.now()
+    run.progress = 100
+    if stats is not None:
+        run.stats = stats
+    run.save(update_fields=["status", "error", "finished_at", "progress", "stats"])
+    # The upload is not kept once imported or refused: it is the member's personal data.
+    if run.upload_path:
+        default_storage.delete(run.upload_path)
+    return run
+
+
+# --- tombstones -----------------------------------------------------------------------------------
+
+
+def tombstone_add(*, network: str, external_id: str) -> Tombstone:
+    """Opt an identity out: remember it (hashed) and purge what is stored about it.
+
+    Its posts, and interactions it gave or received, go with it (cascade); from now on
+    ``ingest_batch`` drops any record that involves it.
+    """
+    digest = tombstone_digest(network=network, external_id=external_id)
+    with transaction.atomic():
+        tombstone, _ = Tombstone.objects.get_or_create(digest=digest)
+        identities = Identity.objects.filter(network=network, external_id=external_id)
+        # Connected accounts protect their identity from accidental deletion; opting out is
+        # the deliberate case, and the tokens must go too.
+        ConnectedAccount.objects.filter(identity__in=identities).delete()
+        identities.delete()
+    return tombstone

@@ -1,0 +1,168 @@
+from __future__ import annotations
+
+import io
+import json
+from datetime import UTC, datetime
+
+import pytest
+
+from connectors.archives.jsonl import JsonlFormatError, jsonl_chunks
+from connectors.models import Identity, Interaction, Post
+from connectors.services import ImportRefused, activity_import_jsonl
+
+pytestmark = pytest.mark.django_db
+
+ISSUE_EXAMPLE = {
+    "network": "x",
+    "kind": "repost",
+    "actor": {"id": "21061006", "handle": "alice"},
+    "target": {"id": "39364684"},
+    "post_id": "265953402234748928",
+    "occurred_at": "2012-11-06T20:07:27Z",
+}
+
+
+def _file(*lines: object) -> io.BytesIO:
+    text = "\n".join(line if isinstance(line, str) else json.dumps(line) for line in lines) + "\n"
+    return io.BytesIO(text.encode())
+
+
+def _rows() -> tuple[int, int, int]:
+    return Identity.objects.count(), Post.objects.count(), Interaction.objects.count()
+
+
+def test_the_documented_example_line_is_imported():
+    report = activity_import_jsonl(stream=_file(ISSUE_EXAMPLE))
+
+    interaction = Interaction.objects.get()
+    assert (interaction.kind, interaction.actor.handle, interaction.target.external_id) == (
+        "repost",
+        "alice",
+        "39364684",
+    )
+    assert interaction.post_external_id == "265953402234748928"
+    assert interaction.occurred_at == datetime(2012, 11, 6, 20, 7, 27, tzinfo=UTC)
+    assert (report.read, report.rejected) == (1, 0)
+
+
+def test_identity_and_post_lines_are_imported():
+    activity_import_jsonl(
+        stream=_file(
+            {"record": "identity", "network": "x", "id": "39364684", "handle": "bob", "followers": 123},
+            {
+                "network": "x",
+                "kind": "post",
+                "actor": {"id": "39364684"},
+                "post_id": "7",
+                "occurred_at": "2024-01-02T03:04:05+01:00",
+                "text": "hi",
+                "likes": 4,
+                "post_kind": "photo",
+            },
+        )
+    )
+
+    bob = Identity.objects.get(external_id="39364684")
+    post = Post.objects.get()
+    assert (bob.handle, bob.followers) == ("bob", 123)
+    assert (post.author, post.kind, post.text, post.likes) == (bob, "photo", "hi", 4)
+    assert post.created_at == datetime(2024, 1, 2, 2, 4, 5, tzinfo=UTC)
+
+
+def test_importing_a_file_twice_leaves_the_same_rows():
+    lines = [
+        ISSUE_EXAMPLE,
+        {**ISSUE_EXAMPLE, "kind": "like"},
+        {"record": "identity", "network": "x", "id": "5"},
+    ]
+    activity_import_jsonl(stream=_file(*lines))
+    once = _rows()
+
+    second = activity_import_jsonl(stream=_file(*lines))
+
+    assert _rows() == once
+    assert second.ingest.imported == 0
+    assert second.ingest.interactions.duplicate == 2
+
+
+def test_rejected_lines_are_reported_with_numbers_and_reasons_and_the_rest_imported():
+    report = activity_import_jsonl(
+        stream=_file(
+            ISSUE_EXAMPLE,
+            {**ISSUE_EXAMPLE, "kind": "poke"},
+            "",
+            {**ISSUE_EXAMPLE, "occurred_at": "2012-11-06 20:07"},
+            {**ISSUE_EXAMPLE, "network": "myspace"},
+            {**ISSUE_EXAMPLE, "target": "39364684"},
+            {**ISSUE_EXAMPLE, "kind": "like", "post_id": 265953402234748928},
+            '{"network": "x", "kind": "like",, }',
+            {**ISSUE_EXAMPLE, "kind": "follow"},
+            {**ISSUE_EXAMPLE, "kind": "mention"},
+        )
+    )
+
+    assert [(r.line, r.reason) for r in report.rejected_lines] == [
+        (2, "kind 'poke' is not one of post, repost, reply, quote, like, mention, follow"),
+        (4, "occurred_at '2012-11-06 20:07' has no time zone (end it with Z or +00:00)"),
+        (5, "network 'myspace' is not one of x, mastodon, bluesky, youtube"),
+        (6, 'target must be an object such as {"id": "..."}, not a string'),
+        (7, "post_id must be a string (ids written as numbers lose digits)"),
+        (8, "not valid JSON: Expecting property name enclosed in double quotes at column 33"),
+        (9, "a follow concerns no post: remove post_id"),
+    ]
+    assert (report.read, report.rejected) == (9, 7)
+    assert sorted(Interaction.objects.values_list("kind", flat=True)) == ["mention", "repost"]
+
+
+def test_network_option_applies_to_lines_without_one():
+    line = {key: value for key, value in ISSUE_EXAMPLE.items() if key != "network"}
+
+    report = activity_import_jsonl(stream=_file(line), network="mastodon")
+
+    assert report.rejected == 0
+    assert Interaction.objects.get().network == "mastodon"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b'[{"network": "x"}]\n', "one JSON array, not JSON Lines"),
+        (b"PK\x03\x04\x14\x00\x00\x00", "binary file"),
+        (b"kind,actor,target\nlike,1,2\n", "its first line is not a JSON object"),
+        (b'"just a string"\n', "its first line is not a JSON object"),
+    ],
+)
+def test_a_file_that_is_not_json_lines_is_refused_and_nothing_written(content, message):
+    with pytest.raises(ImportRefused, match=message):
+        activity_import_jsonl(stream=io.BytesIO(content + json.dumps(ISSUE_EXAMPLE).encode() + b"\n"))
+
+    assert _rows() == (0, 0, 0)
+
+
+def test_an_empty_file_is_refused():
+    with pytest.raises(ImportRefused, match="The file is empty"):
+        activity_import_jsonl(stream=io.BytesIO(b"\n\n"))
+
+
+def test_an_overlong_line_is_rejected_without_reading_it_into_memory(monkeypatch):
+    from connectors.archives import jsonl
+
+    monkeypatch.setattr(jsonl, "MAX_LINE_BYTES", 300)
+    long_line = {**ISSUE_EXAMPLE, "actor": {"id": "1", "bio": "x" * 1000}}
+
+    report = activity_import_jsonl(stream=_file(ISSUE_EXAMPLE, long_line, {**ISSUE_EXAMPLE, "kind": "like"}))
+
+    assert [(r.line, r.reason) for r in report.rejected_lines] == [(2, "line is longer than 1 MB")]
+    assert Interaction.objects.count() == 2
+
+
+def test_chunks_split_a_file_into_batches_and_count_lines():
+    chunks = list(jsonl_chunks(stream=_file(*[ISSUE_EXAMPLE] * 5), chunk_records=2))
+
+    assert [len(c.batch.interactions) for c in chunks] == [2, 2, 1]
+    assert chunks[-1].lines_read == 5
+
+
+def test_unknown_default_network_is_refused():
+    with pytest.raises(JsonlFormatError, match="--network 'friendster'"):
+        list(jsonl_chunks(stream=_file(ISSUE_EXAMPLE), default_network="friendster"))

@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from connectors.ingest import ingest_batch
+from connectors.models import ConnectedAccount, Identity, Interaction, Post, Tombstone
+from connectors.records import Batch, IdentityRecord, InteractionRecord, PostRecord
+from connectors.services import tombstone_add
+from tests.connectors.factories import MemberFactory
+
+pytestmark = pytest.mark.django_db
+
+T0 = datetime(2024, 5, 1, tzinfo=UTC)
+GONE = "666"
+
+
+def _batch_involving_the_opted_out() -> Batch:
+    """Someone else's data in which the opted-out identity appears in every role."""
+    return Batch(
+        identities=[
+            IdentityRecord(network="x", external_id="1", handle="alice"),
+            IdentityRecord(network="x", external_id=GONE, handle="gone", followers=10),
+        ],
+        posts=[
+            PostRecord(network="x", external_id="p1", author_id="1", created_at=T0),
+            PostRecord(network="x", external_id="p2", author_id=GONE, created_at=T0),
+        ],
+        interactions=[
+            InteractionRecord(
+                network="x", kind="like", actor_id=GONE, target_id="1", occurred_at=T0, post_id="p1"
+            ),
+            InteractionRecord(
+                network="x", kind="reply", actor_id="1", target_id=GONE, occurred_at=T0, post_id="p2"
+            ),
+            InteractionRecord(
+                network="x", kind="repost", actor_id="2", target_id="1", occurred_at=T0, post_id="p1"
+            ),
+        ],
+    )
+
+
+def test_a_tombstoned_identity_is_dropped_wherever_it_appears_in_a_batch():
+    tombstone_add(network="x", external_id=GONE)
+
+    result = ingest_batch(batch=_batch_involving_the_opted_out())
+
+    assert not Identity.objects.filter(external_id=GONE).exists()
+    assert list(Post.objects.values_list("external_id", flat=True)) == ["p1"]
+    assert list(Interaction.objects.values_list("kind", flat=True)) == ["repost"]
+    assert (result.identities.dropped, result.posts.dropped, result.interactions.dropped) == (1, 1, 2)
+
+
+def test_the_same_id_on_another_network_is_not_affected():
+    tombstone_add(network="mastodon", external_id=GONE)
+
+    ingest_batch(batch=_batch_involving_the_opted_out())
+
+    assert Identity.objects.filter(network="x", external_id=GONE).exists()
+
+
+def test_tombstoning_purges_what_was_stored_and_keeps_only_a_hash():
+    ingest_batch(batch=_batch_involving_the_opted_out())
+    gone = Identity.objects.get(external_id=GONE)
+    ConnectedAccount.objects.create(member=MemberFactory(), identity=gone, network="x", access_token="secret")
+
+    tombstone_add(network="x", external_id=GONE)
+
+    assert not Identity.objects.filter(external_id=GONE).exists()
+    assert not Post.objects.filter(external_id="p2").exists()
+    assert list(Interaction.objects.values_list("kind", flat=True)) == ["repost"]
+    assert ConnectedAccount.objects.count() == 0
+    stored = Tombstone.objects.get()
+    assert GONE not in stored.digest and len(stored.digest) == 64
+
+
+def test_tombstoning_twice_keeps_one_tombstone():
+    tombstone_add(network="x", external_id=GONE)
+    tombstone_add(network="x", external_id=GONE)
+
+    assert Tombstone.objects.count() == 1

@@ -1,0 +1,156 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from connectors.models import Interaction, Post, SyncRun
+from tests.connectors.archive_zips import SAMPLES, build_archive
+from tests.connectors.factories import MemberFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+LINE = {
+    "network": "x",
+    "kind": "like",
+    "actor": {"id": "1"},
+    "target": {"id": "2"},
+    "post_id": "3",
+    "occurred_at": "2024-01-01T00:00:00Z",
+}
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def member_client(client):
+    member = MemberFactory()
+    client.force_login(member.user)
+    client.member = member
+    return client
+
+
+def test_upload_pages_show_labelled_file_fields(member_client):
+    for name, label in (
+        ("archive_upload", "X archive (.zip)"),
+        ("activity_upload", "Activity file (JSON Lines)"),
+    ):
+        page = member_client.get(reverse(f"connectors:{name}")).content.decode()
+        assert f'<label for="id_file">{label}</label>' in page
+
+
+def test_uploading_an_archive_imports_it_in_the_worker_and_shows_progress(
+    member_client, tmp_path, media, django_capture_on_commit_callbacks
+):
+    if not SAMPLES.is_dir():
+        pytest.skip("samples missing")
+    zip_bytes = build_archive(tmp_path / "x.zip").read_bytes()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = member_client.post(
+            reverse("connectors:archive_upload"),
+            {"file": SimpleUploadedFile("twitter-2024.zip", zip_bytes, content_type="application/zip")},
+        )
+
+    run = SyncRun.objects.get()
+    assert response.status_code == 302 and response.url == reverse("connectors:run_detail", args=[run.pk])
+    assert (run.status, run.progress, run.member, run.upload_name) == (
+        "succeeded",
+        100,
+        member_client.member,
+        "twitter-2024.zip",
+    )
+    assert run.stats["archive"]["tweets"] == 3 and run.stats["rejected"] == 0
+    assert Post.objects.count() == 3
+    # The upload is deleted once imported.
+    assert not list(media.rglob("*.zip"))
+    status = member_client.get(reverse("connectors:run_status", args=[run.pk])).json()
+    assert status["status"] == "succeeded" and status["progress"] == 100 and status["finished"]
+    page = member_client.get(reverse("connectors:run_detail", args=[run.pk])).content.decode()
+    assert '<progress id="import-progress" max="100" value="100">' in page
+
+
+def test_a_refused_archive_fails_the_run_with_the_reason_and_writes_nothing(
+    member_client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        member_client.post(
+            reverse("connectors:archive_upload"), {"file": SimpleUploadedFile("x.zip", b"not a zip at all")}
+        )
+
+    run = SyncRun.objects.get()
+    assert run.status == "failed" and "not a zip archive" in run.error
+    assert Interaction.objects.count() == 0
+    page = member_client.get(reverse("connectors:run_detail", args=[run.pk])).content.decode()
+    assert "not a zip archive" in page
+
+
+def test_an_uploaded_activity_file_reports_rejected_lines(member_client, django_capture_on_commit_callbacks):
+    content = (json.dumps(LINE) + "\n" + json.dumps({**LINE, "kind": "poke"}) + "\n").encode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        member_client.post(
+            reverse("connectors:activity_upload"), {"file": SimpleUploadedFile("a.jsonl", content)}
+        )
+
+    run = SyncRun.objects.get()
+    assert run.status == "succeeded"
+    assert run.stats["rejected_lines"] == [
+        {"line": 2, "reason": "kind 'poke' is not one of post, repost, reply, quote, like, mention, follow"}
+    ]
+    assert Interaction.objects.count() == 1
+    page = member_client.get(reverse("connectors:run_detail", args=[run.pk])).content.decode()
+    assert "kind &#x27;poke&#x27; is not one of" in page
+
+
+def test_a_file_with_the_wrong_extension_is_refused_by_the_form(member_client):
+    response = member_client.post(
+        reverse("connectors:archive_upload"), {"file": SimpleUploadedFile("x.rar", b"x")}
+    )
+
+    assert "Choose the X archive zip" in response.content.decode()
+    assert SyncRun.objects.count() == 0
+
+
+def test_a_file_over_the_size_limit_is_refused_by_the_form(member_client, settings):
+    settings.IMPORT_MAX_UPLOAD_BYTES = 10
+
+    response = member_client.post(
+        reverse("connectors:activity_upload"), {"file": SimpleUploadedFile("a.jsonl", b"x" * 11)}
+    )
+
+    assert "the largest accepted is 10" in response.content.decode()
+    assert SyncRun.objects.count() == 0
+
+
+def test_someone_elses_import_is_not_found(member_client):
+    other = SyncRun.objects.create(member=MemberFactory(), source="jsonl")
+
+    assert member_client.get(reverse("connectors:run_detail", args=[other.pk])).status_code == 404
+    assert member_client.get(reverse("connectors:run_status", args=[other.pk])).status_code == 404
+
+
+def test_a_run_is_executed_once_even_if_the_task_runs_twice(
+    member_client, django_capture_on_commit_callbacks
+):
+    from connectors.services import import_run_execute
+
+    with django_capture_on_commit_callbacks(execute=True):
+        member_client.post(
+            reverse("connectors:activity_upload"),
+            {"file": SimpleUploadedFile("a.jsonl", json.dumps(LINE).encode())},
+        )
+
+    assert import_run_execute(run_id=SyncRun.objects.get().pk) is None
+
+
+def test_a_user_without_a_member_profile_is_sent_home(client):
+    client.force_login(UserFactory())
+
+    assert client.get(reverse("connectors:archive_upload")).status_code == 302

@@ -1,0 +1,177 @@
+from __future__ import annotations
+
+import zipfile
+from datetime import UTC, datetime
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from connectors.models import Identity, Interaction, Post
+from connectors.services import ImportRefused, archive_import
+from tests.connectors.archive_zips import SAMPLES, build_archive, sample_tweets, tweets_js
+from tests.connectors.factories import MemberFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def archive(tmp_path):
+    if not SAMPLES.is_dir():
+        pytest.skip(f"recorded archive samples not found at {SAMPLES}")
+    return build_archive(tmp_path / "twitter-archive.zip")
+
+
+def _rows() -> tuple[int, int, int]:
+    return Identity.objects.count(), Post.objects.count(), Interaction.objects.count()
+
+
+def test_archive_import_stores_what_the_samples_contain(archive):
+    member = MemberFactory()
+
+    report = archive_import(path=archive, member=member)
+
+    # account.js: @simonw, id 12497; tweets.json: 3 tweets (a repost of @drvox, a reply to
+    # @scientiffic that mentions 6 more accounts, a quote); 2 followers, 2 followed.
+    simon = Identity.objects.get(network="x", external_id="12497")
+    assert (simon.handle, simon.name, simon.member) == ("simonw", "Simon Willison", member)
+    assert Post.objects.filter(author=simon).count() == 3
+    reply = Post.objects.get(external_id="1169196446043664385")
+    assert (reply.kind, reply.parent_external_id, reply.likes, reply.reposts) == (
+        "reply",
+        "1169079390577319937",
+        2,
+        0,
+    )
+    assert reply.created_at == datetime(2019, 9, 4, 10, 32, 10, tzinfo=UTC)
+    repost = Post.objects.get(external_id="1169246717864136705")
+    # A repost shows the original's counts (42 reposts) in the archive: not the member's.
+    assert (repost.kind, repost.reposts, repost.likes) == ("repost", None, None)
+    quote = Post.objects.get(external_id="1168529001599533057")
+    assert (quote.kind, quote.parent_external_id, quote.likes, quote.reposts) == (
+        "quote",
+        "861696799362478085",
+        31,
+        4,
+    )
+
+    kinds = sorted(Interaction.objects.values_list("kind", flat=True))
+    assert kinds == ["follow"] * 4 + ["mention"] * 6 + ["reply", "repost"]
+    drvox = Identity.objects.get(external_id="22737278")
+    assert drvox.handle == "drvox"
+    assert Interaction.objects.get(kind="repost").target == drvox
+    assert set(
+        Interaction.objects.filter(kind="follow", target=simon).values_list("actor__external_id", flat=True)
+    ) == {
+        "73747798",
+        "386025404",
+    }
+    assert report.archive.tweets == 3 and (report.archive.followers, report.archive.following) == (2, 2)
+
+
+def test_importing_the_same_archive_twice_leaves_the_same_rows(archive):
+    member = MemberFactory()
+    archive_import(path=archive, member=member)
+    once = _rows()
+
+    second = archive_import(path=archive, member=member)
+
+    assert _rows() == once
+    assert second.ingest.interactions.new == 0 and second.ingest.posts.new == 0
+
+
+def test_import_archive_command_prints_a_summary(archive, capsys):
+    member = MemberFactory()
+
+    call_command("import_archive", str(archive), "--member", member.user.email.upper())
+
+    out = capsys.readouterr().out
+    assert "records read:" in out and "archive of @simonw (12497): 3 tweets, 2 followers, 2 following" in out
+
+
+def test_import_archive_command_needs_a_known_member(archive):
+    with pytest.raises(CommandError, match="No member has the email"):
+        call_command("import_archive", str(archive), "--member", "nobody@example.org")
+
+
+def test_a_file_that_is_not_a_zip_is_refused(tmp_path):
+    path = tmp_path / "archive.zip"
+    path.write_text("window.YTD.tweets.part0 = []")
+
+    with pytest.raises(ImportRefused, match="not a zip archive"):
+        archive_import(path=path, member=MemberFactory())
+    assert _rows() == (0, 0, 0)
+
+
+def test_a_zip_without_tweets_is_refused(tmp_path):
+    if not SAMPLES.is_dir():
+        pytest.skip("samples missing")
+    path = build_archive(tmp_path / "a.zip", tweets=False)
+
+    with pytest.raises(ImportRefused, match=r"no data/tweets\.js"):
+        archive_import(path=path, member=MemberFactory())
+    assert _rows() == (0, 0, 0)
+
+
+def test_broken_json_names_the_file_and_line_and_writes_nothing(tmp_path):
+    if not SAMPLES.is_dir():
+        pytest.skip("samples missing")
+    lines = tweets_js(sample_tweets() * 40).split("\n")
+    # Break the JSON deep in the file, after many tweets that were parsed fine.
+    target = next(i for i, line in enumerate(lines) if i > len(lines) * 3 // 4 and '"lang"' in line)
+    lines[target] = lines[target].replace('"lang"', '"lang" "')
+    path = build_archive(tmp_path / "a.zip", tweets="\n".join(lines))
+
+    with pytest.raises(ImportRefused, match=r"data/tweets\.js: broken JSON near line \d+"):
+        archive_import(path=path, member=MemberFactory())
+    assert _rows() == (0, 0, 0)
+
+
+def test_truncated_tweets_file_is_refused(tmp_path):
+    if not SAMPLES.is_dir():
+        pytest.skip("samples missing")
+    body = tweets_js(sample_tweets())
+    path = build_archive(tmp_path / "a.zip", tweets=body[: len(body) - 40])
+
+    with pytest.raises(ImportRefused, match="broken JSON"):
+        archive_import(path=path, member=MemberFactory())
+    assert _rows() == (0, 0, 0)
+
+
+def test_a_zip_bomb_is_refused_before_decompressing(tmp_path, settings):
+    settings.IMPORT_MAX_COMPRESSION_RATIO = 100
+    path = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("data/tweets.js", "window.YTD.tweets.part0 = [" + " " * 50_000_000 + "]")
+
+    with pytest.raises(ImportRefused, match="zip bomb"):
+        archive_import(path=path, member=MemberFactory())
+
+
+def test_an_archive_larger_than_allowed_uncompressed_is_refused(archive, settings):
+    settings.IMPORT_MAX_UNCOMPRESSED_BYTES = 1000
+
+    with pytest.raises(ImportRefused, match="more than the 1,000 allowed"):
+        archive_import(path=archive, member=MemberFactory())
+    assert _rows() == (0, 0, 0)
+
+
+def test_an_archive_of_an_account_linked_to_another_member_is_refused(archive):
+    archive_import(path=archive, member=MemberFactory())
+    before = _rows()
+
+    with pytest.raises(ImportRefused, match="already linked to another member"):
+        archive_import(path=archive, member=MemberFactory())
+    assert _rows() == before
+
+
+def test_the_reader_streams_across_chunk_boundaries(tmp_path, monkeypatch):
+    from connectors.archives import ytd
+
+    monkeypatch.setattr(ytd, "CHUNK_CHARS", 7)
+    if not SAMPLES.is_dir():
+        pytest.skip("samples missing")
+
+    report = archive_import(path=build_archive(tmp_path / "a.zip"), member=MemberFactory())
+
+    assert report.archive.tweets == 3
+    assert Post.objects.get(external_id="1168529001599533057").likes == 31
