@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from decimal import Decimal
 
 import numpy as np
 import pytest
@@ -83,7 +84,7 @@ def snapshots():
         cursor.execute(
             f"CREATE TABLE test_snapshot (subject_id bigint NOT NULL, day date NOT NULL, "
             f"label varchar(16) NOT NULL, score double precision NOT NULL, signals {json_type} NOT NULL, "
-            f"computed_at timestamp with time zone NOT NULL, PRIMARY KEY (subject_id, day))"
+            f"computed_at timestamp with time zone NOT NULL, note text, PRIMARY KEY (subject_id, day))"
         )
     return ("subject_id", "day", "label", "score", "signals", "computed_at")
 
@@ -126,3 +127,23 @@ def test_upsert_rows_inserts_then_replaces_on_the_key(snapshots):
 def test_upsert_rows_of_nothing_writes_nothing(snapshots):
     upsert_rows(table="test_snapshot", columns=snapshots, key=("subject_id", "day"), rows=[])
     assert _stored() == {}
+
+
+def test_upsert_rows_keeps_tabs_newlines_backslashes_and_nulls(snapshots):
+    columns = (*snapshots, "note")
+    notes = ["tab\there", "two\nlines", "back\\slash \\N", None, "\\N", "plain"]
+    rows = [(*row, note) for row, note in zip(_rows(range(6), score=1.0), notes, strict=True)]
+    upsert_rows(table="test_snapshot", columns=columns, key=("subject_id", "day"), rows=rows)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT note FROM test_snapshot ORDER BY subject_id")
+        assert [row[0] for row in cursor.fetchall()] == notes
+
+
+def test_upsert_rows_takes_values_of_other_types_through_the_text_path(snapshots):
+    # A Decimal score is not one of the types sent in binary as is.
+    rows = [
+        (s, d, label, Decimal("2.5"), signals, at)
+        for s, d, label, _, signals, at in _rows(range(3), score=0.0)
+    ]
+    upsert_rows(table="test_snapshot", columns=snapshots, key=("subject_id", "day"), rows=rows)
+    assert [score for score, _ in _stored().values()] == [2.5, 2.5, 2.5]
