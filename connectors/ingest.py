@@ -5,19 +5,22 @@ Every connector and importer parses its source into a ``records.Batch`` and call
 
 1. Records are checked (network, kind, ids, aware datetimes, counts); bad ones are
    rejected with a reason and the rest go on.
-2. Records that involve a tombstoned (opted-out) identity are dropped, wherever that
-   identity appears: as an identity record, the author of a post, or either end of an
-   interaction.
-3. Inside one transaction, the records are loaded into temporary tables (PostgreSQL:
+2. Inside one transaction, records that involve a tombstoned (opted-out) identity are
+   dropped, wherever that identity appears: as an identity record, the author of a post,
+   or either end of an interaction.
+3. Still in that transaction, the records are loaded into temporary tables (PostgreSQL:
    COPY; SQLite: executemany) and moved into the real tables with
    ``INSERT ... SELECT ... ON CONFLICT``: identities (including bare ones known only by
    id) are upserted, then posts (joined to their author), then interactions (joined to
    actor, target and, when known, post). Re-ingesting the same data therefore adds no
    rows, and counts move to the values most recently ingested.
 
-Upserts only touch a row when something actually changed (the ``WHERE`` on ``DO UPDATE``),
-so the rows they return are exactly the identities and posts that changed; their ids,
-plus the actors and targets of new interactions, are what scoring recomputes.
+Upserts only reach rows that are new or would change: unchanged rows are filtered out
+before the INSERT, because ``ON CONFLICT DO UPDATE`` locks (and so writes) every row it
+meets even when its ``WHERE`` then declines the update, and most rows of a batch are
+identities already stored. The rows returned are thus exactly the identities and posts
+that changed; their ids, plus the actors and targets of new interactions, are what scoring
+recomputes.
 
 The SQL is assembled from this module's own table and column names (hence the S608
 waivers); every value travels as a bound parameter or through COPY.
@@ -294,15 +297,13 @@ class _Loader:
         return {(n, e) for n, e in self.cursor.fetchall()}
 
 
-def _changed(loader: _Loader, table: str, text_cols: Sequence[str], value_cols: Sequence[str]) -> str:
-    """SQL that is true when an incoming row would change the stored one.
+def _changed(loader: _Loader, new: str, old: str, text_cols: Sequence[str], value_cols: Sequence[str]) -> str:
+    """SQL that is true when an incoming row (alias ``new``) would change the stored one (``old``).
 
     Empty text and NULL values mean "the source did not say", so they never overwrite.
     """
-    parts = [f"(excluded.{c} <> '' AND excluded.{c} {loader.distinct} {table}.{c})" for c in text_cols]
-    parts += [
-        f"(excluded.{c} IS NOT NULL AND excluded.{c} {loader.distinct} {table}.{c})" for c in value_cols
-    ]
+    parts = [f"({new}.{c} <> '' AND {new}.{c} {loader.distinct} {old}.{c})" for c in text_cols]
+    parts += [f"({new}.{c} IS NOT NULL AND {new}.{c} {loader.distinct} {old}.{c})" for c in value_cols]
     return " OR ".join(parts)
 
 
@@ -357,9 +358,11 @@ def _store_identities(
     inserted_flag = ", (xmax = 0)" if loader.postgres else ""
     loader.cursor.execute(
         f"INSERT INTO {_IDENTITY} ({cols}, first_seen, updated_at) "  # noqa: S608
-        f"SELECT {cols}, %s, %s FROM ingest_identity WHERE 1 = 1 "
+        f"SELECT {', '.join('t.' + c for c in columns)}, %s, %s FROM ingest_identity t "
+        f"LEFT JOIN {_IDENTITY} o ON o.network = t.network AND o.external_id = t.external_id "
+        f"WHERE o.id IS NULL OR {_changed(loader, 't', 'o', _ID_TEXT, _ID_VALUES)} "
         f"ON CONFLICT (network, external_id) DO UPDATE SET {_assignments(_IDENTITY, _ID_TEXT, _ID_VALUES)} "
-        f"WHERE {_changed(loader, _IDENTITY, _ID_TEXT, _ID_VALUES)} "
+        f"WHERE {_changed(loader, 'excluded', _IDENTITY, _ID_TEXT, _ID_VALUES)} "
         f"RETURNING id, network, external_id{inserted_flag}",
         [loader.dt(now), loader.dt(now)],
     )
@@ -422,9 +425,11 @@ def _store_posts(loader: _Loader, posts: dict[tuple[str, str], PostRecord], now:
     loader.cursor.execute(
         f"INSERT INTO {_POST} ({', '.join(moved)}, author_id, first_seen, updated_at) "  # noqa: S608
         f"SELECT {', '.join('t.' + c for c in moved)}, a.id, %s, %s FROM ingest_post t "
-        f"JOIN {_IDENTITY} a ON a.network = t.network AND a.external_id = t.author_external_id WHERE 1 = 1 "
+        f"JOIN {_IDENTITY} a ON a.network = t.network AND a.external_id = t.author_external_id "
+        f"LEFT JOIN {_POST} o ON o.network = t.network AND o.external_id = t.external_id "
+        f"WHERE o.id IS NULL OR {_changed(loader, 't', 'o', _POST_TEXT, _POST_VALUES)} "
         f"ON CONFLICT (network, external_id) DO UPDATE SET {_assignments(_POST, _POST_TEXT, _POST_VALUES)} "
-        f"WHERE {_changed(loader, _POST, _POST_TEXT, _POST_VALUES)} "
+        f"WHERE {_changed(loader, 'excluded', _POST, _POST_TEXT, _POST_VALUES)} "
         f"RETURNING author_id, network, external_id{inserted_flag}",
         [loader.dt(now), loader.dt(now)],
     )
@@ -459,6 +464,9 @@ def _store_interactions(loader: _Loader, interactions: list[InteractionRecord], 
         f"JOIN {_IDENTITY} b ON b.network = t.network AND b.external_id = t.target_external_id "
         f"LEFT JOIN {_POST} p ON t.post_external_id <> '' AND p.network = t.network "
         "AND p.external_id = t.post_external_id WHERE 1 = 1 "
+        # In key order, the unique index is filled page after page instead of at random:
+        # about a quarter faster on a large table.
+        "ORDER BY a.id, b.id, t.kind, t.post_external_id "
         "ON CONFLICT (actor_id, target_id, kind, post_external_id) DO NOTHING "
         "RETURNING actor_id, target_id"
     )
@@ -479,6 +487,53 @@ def _store_interactions(loader: _Loader, interactions: list[InteractionRecord], 
             result.changed_identity_ids.add(actor_id)
             result.changed_identity_ids.add(target_id)
     result.interactions.duplicate += len(interactions) - result.interactions.new
+
+
+def _referenced(posts: list[PostRecord], interactions: list[InteractionRecord]) -> set[tuple[str, str]]:
+    referenced = {(r.network, r.author_id) for r in posts}
+    for r in interactions:
+        referenced.add((r.network, r.actor_id))
+        referenced.add((r.network, r.target_id))
+    return referenced
+
+
+def _drop_tombstoned(identities, posts, interactions, result: IngestResult):
+    gone = _tombstoned_keys(
+        _referenced(posts, interactions) | {(r.network, r.external_id) for r in identities}
+    )
+    if not gone:
+        return identities, posts, interactions
+    kept_identities = [r for r in identities if (r.network, r.external_id) not in gone]
+    kept_posts = [r for r in posts if (r.network, r.author_id) not in gone]
+    kept_interactions = [
+        r
+        for r in interactions
+        if (r.network, r.actor_id) not in gone and (r.network, r.target_id) not in gone
+    ]
+    result.identities.dropped += len(identities) - len(kept_identities)
+    result.posts.dropped += len(posts) - len(kept_posts)
+    result.interactions.dropped += len(interactions) - len(kept_interactions)
+    return kept_identities, kept_posts, kept_interactions
+
+
+def _deduplicated(identities: list[IdentityRecord], posts: list[PostRecord], result: IngestResult):
+    explicit: dict[tuple[str, str], IdentityRecord] = {}
+    for r in identities:
+        key = (r.network, r.external_id)
+        previous = explicit.get(key)
+        if previous is None:
+            explicit[key] = r
+        else:
+            explicit[key] = _merge_identity(previous, r)
+            result.identities.duplicate += 1
+    unique_posts: dict[tuple[str, str], PostRecord] = {}
+    for r in posts:
+        key = (r.network, r.external_id)
+        if key in unique_posts:
+            result.posts.duplicate += 1
+        # The later record of a post carries the later counts.
+        unique_posts[key] = r
+    return explicit, unique_posts
 
 
 def ingest_batch(*, batch: Batch) -> IngestResult:
@@ -511,58 +566,27 @@ def ingest_batch(*, batch: Batch) -> IngestResult:
         else:
             interactions.append(record)
 
-    referenced: set[tuple[str, str]] = {(r.network, r.author_id) for r in posts}
-    for r in interactions:
-        referenced.add((r.network, r.actor_id))
-        referenced.add((r.network, r.target_id))
-    gone = _tombstoned_keys(referenced | {(r.network, r.external_id) for r in identities})
-    if gone:
-        kept_identities = [r for r in identities if (r.network, r.external_id) not in gone]
-        kept_posts = [r for r in posts if (r.network, r.author_id) not in gone]
-        kept_interactions = [
-            r
-            for r in interactions
-            if (r.network, r.actor_id) not in gone and (r.network, r.target_id) not in gone
-        ]
-        result.identities.dropped += len(identities) - len(kept_identities)
-        result.posts.dropped += len(posts) - len(kept_posts)
-        result.interactions.dropped += len(interactions) - len(kept_interactions)
-        identities, posts, interactions = kept_identities, kept_posts, kept_interactions
-        referenced = {(r.network, r.author_id) for r in posts}
-        for r in interactions:
-            referenced.add((r.network, r.actor_id))
-            referenced.add((r.network, r.target_id))
-
-    explicit: dict[tuple[str, str], IdentityRecord] = {}
-    for r in identities:
-        key = (r.network, r.external_id)
-        previous = explicit.get(key)
-        if previous is None:
-            explicit[key] = r
-        else:
-            explicit[key] = _merge_identity(previous, r)
-            result.identities.duplicate += 1
-    unique_posts: dict[tuple[str, str], PostRecord] = {}
-    for r in posts:
-        key = (r.network, r.external_id)
-        if key in unique_posts:
-            result.posts.duplicate += 1
-        # The later record of a post carries the later counts.
-        unique_posts[key] = r
-
-    if not explicit and not referenced:
+    if not (identities or posts or interactions):
         return result
-
-    now = timezone.now()
     with transaction.atomic(), connection.cursor() as cursor:
         loader = _Loader(cursor)
-        _store_identities(loader, explicit, referenced, now, result)
-        if unique_posts:
-            _store_posts(loader, unique_posts, now, result)
-        if interactions:
-            _store_interactions(loader, interactions, result)
-        loader.drop("ingest_identity", "ingest_post", "ingest_interaction")
+        if loader.postgres:
+            # Serializes with tombstone_add, which inserts into this table: a tombstone
+            # committed before this lock is seen below, and one being added waits until
+            # this batch has committed, then purges what it stored. Ingests share the lock.
+            cursor.execute(f"LOCK TABLE {Tombstone._meta.db_table} IN SHARE MODE")
+        identities, posts, interactions = _drop_tombstoned(identities, posts, interactions, result)
+        referenced = _referenced(posts, interactions)
+        explicit, unique_posts = _deduplicated(identities, posts, result)
+        if explicit or referenced:
+            now = timezone.now()
+            _store_identities(loader, explicit, referenced, now, result)
+            if unique_posts:
+                _store_posts(loader, unique_posts, now, result)
+            if interactions:
+                _store_interactions(loader, interactions, result)
+            loader.drop("ingest_identity", "ingest_post", "ingest_interaction")
 
-    result.identities.duplicate += len(explicit) - result.identities.new - result.identities.updated
-    result.posts.duplicate += len(unique_posts) - result.posts.new - result.posts.updated
+        result.identities.duplicate += len(explicit) - result.identities.new - result.identities.updated
+        result.posts.duplicate += len(unique_posts) - result.posts.new - result.posts.updated
     return result

@@ -99,12 +99,29 @@ class Interaction(models.Model):
     # Each index slows every insert on the hottest table, so there are only three: the
     # natural key (which starts with actor and serves lookups by actor), target + time
     # (scoring's window queries, and lookups by target), and post where there is one.
-    actor = models.ForeignKey(Identity, on_delete=models.CASCADE, related_name="actions", db_index=False)
+    # No database-level foreign keys either: PostgreSQL checks each one per inserted row
+    # with a SELECT ... FOR KEY SHARE, which locks (writes) the identity row, and that was
+    # most of the cost of a bulk ingest. The ids are only ever written by ingest, from a
+    # join on the identities in the same transaction; deletions cascade through the ORM;
+    # and ingest and tombstoning serialize on the tombstone table (see connectors.ingest).
+    actor = models.ForeignKey(
+        Identity, on_delete=models.CASCADE, related_name="actions", db_index=False, db_constraint=False
+    )
     target = models.ForeignKey(
-        Identity, on_delete=models.CASCADE, related_name="reactions_received", db_index=False
+        Identity,
+        on_delete=models.CASCADE,
+        related_name="reactions_received",
+        db_index=False,
+        db_constraint=False,
     )
     post = models.ForeignKey(
-        Post, null=True, blank=True, on_delete=models.CASCADE, related_name="interactions", db_index=False
+        Post,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="interactions",
+        db_index=False,
+        db_constraint=False,
     )
     post_external_id = models.CharField(max_length=128, blank=True, default="")
     occurred_at = models.DateTimeField()
