@@ -16,11 +16,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Member
+from accounts.privacy.selectors import OPTED_OUT_MESSAGE, member_may_be_tracked
 from connectors.archives.jsonl import JsonlFormatError, LineRejection, jsonl_chunks
 from connectors.archives.x_archive import ArchiveError, ArchiveStats, x_archive_chunks
 from connectors.ingest import IngestResult, ingest_batch
 from connectors.models import ConnectedAccount, Identity, SyncRun, Tombstone, tombstone_digest
 from connectors.records import Batch
+from scoring.services import score_refresh_queue
 
 logger = logging.getLogger(__name__)
 
@@ -232,6 +234,8 @@ def import_run_execute(*, run_id: int) -> SyncRun | None:
         logger.info("import run %s is not queued any more; nothing to do", run_id)
         return None
     run = SyncRun.objects.select_related("member").get(pk=run_id)
+    if not member_may_be_tracked(member=run.member):
+        return _run_finish(run, status=SyncRun.Status.FAILED, error=OPTED_OUT_MESSAGE)
     path = Path(default_storage.path(run.upload_path))
     progress = _progress_setter(run.pk)
     try:
@@ -247,6 +251,9 @@ def import_run_execute(*, run_id: int) -> SyncRun | None:
             run, status=SyncRun.Status.FAILED, error=f"The import failed unexpectedly ({type(exc).__name__})."
         )
         raise
+    # Re-score what the import changed, and the member (whose accounts it may have linked).
+    member_identities = Identity.objects.filter(member=run.member).values_list("pk", flat=True)
+    score_refresh_queue(identity_ids={*report.ingest.changed_identity_ids, *member_identities})
     return _run_finish(run, status=SyncRun.Status.SUCCEEDED, stats=report.stats())
 
 

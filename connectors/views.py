@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 
+from accounts.privacy.selectors import OPTED_OUT_MESSAGE, member_may_be_tracked
 from connectors import selectors, services
 from connectors.forms import ActivityUploadForm, ArchiveUploadForm
 from connectors.models import SyncRun
@@ -17,6 +18,9 @@ def _upload(request, *, form_class, source: str, template: str):
     if member is None:
         messages.info(request, "Only influencer accounts import activity to be scored.")
         return redirect("home")
+    if not member_may_be_tracked(member=member):
+        messages.error(request, OPTED_OUT_MESSAGE)
+        return redirect("accounts:privacy")
     form = form_class(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         run = services.import_upload_create(member=member, source=source, upload=form.cleaned_data["file"])
