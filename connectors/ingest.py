@@ -361,6 +361,7 @@ def _store_identities(
         f"SELECT {', '.join('t.' + c for c in columns)}, %s, %s FROM ingest_identity t "
         f"LEFT JOIN {_IDENTITY} o ON o.network = t.network AND o.external_id = t.external_id "
         f"WHERE o.id IS NULL OR {_changed(loader, 't', 'o', _ID_TEXT, _ID_VALUES)} "
+        "ORDER BY t.network, t.external_id "
         f"ON CONFLICT (network, external_id) DO UPDATE SET {_assignments(_IDENTITY, _ID_TEXT, _ID_VALUES)} "
         f"WHERE {_changed(loader, 'excluded', _IDENTITY, _ID_TEXT, _ID_VALUES)} "
         f"RETURNING id, network, external_id{inserted_flag}",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from connectors.crypto import EncryptedTextField
@@ -37,7 +38,12 @@ class Identity(models.Model):
     bio = models.TextField(blank=True)
     url = models.CharField(max_length=500, blank=True)
     member = models.ForeignKey(
-        "accounts.Member", null=True, blank=True, on_delete=models.SET_NULL, related_name="identities"
+        "accounts.Member",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="identities",
+        db_index=False,
     )
     first_seen = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -47,7 +53,14 @@ class Identity(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["network", "external_id"], name="identity_network_external_id")
         ]
-        indexes = [models.Index(fields=["network", "handle"], name="identity_network_handle")]
+        # Partial: most identities are bare (known by id only, no member), and an ingest
+        # creates tens of thousands of them per batch; they need not enter these indexes.
+        indexes = [
+            models.Index(
+                fields=["network", "handle"], name="identity_network_handle", condition=~Q(handle="")
+            ),
+            models.Index(fields=["member"], name="identity_member", condition=Q(member__isnull=False)),
+        ]
 
     def __str__(self) -> str:
         return f"{self.network}:@{self.handle}" if self.handle else f"{self.network}:{self.external_id}"

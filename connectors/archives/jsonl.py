@@ -26,6 +26,7 @@ from connectors.records import (
 )
 
 MAX_LINE_BYTES = 1024 * 1024
+_decode = json.JSONDecoder().decode
 LINE_KINDS = ("post", *INTERACTION_KINDS)
 _PROFILE_FIELDS = ("handle", "name", "location", "bio", "url")
 _PROFILE_COUNTS = {"followers": "followers", "following": "following", "posts": "posts"}
@@ -277,7 +278,8 @@ def jsonl_chunks(
             seen_record = True
         chunk.records += 1
         try:
-            obj = json.loads(raw)
+            # Decoding to str first skips json.loads' per-call encoding sniffing.
+            obj = _decode(raw.decode("utf-8"))
         except UnicodeDecodeError:
             chunk.rejections.append(LineRejection(line_no, "not UTF-8 text"))
             continue
