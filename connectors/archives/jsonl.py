@@ -271,6 +271,8 @@ def jsonl_chunks(
             chunk.records += 1
             chunk.rejections.append(LineRejection(line_no, "line is longer than 1 MB"))
             continue
+        if line_no == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]  # a byte-order mark, as Windows editors write
         if not raw.strip():
             continue
         if not seen_record:

@@ -114,6 +114,14 @@ def test_rejected_lines_are_reported_with_numbers_and_reasons_and_the_rest_impor
     assert sorted(Interaction.objects.values_list("kind", flat=True)) == ["mention", "repost"]
 
 
+def test_a_byte_order_mark_at_the_start_is_ignored():
+    stream = io.BytesIO(b"\xef\xbb\xbf" + json.dumps(ISSUE_EXAMPLE).encode() + b"\n")
+
+    report = activity_import_jsonl(stream=stream)
+
+    assert (report.read, report.rejected) == (1, 0)
+
+
 def test_network_option_applies_to_lines_without_one():
     line = {key: value for key, value in ISSUE_EXAMPLE.items() if key != "network"}
 
@@ -166,3 +174,29 @@ def test_chunks_split_a_file_into_batches_and_count_lines():
 def test_unknown_default_network_is_refused():
     with pytest.raises(JsonlFormatError, match="--network 'friendster'"):
         list(jsonl_chunks(stream=_file(ISSUE_EXAMPLE), default_network="friendster"))
+
+
+def test_import_activity_command_prints_the_summary_with_rejected_lines(tmp_path):
+    from django.core.management import call_command
+
+    path = tmp_path / "activity.jsonl"
+    path.write_text(json.dumps(ISSUE_EXAMPLE) + "\n" + json.dumps({**ISSUE_EXAMPLE, "kind": "poke"}) + "\n")
+    out = io.StringIO()
+
+    call_command("import_activity", str(path), stdout=out)
+
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "records read: 2"
+    assert "duplicates: 0" in lines and "rejected: 1" in lines
+    assert "  line 2: kind 'poke' is not one of post, repost, reply, quote, like, mention, follow" in lines
+
+
+def test_import_activity_command_refuses_a_file_that_is_not_json_lines(tmp_path):
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "activity.csv"
+    path.write_text("kind,actor\nlike,1\n")
+
+    with pytest.raises(CommandError, match="first line is not a JSON object.*Nothing was imported"):
+        call_command("import_activity", str(path))
+    assert _rows() == (0, 0, 0)
