@@ -77,6 +77,9 @@ class ImportReport:
 
 Progress = Callable[[float], None]
 
+# Days of score history reconstructed from an imported archive.
+HISTORY_BACKFILL_DAYS = 90
+
 
 def _ingest_all(batches: Iterator[Batch], report: ImportReport) -> None:
     """Store every batch in one transaction: a failure in the last leaves none of them."""
@@ -253,7 +256,11 @@ def import_run_execute(*, run_id: int) -> SyncRun | None:
         raise
     # Re-score what the import changed, and the member (whose accounts it may have linked).
     member_identities = Identity.objects.filter(member=run.member).values_list("pk", flat=True)
-    score_refresh_queue(identity_ids={*report.ingest.changed_identity_ids, *member_identities})
+    # An archive holds months of past activity: its daily history is reconstructed too.
+    score_refresh_queue(
+        identity_ids={*report.ingest.changed_identity_ids, *member_identities},
+        backfill_days=HISTORY_BACKFILL_DAYS if run.source == SyncRun.Source.X_ARCHIVE else 0,
+    )
     return _run_finish(run, status=SyncRun.Status.SUCCEEDED, stats=report.stats())
 
 

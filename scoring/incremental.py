@@ -28,6 +28,7 @@ class LocalExtract:
     extracted: Extracted
     affected: np.ndarray  # bool per row: the identities whose results are complete and stored
     local_targets: np.ndarray  # distinct targets per row among the edges read
+    local_actors: np.ndarray  # distinct reactors per row among the edges read
 
 
 def _chunks(values: list[int]):
@@ -146,6 +147,7 @@ def affected_extract(
     target = np.searchsorted(ids, reactions["target"]).astype(np.int32)
     pairs = np.unique(actor.astype(np.int64) * max(size, 1) + target)
     local_targets = np.bincount(pairs // max(size, 1), minlength=size)
+    local_actors = np.bincount(pairs % max(size, 1), minlength=size)
     extracted = Extracted(
         identity_ids=ids,
         member_ids=identities["member"],
@@ -165,5 +167,8 @@ def affected_extract(
         now=now.timestamp(),
     )
     return LocalExtract(
-        extracted=extracted, affected=np.isin(ids, list(affected)), local_targets=local_targets
+        extracted=extracted,
+        affected=np.isin(ids, list(affected)),
+        local_targets=local_targets,
+        local_actors=local_actors,
     )

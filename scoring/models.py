@@ -11,6 +11,7 @@ class ScoreRun(models.Model):
     class Kind(models.TextChoices):
         FULL = "full", "Full"
         INCREMENTAL = "incremental", "Incremental"
+        BACKFILL = "backfill", "History from imported activity"
 
     class Status(models.TextChoices):
         RUNNING = "running", "Running"

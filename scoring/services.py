@@ -123,11 +123,13 @@ def _score_and_store(
     now: datetime,
     frozen: FrozenGraph | None = None,
     keep: np.ndarray | None = None,
+    fill_only: bool = False,
 ) -> None:
     """Engine, member folding, smoothing and one transaction of upserts.
 
     ``keep`` marks the rows whose results are complete (all of them in a full run; the
-    identities around a change in an incremental one); only those are written.
+    identities around a change in an incremental one); only those are written. With
+    ``fill_only``, snapshots that already exist for the day are left as they are.
     """
     result = score_identities(
         features=extracted.features, edges=extracted.edges, now=extracted.now, frozen=frozen
@@ -145,6 +147,13 @@ def _score_and_store(
     is_member = member_ids > 0
     watch.lap("combine")
 
+    if fill_only:
+        existing = IdentityScore.objects.filter(
+            day=day, identity_id__in=extracted.identity_ids[keep].tolist()
+        )
+        keep = keep & ~np.isin(extracted.identity_ids, list(existing.values_list("identity_id", flat=True)))
+        members = MemberScore.objects.filter(day=day, member_id__in=member_ids[is_member].tolist())
+        is_member = is_member & ~np.isin(member_ids, list(members.values_list("member_id", flat=True)))
     db_day, db_now = connection.ops.adapt_datefield_value(day), connection.ops.adapt_datetimefield_value(now)
     identity_rows = _identity_rows(
         ids=extracted.identity_ids[keep], result=_rows_of(result, keep), day=day, db_day=db_day, db_now=db_now
@@ -222,8 +231,6 @@ def score_recompute_incremental(*, identity_ids: Iterable[int], now: datetime | 
        refreshes them.
     4. Write today's snapshots of the affected identities and their members.
     """
-    from scoring.incremental import affected_extract
-
     now = now or timezone.now()
     day = now.date()
     baseline = last_full_run_day(before=day + _ONE_DAY)
@@ -231,38 +238,101 @@ def score_recompute_incremental(*, identity_ids: Iterable[int], now: datetime | 
         return score_recompute(now=now)
 
     def body(run: ScoreRun, watch: _Stopwatch) -> None:
-        local = affected_extract(changed=identity_ids, now=now)
-        watch.lap("extract")
-        figures = _aligned(
-            IdentityScore._meta.db_table,
-            "identity",
-            baseline,
-            local.extracted.identity_ids,
-            ["inflow", "authority_rank", "targets"],
-        )
-        # Identities new since the baseline have no graph figures yet: no inflow, and the
-        # reach they show in the edges read here.
-        unknown = np.isnan(figures["targets"])
-        frozen = FrozenGraph(
-            inflow=np.nan_to_num(figures["inflow"]),
-            authority_rank=np.nan_to_num(figures["authority_rank"]),
-            targets=np.where(unknown, local.local_targets, figures["targets"]).astype(np.int64),
-        )
-        watch.lap("frozen")
-        _score_and_store(
-            run=run,
-            watch=watch,
-            extracted=local.extracted,
-            day=day,
-            now=now,
-            frozen=frozen,
-            keep=local.affected,
-        )
+        _local_run(run=run, watch=watch, changed=identity_ids, now=now, day=day, baseline=baseline)
 
     return _run(ScoreRun.Kind.INCREMENTAL, day, body)
 
 
 _ONE_DAY = timedelta(days=1)
+
+
+def _local_run(
+    *,
+    run: ScoreRun,
+    watch: _Stopwatch,
+    changed: Iterable[int],
+    now: datetime,
+    day: date,
+    baseline: date | None,
+    fill_only: bool = False,
+) -> None:
+    """Score the neighbourhood of ``changed`` as of ``now`` with the baseline's graph figures."""
+    from scoring.incremental import affected_extract
+
+    local = affected_extract(changed=changed, now=now)
+    watch.lap("extract")
+    ids = local.extracted.identity_ids
+    columns = ["inflow", "authority_rank", "targets", "distinct_actors"]
+    if baseline is None:
+        figures = {name: np.full(ids.shape, np.nan) for name in columns}
+    else:
+        figures = _aligned(IdentityScore._meta.db_table, "identity", baseline, ids, columns)
+    # Identities new since the baseline have no graph figures yet: no inflow, and the
+    # reach they show in the edges read here.
+    unknown = np.isnan(figures["targets"])
+    inflow, authority = np.nan_to_num(figures["inflow"]), np.nan_to_num(figures["authority_rank"])
+    if fill_only:
+        # A past day: authority grows with the reactors one had gathered by then, so today's
+        # figures are scaled by the share of today's distinct reactors already there.
+        share = np.divide(
+            local.local_actors,
+            figures["distinct_actors"],
+            out=np.zeros(ids.shape),
+            where=np.nan_to_num(figures["distinct_actors"]) > 0,
+        )
+        share = np.clip(share, 0.0, 1.0)
+        inflow, authority = inflow * share, authority * share
+    frozen = FrozenGraph(
+        inflow=inflow,
+        authority_rank=authority,
+        targets=np.where(unknown, local.local_targets, figures["targets"]).astype(np.int64),
+    )
+    watch.lap("frozen")
+    _score_and_store(
+        run=run,
+        watch=watch,
+        extracted=local.extracted,
+        day=day,
+        now=now,
+        frozen=frozen,
+        keep=local.affected,
+        fill_only=fill_only,
+    )
+
+
+def score_history_backfill(
+    *, identity_ids: Iterable[int], days: int = 90, now: datetime | None = None
+) -> int:
+    """Give imported identities (and their members) a score for each of the last ``days`` days.
+
+    An archive brings months of past activity at once; this reconstructs the daily history
+    it implies, so the member's chart starts with their past rather than with the day of
+    the import. Days that already have a snapshot are left alone. The graph-wide figures
+    (authority, reach) are today's: the past ones were never computed. Returns the number of
+    days scored.
+    """
+    now = now or timezone.now()
+    ids = sorted({int(i) for i in identity_ids})
+    if not ids:
+        return 0
+    baseline = last_full_run_day(before=now.date() + _ONE_DAY)
+    for days_ago in range(days, 0, -1):
+        moment = now - timedelta(days=days_ago)
+
+        def body(run: ScoreRun, watch: _Stopwatch, moment=moment) -> None:
+            _local_run(
+                run=run,
+                watch=watch,
+                changed=ids,
+                now=moment,
+                day=moment.date(),
+                baseline=baseline,
+                fill_only=True,
+            )
+
+        _run(ScoreRun.Kind.BACKFILL, moment.date(), body)
+    return days
+
 
 _IDENTITY_COLUMNS = (
     "identity_id",
@@ -349,7 +419,7 @@ def _member_rows(*, member_ids, people, keep, day: date, db_day, db_now) -> list
     )
 
 
-def score_refresh_queue(*, identity_ids: Iterable[int]) -> None:
+def score_refresh_queue(*, identity_ids: Iterable[int], backfill_days: int = 0) -> None:
     """Queue an incremental recompute of ``identity_ids`` once the current transaction commits.
 
     Connectors call this after they store new activity, so a member sees their score move
@@ -359,4 +429,4 @@ def score_refresh_queue(*, identity_ids: Iterable[int]) -> None:
 
     ids = sorted({int(i) for i in identity_ids})
     if ids:
-        transaction.on_commit(lambda: score_recompute_changed.delay(ids))
+        transaction.on_commit(lambda: score_recompute_changed.delay(ids, backfill_days))

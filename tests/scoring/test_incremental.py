@@ -63,3 +63,20 @@ def test_incremental_agrees_with_a_full_run_on_what_it_rescored():
     # The change's own signals are recomputed; the identity's authority (PageRank inflow) stays
     # as the last full run left it until the next one, so the two agree to within a few points.
     assert incremental == pytest.approx(full, abs=2.0)
+
+
+def test_backfill_reconstructs_history_without_touching_existing_days():
+    from scoring.services import score_history_backfill
+
+    ingest_batch(batch=activity(days_ago=20))
+    score_recompute(now=NOW - timedelta(days=5))
+    kept = IdentityScore.objects.get(identity__external_id="star", day=(NOW - timedelta(days=5)).date())
+    star = Identity.objects.get(external_id="star")
+    assert score_history_backfill(identity_ids=[star.pk], days=30, now=NOW) == 30
+    days = IdentityScore.objects.filter(identity=star).values_list("day", flat=True)
+    assert len(days) == 30
+    # Before the reactions happened there was nothing to score; after, the score is there.
+    assert IdentityScore.objects.get(identity=star, day=(NOW - timedelta(days=25)).date()).unsmoothed == 0
+    assert IdentityScore.objects.get(identity=star, day=(NOW - timedelta(days=10)).date()).unsmoothed > 20
+    assert IdentityScore.objects.get(pk=kept.pk).computed_at == kept.computed_at
+    assert ScoreRun.objects.filter(kind=ScoreRun.Kind.BACKFILL).count() == 30
