@@ -1,0 +1,319 @@
+"""Ingest benchmark: a generated JSON Lines file of interactions into PostgreSQL.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/klout_bench_ingest \
+        .venv/bin/python bench/ingest_bench.py [--events 1000000] [--batch 50000] [--baseline 100000]
+
+1. Writes N interaction lines to a temporary file, streamed (never held in memory).
+2. Empties the activity tables, then reads the file with the JSON Lines parser and stores it
+   through ``connectors.ingest.ingest_batch`` in batches; prints events/s and resident memory
+   after the first batches and at the end (flat memory: the two stay close).
+3. Baseline, same run, same data: the first ``--baseline`` lines parsed the same way and
+   stored with Django's ``bulk_create`` (identities, an id lookup, interactions), on empty tables.
+4. Re-ingests the first batch to show that the second pass adds no rows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/klout_bench_ingest")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "klout.settings")
+os.environ.setdefault("SECRET_KEY", "bench-only")
+os.environ.setdefault("KLOUT_VAR_DIR", str(ROOT / "var" / "bench"))
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+KINDS = ["like"] * 55 + ["repost"] * 15 + ["reply"] * 12 + ["mention"] * 8 + ["quote"] * 4 + ["follow"] * 6
+
+
+def rss_mb() -> float:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def peak_rss_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def generate(path: Path, events: int, seed: int = 7) -> None:
+    """A skewed population: 200k actors, 20k targets with Zipf-like popularity, 5 posts each."""
+    rng = random.Random(seed)
+    start = datetime(2025, 1, 1, tzinfo=UTC)
+    targets = 20_000
+    with path.open("w") as out:
+        for _ in range(events):
+            kind = rng.choice(KINDS)
+            target = int(targets * rng.random() ** 3)
+            line = {
+                "network": "x",
+                "kind": kind,
+                "actor": {"id": str(10_000_000 + rng.randrange(200_000))},
+                "target": {"id": str(target)},
+                "occurred_at": (start + timedelta(seconds=rng.randrange(90 * 86400))).isoformat(),
+            }
+            if kind != "follow":
+                line["post_id"] = str(5_000_000_000 + target * 5 + rng.randrange(5))
+            out.write(json.dumps(line))
+            out.write("\n")
+
+
+def empty_tables() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE connectors_interaction, connectors_post, connectors_connectedaccount, "
+            "connectors_syncrun, connectors_identity RESTART IDENTITY CASCADE"
+        )
+
+
+def counts() -> tuple[int, int]:
+    from connectors.models import Identity, Interaction
+
+    return Identity.objects.count(), Interaction.objects.count()
+
+
+def prefetched(chunks, depth: int = 1):
+    """Parse the next chunk in a thread while the database stores the current one.
+
+    The parser needs no database; PostgreSQL work releases the GIL, so the two overlap.
+    At most ``depth`` + 2 chunks are alive at once, which keeps memory flat.
+    """
+    import queue
+    import threading
+
+    done = object()
+    box: queue.Queue = queue.Queue(maxsize=depth)
+
+    def produce():
+        try:
+            for chunk in chunks:
+                box.put(chunk)
+        except BaseException as exc:  # handed to the consumer, which raises it
+            box.put(exc)
+        box.put(done)
+
+    threading.Thread(target=produce, daemon=True).start()
+    while (item := box.get()) is not done:
+        if isinstance(item, BaseException):
+            raise item
+        yield item
+
+
+def run_ingest(path: Path, batch: int) -> dict:
+    from connectors.archives.jsonl import jsonl_chunks
+    from connectors.ingest import IngestResult, ingest_batch
+
+    total = IngestResult()
+    events = 0
+    store_seconds = 0.0
+    rss_after_first = None
+    started = time.perf_counter()
+    with path.open("rb") as stream:
+        for n, chunk in enumerate(prefetched(jsonl_chunks(stream=stream, chunk_records=batch))):
+            events += len(chunk.batch.interactions)
+            t0 = time.perf_counter()
+            total.add(ingest_batch(batch=chunk.batch))
+            store_seconds += time.perf_counter() - t0
+            if n == 1:
+                rss_after_first = rss_mb()
+    elapsed = time.perf_counter() - started
+    return {
+        "events": events,
+        "seconds": elapsed,
+        "store_seconds": store_seconds,
+        "new": total.interactions.new,
+        "duplicates": total.interactions.duplicate,
+        "rss_after_2_batches": rss_after_first,
+        "rss_end": rss_mb(),
+    }
+
+
+def run_baseline(path: Path, lines: int) -> dict:
+    """Same parser, then the ORM: bulk_create identities, look their ids up, bulk_create interactions."""
+    import io
+    import itertools
+
+    from connectors.archives.jsonl import jsonl_chunks
+    from connectors.models import Identity, Interaction
+
+    with path.open("rb") as stream:
+        head = b"".join(itertools.islice(stream, lines))
+    started = time.perf_counter()
+    records = []
+    for chunk in jsonl_chunks(stream=io.BytesIO(head), chunk_records=lines):
+        records.extend(chunk.batch.interactions)
+    t0 = time.perf_counter()
+    keys = {r.actor_id for r in records} | {r.target_id for r in records}
+    Identity.objects.bulk_create(
+        [Identity(network="x", external_id=k) for k in keys], batch_size=5000, ignore_conflicts=True
+    )
+    ids: dict[str, int] = {}
+    key_list = list(keys)
+    for i in range(0, len(key_list), 5000):
+        ids.update(
+            Identity.objects.filter(network="x", external_id__in=key_list[i : i + 5000]).values_list(
+                "external_id", "id"
+            )
+        )
+    Interaction.objects.bulk_create(
+        [
+            Interaction(
+                network=r.network,
+                kind=r.kind,
+                actor_id=ids[r.actor_id],
+                target_id=ids[r.target_id],
+                post_external_id=r.post_id,
+                occurred_at=r.occurred_at,
+            )
+            for r in records
+        ],
+        batch_size=5000,
+        ignore_conflicts=True,
+    )
+    end = time.perf_counter()
+    return {"events": len(records), "seconds": end - started, "store_seconds": end - t0}
+
+
+def calibrate(rows: int = 200_000) -> float:
+    """How fast this machine's PostgreSQL inserts into a table shaped like interactions.
+
+    Rows generated by the server itself (no client, no parsing), random keys, the same
+    indexes: the ceiling any ingest path could reach here.
+    """
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_calibration")
+        cursor.execute("CREATE TABLE bench_calibration (LIKE connectors_interaction INCLUDING ALL)")
+        t0 = time.perf_counter()
+        cursor.execute(
+            "INSERT INTO bench_calibration "
+            "(network, kind, actor_id, target_id, post_external_id, occurred_at) "
+            "SELECT 'x', 'like', (random() * 200000)::bigint, (random() * 20000)::bigint, g::text, now() "
+            "FROM generate_series(1, %s) g ORDER BY 3, 4 ON CONFLICT DO NOTHING",
+            [rows],
+        )
+        seconds = time.perf_counter() - t0
+        cursor.execute("DROP TABLE bench_calibration")
+    return rows / seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--batch", type=int, default=50_000)
+    parser.add_argument("--baseline", type=int, default=100_000)
+    args = parser.parse_args()
+
+    import django
+    from django.core.management import call_command
+    from django.db import connection
+
+    if not os.environ["DATABASE_URL"].startswith("postgres"):
+        sys.exit("This benchmark measures PostgreSQL: set DATABASE_URL=postgres://...")
+    _ensure_database(os.environ["DATABASE_URL"])
+    django.setup()
+    call_command("migrate", verbosity=0)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "activity.jsonl"
+        t0 = time.perf_counter()
+        generate(path, args.events)
+        size_mb = path.stat().st_size / 1024**2
+        print(
+            f"generated {args.events:,} interactions, {size_mb:,.0f} MB, in {time.perf_counter() - t0:.1f}s"
+        )
+        print(f"PostgreSQL: {connection.settings_dict['NAME']}, batches of {args.batch:,}")
+
+        empty_tables()
+        ceiling = calibrate()
+        print(f"machine ceiling: server-side INSERT of 200,000 generated rows = {ceiling:,.0f} rows/s")
+        rss_before = rss_mb()
+        result = run_ingest(path, args.batch)
+        identities, interactions = counts()
+        rate = result["events"] / result["seconds"]
+        store_rate = result["events"] / result["store_seconds"]
+        print("\ningest path (JSON Lines parser in a thread + ingest_batch: COPY, INSERT ... ON CONFLICT)")
+        print(
+            f"  events          {result['events']:,} "
+            f"({result['new']:,} new, {result['duplicates']:,} duplicates)"
+        )
+        print(f"  rows            {identities:,} identities, {interactions:,} interactions")
+        print(f"  end to end      {result['seconds']:.1f}s = {rate:,.0f} events/s")
+        print(f"  storing only    {result['store_seconds']:.1f}s = {store_rate:,.0f} events/s")
+        print(
+            f"  memory (RSS)    {rss_before:.0f} MB before, "
+            f"{result['rss_after_2_batches']:.0f} MB after 2 batches, "
+            f"{result['rss_end']:.0f} MB at the end; peak {peak_rss_mb():.0f} MB"
+        )
+
+        t0 = time.perf_counter()
+        with path.open("rb") as stream:
+            from connectors.archives.jsonl import jsonl_chunks
+            from connectors.ingest import ingest_batch
+
+            first = next(jsonl_chunks(stream=stream, chunk_records=args.batch))
+        again = ingest_batch(batch=first.batch)
+        print(
+            f"  re-ingest of the first batch: {again.interactions.new} new, "
+            f"{again.interactions.duplicate:,} duplicates, rows now {counts()[1]:,} "
+            f"({time.perf_counter() - t0:.1f}s)"
+        )
+
+        # Same slice, same empty tables, for both: the fair comparison.
+        head = Path(tmp) / "head.jsonl"
+        with path.open("rb") as source, head.open("wb") as out:
+            for _ in range(args.baseline):
+                out.write(source.readline())
+        empty_tables()
+        ours = run_ingest(head, min(args.batch, args.baseline))
+        ours_rate = ours["events"] / ours["seconds"]
+        ours_store = ours["events"] / ours["store_seconds"]
+        print(f"\ningest path on the first {ours['events']:,} interactions, empty tables")
+        print(f"  end to end      {ours['seconds']:.1f}s = {ours_rate:,.0f} events/s")
+        print(f"  storing only    {ours['store_seconds']:.1f}s = {ours_store:,.0f} events/s")
+
+        empty_tables()
+        base = run_baseline(path, args.baseline)
+        base_rate = base["events"] / base["seconds"]
+        base_store = base["events"] / base["store_seconds"]
+        print(f"\nbaseline: Django bulk_create of the first {base['events']:,} interactions (same parser)")
+        print(f"  end to end      {base['seconds']:.1f}s = {base_rate:,.0f} events/s")
+        print(f"  storing only    {base['store_seconds']:.1f}s = {base_store:,.0f} events/s")
+        print(
+            f"\nspeed-up on the same slice: {ours_rate / base_rate:.1f}x end to end, "
+            f"{ours_store / base_store:.1f}x storing only; over the whole file vs the slice: "
+            f"{rate / base_rate:.1f}x (target >= 100,000 events/s and >= 5x)"
+        )
+        empty_tables()
+
+
+def _ensure_database(url: str) -> None:
+    import psycopg
+
+    base, _, name = url.rpartition("/")
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')  # name from the operator's own URL
+
+
+if __name__ == "__main__":
+    main()
