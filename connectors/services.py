@@ -166,7 +166,16 @@ def archive_import(*, path: Path, member: Member, progress: Progress | None = No
         _member_identity_check(member=member, account_id=report.archive.account_id)
         with transaction.atomic():
             _ingest_all(iter(stage), report)
-            Identity.objects.filter(network="x", external_id=report.archive.account_id).update(member=member)
+            # The archive lists every follower and followed account: its counts are the
+            # account's audience as of the export, which the score's audience signal reads.
+            counts = {}
+            if report.archive.followers:
+                counts["followers"] = report.archive.followers
+            if report.archive.following:
+                counts["following"] = report.archive.following
+            Identity.objects.filter(network="x", external_id=report.archive.account_id).update(
+                member=member, **counts
+            )
     finally:
         stage.close()
     return report

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 import numpy as np
 from django.db import connection, transaction
 
-from connectors.models import Identity, Interaction
+from connectors.models import Identity
 from scoring.columnar import fetch_columns
 from scoring.engine.inputs import EdgeList, FeatureTable
 from scoring.engine.model import DEFAULT_PARAMS, KINDS, NETWORKS, Params
@@ -36,15 +36,15 @@ def _chunks(values: list[int]):
         yield values[start : start + _CHUNK]
 
 
-def _affected_ids(changed: set[int], start: datetime, now: datetime) -> set[int]:
+def _affected_ids(changed: set[int]) -> set[int]:
+    """The changed identities and every other identity of their members.
+
+    The targets of a changed identity's reactions need no re-scoring for its sake: what a
+    reaction is worth depends on the reactor's graph figures, which stay frozen until the
+    next full run; a new reaction itself makes its target part of ``changed`` (ingest reports
+    both ends of every new interaction).
+    """
     affected = set(changed)
-    for chunk in _chunks(sorted(changed)):
-        affected.update(
-            Interaction.objects.filter(actor_id__in=chunk, occurred_at__gte=start, occurred_at__lte=now)
-            .exclude(kind="follow")
-            .values_list("target_id", flat=True)
-            .distinct()
-        )
     members: set[int] = set()
     for chunk in _chunks(sorted(affected)):
         members.update(
@@ -72,7 +72,7 @@ def affected_extract(
     *, changed: Iterable[int], now: datetime, params: Params = DEFAULT_PARAMS
 ) -> LocalExtract:
     start = now - timedelta(days=params.window_days)
-    affected = _affected_ids({int(i) for i in changed}, start, now)
+    affected = _affected_ids({int(i) for i in changed})
     window = (
         "i.occurred_at >= %s AND i.occurred_at <= %s AND i.kind <> 'follow' AND i.actor_id <> i.target_id"
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Member
@@ -28,6 +28,17 @@ SIGNAL_WORDS = {
     "authority": "the standing of the people who react to you",
     "efficiency": "reactions for each post you make",
     "audience": "the size of your audience",
+}
+# The same, as the subject of a sentence: "Reposts of your posts on Mastodon counted most."
+SIGNAL_HEADLINES = {
+    "reposts": "Reposts of your posts",
+    "replies": "Replies to you",
+    "quotes": "Quotes of your posts",
+    "likes": "Likes of your posts",
+    "mentions": "Mentions of you",
+    "authority": "The standing of the people who react to you",
+    "efficiency": "How many reactions each of your posts draws",
+    "audience": "The size of your audience",
 }
 NETWORK_NAMES = {"x": "X", "mastodon": "Mastodon", "bluesky": "Bluesky", "youtube": "YouTube"}
 REACTION_KINDS = ("repost", "reply", "quote", "like", "mention")
@@ -129,7 +140,7 @@ def _headline(identity_scores: list[IdentityScore], member_score: MemberScore) -
     if best is None:
         return ""
     _, signal, network = best
-    return f"Your {SIGNAL_WORDS[signal]} on {NETWORK_NAMES.get(network, network)} counted most."
+    return f"{SIGNAL_HEADLINES[signal]} on {NETWORK_NAMES.get(network, network)} counted most."
 
 
 def _latest_identity_scores(identities: list[Identity], day: date) -> list[IdentityScore]:
@@ -139,7 +150,9 @@ def _latest_identity_scores(identities: list[Identity], day: date) -> list[Ident
 
 
 def member_top_moments(*, member: Member, since, limit: int = 5) -> list[Moment]:
-    window = Q(interactions__occurred_at__gte=since)
+    # Reactions from others only: a member's own mentions and replies inside their post are
+    # interactions on it too, but they moved no one.
+    window = Q(interactions__occurred_at__gte=since) & ~Q(interactions__actor_id=F("author_id"))
     posts = (
         Post.objects.filter(author__member=member)
         .annotate(

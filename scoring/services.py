@@ -223,8 +223,8 @@ def score_recompute_incremental(*, identity_ids: Iterable[int], now: datetime | 
     """Re-score the identities whose data changed, and those the change affects, for today.
 
     1. Without a completed full run there is nothing to build on: run a full one instead.
-    2. Affected: the changed identities, the identities they reacted to (whose reactors' weight
-       may have moved) and every other identity of the members among them.
+    2. Affected: the changed identities (ingest reports both ends of every new interaction)
+       and every other identity of the members among them.
     3. Read only the edges that touch an affected identity, and the features of the
        identities on them; keep PageRank inflow, authority and each reactor's reach as the
        last full run left them (a FrozenGraph): they are graph-wide and the daily run
