@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.core.cache import cache
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
@@ -78,7 +79,7 @@ class Person:
 class Dashboard:
     member: Member
     current: MemberScore | None
-    history: list[MemberScore]
+    history: list[HistoryPoint]
     change_day: float | None
     change_week: float | None
     networks: list[Part] = field(default_factory=list)
@@ -93,9 +94,19 @@ class Dashboard:
     is_demo: bool = False
 
 
-def member_score_history(*, member: Member, days: int = 365) -> list[MemberScore]:
+@dataclass(frozen=True)
+class HistoryPoint:
+    day: date
+    score: float
+
+
+def member_score_history(*, member: Member, days: int = 365) -> list[HistoryPoint]:
+    """Day and published score only: a year of full snapshots would mean decoding 730 JSON
+    documents for a chart that needs two numbers a day."""
     since = timezone.now().date() - timedelta(days=days)
-    return list(MemberScore.objects.filter(member=member, day__gte=since).order_by("day"))
+    rows = MemberScore.objects.filter(member=member, day__gte=since).order_by("day")
+    rows = rows.values_list("day", "score")
+    return [HistoryPoint(day=day, score=score) for day, score in rows]
 
 
 def _snapshot(score: MemberScore) -> Snapshot:
@@ -108,11 +119,11 @@ def _snapshot(score: MemberScore) -> Snapshot:
     )
 
 
-def _score_on_or_before(history: list[MemberScore], day: date) -> MemberScore | None:
+def _day_on_or_before(history: list[HistoryPoint], day: date) -> date | None:
     found = None
-    for snapshot in history:
-        if snapshot.day <= day:
-            found = snapshot
+    for point in history:
+        if point.day <= day:
+            found = point.day
     return found
 
 
@@ -216,7 +227,14 @@ def member_dashboard(*, member: Member, history_days: int = 365) -> Dashboard:
     accounts = list(
         ConnectedAccount.objects.filter(member=member).select_related("identity").order_by("network")
     )
-    current = history[-1] if history else None
+    # The full snapshots (with their explanations) of today, yesterday and a week ago, at once.
+    wanted: dict[str, date | None] = {"current": history[-1].day if history else None}
+    if history:
+        wanted["yesterday"] = _day_on_or_before(history, history[-1].day - timedelta(days=1))
+        wanted["last_week"] = _day_on_or_before(history, history[-1].day - timedelta(days=7))
+    days = [day for day in wanted.values() if day is not None]
+    full = {s.day: s for s in MemberScore.objects.filter(member=member, day__in=days)} if days else {}
+    current = full.get(wanted["current"])
     dashboard = Dashboard(
         member=member,
         current=current,
@@ -229,8 +247,8 @@ def member_dashboard(*, member: Member, history_days: int = 365) -> Dashboard:
     )
     if current is None:
         return dashboard
-    yesterday = _score_on_or_before(history, current.day - timedelta(days=1))
-    last_week = _score_on_or_before(history, current.day - timedelta(days=7))
+    yesterday = full.get(wanted["yesterday"])
+    last_week = full.get(wanted["last_week"])
     dashboard.change_day = current.score - yesterday.score if yesterday else None
     dashboard.change_week = current.score - last_week.score if last_week else None
     dashboard.networks = _parts(current.networks, current.unsmoothed, NETWORK_NAMES)
@@ -239,8 +257,17 @@ def member_dashboard(*, member: Member, history_days: int = 365) -> Dashboard:
     dashboard.headline = _headline(identity_scores, current)
     if yesterday is not None:
         dashboard.moved = snapshot_diff(previous=_snapshot(yesterday), current=_snapshot(current))
-    since = timezone.now() - timedelta(days=WINDOW_DAYS)
-    dashboard.moments = member_top_moments(member=member, since=since)
-    dashboard.influencers = member_influencers(member=member, since=since, day=current.day)
-    dashboard.influencees = member_influencees(member=member, since=since, day=current.day)
+    # The three aggregates over the member's interactions only change when new activity is
+    # stored, and every sync or import is followed by a recompute: the snapshot's time keys them.
+    key = f"dashboard:{member.pk}:{current.day}:{current.computed_at.timestamp()}"
+    people = cache.get(key)
+    if people is None:
+        since = timezone.now() - timedelta(days=WINDOW_DAYS)
+        people = (
+            member_top_moments(member=member, since=since),
+            member_influencers(member=member, since=since, day=current.day),
+            member_influencees(member=member, since=since, day=current.day),
+        )
+        cache.set(key, people, timeout=6 * 3600)
+    dashboard.moments, dashboard.influencers, dashboard.influencees = people
     return dashboard
