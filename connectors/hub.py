@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_POST
 
+from connectors import services
 from connectors.models import ConnectedAccount, SyncRun
 
 
@@ -67,3 +69,37 @@ def connect_index(request):
         "connectors/connect.html",
         {"sources": sources(), "accounts": accounts, "runs": runs},
     )
+
+
+def _own_account(request, account_id: int) -> ConnectedAccount:
+    """The signed-in member's account, or 404: someone else's account is not even named."""
+    member = getattr(request.user, "member", None)
+    accounts = ConnectedAccount.objects.select_related("identity")
+    return get_object_or_404(accounts, pk=account_id, member=member)
+
+
+@login_required
+@require_POST
+def account_disconnect(request, account_id: int):
+    account = _own_account(request, account_id)
+    delete_data = request.POST.get("data") == "delete"
+    handle = account.identity.handle or account.identity.external_id
+    services.account_disconnect(account=account, delete_data=delete_data)
+    if delete_data:
+        messages.success(request, f"@{handle} is disconnected and everything read from it is deleted.")
+    else:
+        messages.success(request, f"@{handle} is disconnected; what was read from it is kept in your score.")
+    return redirect("connect:index")
+
+
+@login_required
+@require_POST
+def account_sync_now(request, account_id: int):
+    account = _own_account(request, account_id)
+    try:
+        services.account_sync_now(account=account)
+    except services.SyncRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, "A sync is on its way; your score follows when it is done.")
+    return redirect("connect:index")

@@ -7,6 +7,7 @@ import pickle  # noqa: S403  (only our own staging files, written and read by th
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import BinaryIO
 
@@ -305,3 +306,52 @@ def tombstone_add(*, network: str, external_id: str) -> Tombstone:
         ConnectedAccount.objects.filter(identity__in=identities).delete()
         identities.delete()
     return tombstone
+
+
+# --- the member's control over a connected account ------------------------------------------------
+
+SYNC_NOW_INTERVAL = timedelta(minutes=5)
+
+
+def account_disconnect(*, account: ConnectedAccount, delete_data: bool) -> None:
+    """Stop reading an account: its tokens are erased at once.
+
+    With ``delete_data`` everything stored about its identity goes too (posts, interactions in
+    both directions, scores), as an opt-out would, but without a tombstone: the member may
+    connect the account again later. Kept data stays linked to the member and keeps counting.
+    """
+    from accounts.privacy.purge import identities_purge
+
+    with transaction.atomic():
+        account = ConnectedAccount.objects.select_for_update().get(pk=account.pk)
+        if delete_data:
+            member = account.member
+            identities_purge(identity_ids=[account.identity_id])
+            member_identities = Identity.objects.filter(member=member).values_list("pk", flat=True)
+            score_refresh_queue(identity_ids=member_identities)
+            return
+        account.access_token = ""
+        account.refresh_token = ""
+        account.token_expires_at = None
+        account.status = ConnectedAccount.Status.DISCONNECTED
+        account.cursor = {}
+        account.last_error = ""
+        fields = ["access_token", "refresh_token", "token_expires_at", "status", "cursor", "last_error"]
+        account.save(update_fields=fields)
+
+
+class SyncRefused(Exception):
+    """A "sync now" that cannot be done; the message says why, for the member."""
+
+
+def account_sync_now(*, account: ConnectedAccount) -> None:
+    """Queue a sync of the account now, at most once every few minutes."""
+    if account.status != ConnectedAccount.Status.ACTIVE:
+        raise SyncRefused("This account is not connected any more; reconnect it first.")
+    if account.last_synced_at and timezone.now() - account.last_synced_at < SYNC_NOW_INTERVAL:
+        raise SyncRefused("This account was read less than five minutes ago; try again in a few minutes.")
+    if account.network != "x":
+        raise SyncRefused("This network is read from uploaded files only.")
+    from connectors.twitter.tasks import x_account_sync_task
+
+    transaction.on_commit(lambda: x_account_sync_task.delay(account.pk))
