@@ -7,6 +7,8 @@ serializers render.
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -91,6 +93,7 @@ class Dashboard:
     influencees: list[Person] = field(default_factory=list)
     accounts: list[ConnectedAccount] = field(default_factory=list)
     identities: list[Identity] = field(default_factory=list)
+    topics: list[tuple[str, int]] = field(default_factory=list)
     is_demo: bool = False
 
 
@@ -221,6 +224,27 @@ def member_influencees(*, member: Member, since, day: date, limit: int = 5) -> l
     return _people(rows=rows, key="actor_id", day=day)
 
 
+HASHTAG = re.compile(r"(?<![\w&])#(\w{2,64})")
+TOPIC_POSTS = 2_000
+
+
+def member_topics(*, member: Member, since, limit: int = 8) -> list[tuple[str, int]]:
+    """The hashtags the member used most in their recent posts: what they talk about."""
+    texts = (
+        Post.objects.filter(author__member=member, created_at__gte=since)
+        .exclude(kind="repost")
+        .order_by("-created_at")
+        .values_list("text", flat=True)[:TOPIC_POSTS]
+    )
+    counts: Counter[str] = Counter()
+    shown: dict[str, str] = {}
+    for text in texts:
+        for tag in set(HASHTAG.findall(text or "")):
+            counts[tag.lower()] += 1
+            shown.setdefault(tag.lower(), tag)
+    return [(shown[tag], n) for tag, n in counts.most_common(limit)]
+
+
 def member_dashboard(*, member: Member, history_days: int = 365) -> Dashboard:
     history = member_score_history(member=member, days=history_days)
     identities = list(Identity.objects.filter(member=member).order_by("network", "handle"))
@@ -267,7 +291,8 @@ def member_dashboard(*, member: Member, history_days: int = 365) -> Dashboard:
             member_top_moments(member=member, since=since),
             member_influencers(member=member, since=since, day=current.day),
             member_influencees(member=member, since=since, day=current.day),
+            member_topics(member=member, since=since),
         )
         cache.set(key, people, timeout=6 * 3600)
-    dashboard.moments, dashboard.influencers, dashboard.influencees = people
+    dashboard.moments, dashboard.influencers, dashboard.influencees, dashboard.topics = people
     return dashboard

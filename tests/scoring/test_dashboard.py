@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.services import member_create
+from accounts.services import member_create, member_profile_visibility_set
 from connectors.ingest import ingest_batch
 from connectors.models import Identity
 from connectors.records import Batch, IdentityRecord, InteractionRecord, PostRecord
@@ -27,7 +27,11 @@ def member_with_history(*, networks=("x", "mastodon"), days=10):
             at = NOW - timedelta(days=days - p)
             batch.posts.append(
                 PostRecord(
-                    network=network, external_id=f"me-{p}", author_id="me", created_at=at, text=f"post {p}"
+                    network=network,
+                    external_id=f"me-{p}",
+                    author_id="me",
+                    created_at=at,
+                    text=f"post {p} about #Django" + (" and #privacy" if p == 2 else ""),
                 )
             )
             for fan in range(4 + 3 * p):
@@ -112,3 +116,11 @@ def test_method_page_renders_the_scoring_document(client):
     page = client.get(reverse("scoring:method")).content.decode()
     assert "<h1" in page
     assert "PageRank" in page
+
+
+def test_topics_are_the_hashtags_of_recent_posts(client):
+    member = member_with_history(networks=("x",), days=3)
+    member_profile_visibility_set(member=member, public=True)
+    page = client.get(reverse("scoring:public_profile", args=[member.slug])).content.decode()
+    assert "#Django" in page and "#privacy" in page
+    assert page.index("#Django") < page.index("#privacy")  # used more often, shown first
