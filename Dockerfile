@@ -13,7 +13,7 @@ COPY . .
 RUN python klout/assets.py \
  && DEBUG=0 SECRET_KEY=build-only KLOUT_VAR_DIR=/app/build python manage.py collectstatic --no-input \
  && mkdir -p /var/lib/klout && mv /app/build/staticfiles /var/lib/klout/staticfiles && rm -rf /app/build \
- && useradd --system --home /var/lib/klout klout && chown -R klout /var/lib/klout
+ && mkdir -p /var/lib/klout/media && useradd --system --home /var/lib/klout klout && chown -R klout /var/lib/klout
 USER klout
 
 EXPOSE 8000
