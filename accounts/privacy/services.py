@@ -24,14 +24,25 @@ def _member_purge(*, member: Member, tombstone: bool) -> PurgeCounts:
     Identities reached through a connected account count as theirs even if the link on
     the identity was never set (an account connected before the identity was linked).
     """
-    identities = list(
-        Identity.objects.filter(Q(member=member) | Q(connected_accounts__member=member))
-        .distinct()
-        .values_list("id", "network", "external_id")
-    )
+
+    def members_identities() -> set[tuple[int, str, str]]:
+        return set(
+            Identity.objects.filter(Q(member=member) | Q(connected_accounts__member=member))
+            .distinct()
+            .values_list("id", "network", "external_id")
+        )
+
     counts = PurgeCounts()
+    identities = members_identities()
     if tombstone:
         counts.tombstones = len(tombstones_write(keys=[(n, e) for _, n, e in identities]))
+        # Writing the tombstones waits for any ingest in flight (ingest holds the tombstone
+        # lock while it stores); one that linked a new identity to the member meanwhile is
+        # committed by now, so read again and tombstone what it added.
+        added = members_identities() - identities
+        if added:
+            counts.tombstones += len(tombstones_write(keys=[(n, e) for _, n, e in added]))
+            identities |= added
     identities_purge(identity_ids=[pk for pk, _, _ in identities], counts=counts)
     counts.member_scores += MemberScore.objects.filter(member=member).delete()[0]
     sync_runs_purge(runs=SyncRun.objects.filter(member=member), counts=counts)
