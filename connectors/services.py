@@ -82,11 +82,15 @@ Progress = Callable[[float], None]
 HISTORY_BACKFILL_DAYS = 90
 
 
-def _ingest_all(batches: Iterator[Batch], report: ImportReport) -> None:
-    """Store every batch in one transaction: a failure in the last leaves none of them."""
+def _ingest_all(batches: Iterator[Batch], report: ImportReport, *, backfill_days: int = 0) -> None:
+    """Store every batch in one transaction: a failure in the last leaves none of them.
+
+    Once stored, what changed is re-scored (queued for after the commit).
+    """
     with transaction.atomic():
         for batch in batches:
             report.ingest.add(ingest_batch(batch=batch))
+        score_refresh_queue(identity_ids=report.ingest.changed_identity_ids, backfill_days=backfill_days)
 
 
 def activity_import_jsonl(*, stream: BinaryIO, network: str | None = None) -> ImportReport:
@@ -153,6 +157,8 @@ def archive_import(*, path: Path, member: Member, progress: Progress | None = No
     2. Store the staged batches in one transaction and link the archive's account to
        the member (90-100%).
     """
+    if not member_may_be_tracked(member=member):
+        raise ImportRefused(OPTED_OUT_MESSAGE)
     report = ImportReport(archive=ArchiveStats())
     stage = _Stage()
     try:
@@ -176,6 +182,12 @@ def archive_import(*, path: Path, member: Member, progress: Progress | None = No
                 counts["following"] = report.archive.following
             Identity.objects.filter(network="x", external_id=report.archive.account_id).update(
                 member=member, **counts
+            )
+            # The member's score (and history) must cover the account it just linked, even when
+            # the archive brought nothing new.
+            score_refresh_queue(
+                identity_ids=Identity.objects.filter(member=member).values_list("pk", flat=True),
+                backfill_days=HISTORY_BACKFILL_DAYS,
             )
     finally:
         stage.close()
@@ -264,13 +276,6 @@ def import_run_execute(*, run_id: int) -> SyncRun | None:
             run, status=SyncRun.Status.FAILED, error=f"The import failed unexpectedly ({type(exc).__name__})."
         )
         raise
-    # Re-score what the import changed, and the member (whose accounts it may have linked).
-    member_identities = Identity.objects.filter(member=run.member).values_list("pk", flat=True)
-    # An archive holds months of past activity: its daily history is reconstructed too.
-    score_refresh_queue(
-        identity_ids={*report.ingest.changed_identity_ids, *member_identities},
-        backfill_days=HISTORY_BACKFILL_DAYS if run.source == SyncRun.Source.X_ARCHIVE else 0,
-    )
     return _run_finish(run, status=SyncRun.Status.SUCCEEDED, stats=report.stats())
 
 

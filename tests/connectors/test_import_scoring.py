@@ -50,3 +50,13 @@ def test_an_opted_out_member_cannot_upload(
         response = upload(client, build_archive(tmp_path / "x.zip").read_bytes())
     assert response.status_code == 302 and response.url == reverse("accounts:privacy")
     assert not SyncRun.objects.exists() and not Post.objects.exists()
+
+
+def test_the_import_command_refuses_an_opted_out_member(tmp_path, fixtures_dir):
+    from django.core.management import CommandError, call_command
+
+    member = MemberFactory()
+    Member.objects.filter(pk=member.pk).update(opted_out_at=timezone.now())
+    with pytest.raises(CommandError, match="opted out"):
+        call_command("import_archive", str(build_archive(tmp_path / "x.zip")), member=member.user.email)
+    assert not Post.objects.exists()
