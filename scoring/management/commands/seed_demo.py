@@ -19,6 +19,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--member", default="member@demo.klout.local", help="Email of the member to link."
         )
+        parser.add_argument(
+            "--if-empty", action="store_true", help="Do nothing when demo accounts are already stored."
+        )
 
     def handle(
         self, *args, identities, reactions_per_identity, history_days, seed, member, if_empty, **options
