@@ -47,9 +47,16 @@ def _int(expr: str, kind: str) -> str:
 
 def features_extract(*, now: datetime, params: Params = DEFAULT_PARAMS) -> Extracted:
     """Everything the engine needs to score every identity as of ``now``."""
+    outermost = not connection.in_atomic_block
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
+                # One snapshot for the three queries: at the default READ COMMITTED each would
+                # see the rows committed meanwhile, and an interaction of an identity created
+                # between the identities query and the interactions query would point outside
+                # the table. (SQLite's transaction is a snapshot already.)
+                if outermost:
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
                 # For this transaction only. JIT spends seconds compiling expressions for scans
                 # that are each read once; and the per-author aggregate spills to disk with the
                 # default 4MB of work_mem (a million groups need about 100MB).

@@ -76,7 +76,11 @@ def affected_extract(
     window = (
         "i.occurred_at >= %s AND i.occurred_at <= %s AND i.kind <> 'follow' AND i.actor_id <> i.target_id"
     )
+    outermost = not connection.in_atomic_block
     with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and outermost:
+            # One snapshot for every query (see features_extract).
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         _temp_ids(cursor, "tmp_affected", affected)
         # Both directions: reactions to affected identities, and theirs to others (which the
         # reciprocity discount of the pairs they form needs).

@@ -119,3 +119,16 @@ def test_a_quiet_week_lowers_the_published_score_gradually():
     today = IdentityScore.objects.get(identity__external_id="star", day=NOW.date())
     assert today.unsmoothed < before - 14
     assert today.score == pytest.approx(before - 14, abs=0.01)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_recompute_outside_any_transaction_reads_one_snapshot():
+    # Outside a test transaction, as in the worker: the extraction runs in a transaction of
+    # its own (REPEATABLE READ on PostgreSQL), and an incremental run does too.
+    from scoring.services import score_recompute_incremental
+
+    ingest_batch(batch=activity())
+    run = score_recompute(now=NOW - timedelta(days=1))
+    assert run.status == ScoreRun.Status.SUCCEEDED
+    star = Identity.objects.get(external_id="star")
+    assert score_recompute_incremental(identity_ids=[star.pk], now=NOW).status == ScoreRun.Status.SUCCEEDED
