@@ -18,7 +18,7 @@ from connectors.models import Identity
 from scoring.columnar import fetch_columns
 from scoring.engine.inputs import EdgeList, FeatureTable
 from scoring.engine.model import DEFAULT_PARAMS, KINDS, NETWORKS, Params
-from scoring.features import Extracted, _code_case, _epoch, _int
+from scoring.features import Extracted, _code_case, _epoch, _int, index_of
 
 _CHUNK = 5_000
 
@@ -146,9 +146,11 @@ def affected_extract(
     ids = identities["id"]
     size = len(ids)
     weight = posts["count"] * np.exp2(-(posts["age_day"] + 0.5) / params.half_life_days)
-    decayed = np.bincount(np.searchsorted(ids, posts["author"]), weights=weight, minlength=size)
-    actor = np.searchsorted(ids, reactions["actor"]).astype(np.int32)
-    target = np.searchsorted(ids, reactions["target"]).astype(np.int32)
+    author = index_of(ids, posts["author"])
+    decayed = np.bincount(author[author >= 0], weights=weight[author >= 0], minlength=size)
+    # Every endpoint is a node read in the same snapshot, so each id is found.
+    actor = index_of(ids, reactions["actor"])
+    target = index_of(ids, reactions["target"])
     pairs = np.unique(actor.astype(np.int64) * max(size, 1) + target)
     local_targets = np.bincount(pairs // max(size, 1), minlength=size)
     local_actors = np.bincount(pairs % max(size, 1), minlength=size)

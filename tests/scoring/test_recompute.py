@@ -132,3 +132,14 @@ def test_recompute_outside_any_transaction_reads_one_snapshot():
     assert run.status == ScoreRun.Status.SUCCEEDED
     star = Identity.objects.get(external_id="star")
     assert score_recompute_incremental(identity_ids=[star.pk], now=NOW).status == ScoreRun.Status.SUCCEEDED
+
+
+def test_index_of_finds_rows_by_id_dense_or_sparse():
+    import numpy as np
+
+    from scoring.features import index_of
+
+    dense = np.array([2, 3, 5, 9], dtype=np.int64)
+    assert index_of(dense, np.array([9, 2, 4, 11, 5])).tolist() == [3, 0, -1, -1, 2]
+    sparse = np.array([7, 10**12], dtype=np.int64)
+    assert index_of(sparse, np.array([10**12, 8, 7])).tolist() == [1, -1, 0]
