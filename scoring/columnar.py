@@ -8,7 +8,9 @@ data) the same functions fall back to plain cursor calls.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import numpy as np
@@ -181,3 +183,117 @@ def _copy_rows(cursor, temp: str, column_list: str, rows) -> None:
         with cursor.copy(f"COPY {temp} ({column_list}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
+
+
+@dataclass
+class Frame:
+    """Rows to upsert, held as columns: no Python object per row.
+
+    ``arrays``: column -> one number per row (integer or float numpy arrays).
+    ``constants``: column -> one value shared by every row (bound once).
+    ``objects``: JSON column -> {key: numbers per row}; each row's object is assembled by the
+    database (floats rounded to 2 decimals).
+    """
+
+    arrays: dict[str, np.ndarray]
+    constants: dict[str, object] = field(default_factory=dict)
+    objects: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(next(iter(self.arrays.values()))) if self.arrays else 0
+
+    @property
+    def columns(self) -> list[str]:
+        return [*self.arrays, *self.constants, *self.objects]
+
+
+def upsert_frame(*, table: str, key: Sequence[str], frame: Frame) -> None:
+    """``upsert_rows`` for a Frame. On PostgreSQL the staging COPY is one binary buffer built by
+    numpy and the JSON objects are built by ``jsonb_build_object``; elsewhere (SQLite, small
+    data) the rows are made in Python."""
+    if not len(frame):
+        return
+    if connection.vendor != "postgresql":
+        upsert_rows(table=table, columns=frame.columns, key=key, rows=_frame_rows(frame))
+        return
+    staged: dict[str, np.ndarray] = dict(frame.arrays)
+    for column, values in frame.objects.items():
+        for name, numbers in values.items():
+            staged[f"{column}__{name}"] = numbers
+    kinds = {
+        name: "int8" if np.issubdtype(np.asarray(v).dtype, np.integer) else "float8"
+        for name, v in staged.items()
+    }
+    temp = f"tmp_frame_{table}"
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {temp}")
+        definition = ", ".join(
+            f"{name} {'bigint' if kind == 'int8' else 'double precision'}" for name, kind in kinds.items()
+        )
+        cursor.execute(f"CREATE TEMP TABLE {temp} ({definition}) ON COMMIT DROP")
+        payload = _binary_copy(staged, kinds)
+        with cursor.cursor.copy(f"COPY {temp} ({', '.join(staged)}) FROM STDIN (FORMAT BINARY)") as copy:
+            view = memoryview(payload)
+            for offset in range(0, len(view), _CHUNK):
+                copy.write(view[offset : offset + _CHUNK])
+
+        def value(name: str) -> str:
+            return name if kinds[name] == "int8" else f"round({name}::numeric, 2)"
+
+        selected = [*frame.arrays, *(["%s"] * len(frame.constants))]
+        for column, values in frame.objects.items():
+            pairs = ", ".join(f"'{name}', {value(f'{column}__{name}')}" for name in values)
+            selected.append(f"jsonb_build_object({pairs})")
+        columns = frame.columns
+        updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in columns if c not in key)
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(selected)} FROM {temp} "
+            f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}",
+            list(frame.constants.values()),
+        )
+
+
+_COPY_SIGNATURE = b"PGCOPY\n\xff\r\n\x00" + (0).to_bytes(4, "big") + (0).to_bytes(4, "big")
+
+
+def _binary_copy(columns: dict[str, np.ndarray], kinds: dict[str, str]) -> bytes:
+    """PostgreSQL's binary COPY format for fixed-width, non-null columns, built in one go."""
+    fields = [("count", ">i2")]
+    for name, kind in kinds.items():
+        fields += [(f"{name}__len", ">i4"), (name, ">i8" if kind == "int8" else ">f8")]
+    records = np.empty(len(next(iter(columns.values()))), dtype=np.dtype(fields))
+    records["count"] = len(columns)
+    for name, values in columns.items():
+        records[f"{name}__len"] = 8
+        records[name] = values
+    return _COPY_SIGNATURE + records.tobytes() + (-1).to_bytes(2, "big", signed=True)
+
+
+def _frame_rows(frame: Frame) -> list[tuple]:
+    constants = [
+        connection.ops.adapt_datetimefield_value(v)
+        if isinstance(v, datetime)
+        else connection.ops.adapt_datefield_value(v)
+        if isinstance(v, date)
+        else v
+        for v in frame.constants.values()
+    ]
+    n = len(frame)
+    columns: list[list] = [np.asarray(values).tolist() for values in frame.arrays.values()]
+    columns += [[value] * n for value in constants]
+    for values in frame.objects.values():
+        columns.append(json_objects(values))
+    return list(zip(*columns, strict=True))
+
+
+def json_objects(values: dict[str, np.ndarray]) -> list[str]:
+    """One compact JSON object per row: key -> value (floats rounded to 2 decimals)."""
+    keys = [json.dumps(name) for name in values]
+    rounded = [
+        np.asarray(v).tolist() if np.issubdtype(np.asarray(v).dtype, np.integer) else np.round(v, 2).tolist()
+        for v in values.values()
+    ]
+    return [
+        "{" + ",".join(f"{k}:{v}" for k, v in zip(keys, row, strict=True)) + "}"
+        for row in zip(*rounded, strict=True)
+    ]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 import logging
 import time
 from collections.abc import Callable, Iterable
@@ -13,7 +12,7 @@ import numpy as np
 from django.db import connection, transaction
 from django.utils import timezone
 
-from scoring.columnar import fetch_columns, upsert_rows
+from scoring.columnar import Frame, fetch_columns, upsert_frame
 from scoring.engine import (
     MODEL_VERSION,
     NETWORKS,
@@ -89,16 +88,6 @@ def _published(*, table: str, subject: str, ids: np.ndarray, unsmoothed: np.ndar
     return smooth_scores(previous=previous, current=unsmoothed, days_elapsed=(day - previous_day).days)
 
 
-def _json_rows(names: tuple[str, ...], columns: list[np.ndarray]) -> list[str]:
-    """One compact JSON object per row (name -> value rounded to 2 decimals)."""
-    keys = [json.dumps(name) for name in names]
-    rounded = [np.round(column, 2).tolist() for column in columns]
-    return [
-        "{" + ",".join(f"{k}:{v}" for k, v in zip(keys, values, strict=True)) + "}"
-        for values in zip(*rounded, strict=True)
-    ]
-
-
 def _run(kind: str, day: date, body: Callable[[ScoreRun, _Stopwatch], None]) -> ScoreRun:
     """Record a run, time it, and mark it failed (keeping every earlier score) if ``body`` raises."""
     run = ScoreRun.objects.create(kind=kind, day=day, model_version=MODEL_VERSION)
@@ -154,27 +143,16 @@ def _score_and_store(
         keep = keep & ~np.isin(extracted.identity_ids, list(existing.values_list("identity_id", flat=True)))
         members = MemberScore.objects.filter(day=day, member_id__in=member_ids[is_member].tolist())
         is_member = is_member & ~np.isin(member_ids, list(members.values_list("member_id", flat=True)))
-    db_day, db_now = connection.ops.adapt_datefield_value(day), connection.ops.adapt_datetimefield_value(now)
-    identity_rows = _identity_rows(
-        ids=extracted.identity_ids[keep], result=_rows_of(result, keep), day=day, db_day=db_day, db_now=db_now
+    identity_rows = _identity_frame(
+        ids=extracted.identity_ids[keep], result=_rows_of(result, keep), day=day, now=now
     )
-    member_rows = _member_rows(
-        member_ids=member_ids[is_member], people=people, keep=is_member, day=day, db_day=db_day, db_now=db_now
+    member_rows = _member_frame(
+        member_ids=member_ids[is_member], people=people, keep=is_member, day=day, now=now
     )
     watch.lap("prepare")
     with transaction.atomic():
-        upsert_rows(
-            table=IdentityScore._meta.db_table,
-            columns=_IDENTITY_COLUMNS,
-            key=("identity_id", "day"),
-            rows=identity_rows,
-        )
-        upsert_rows(
-            table=MemberScore._meta.db_table,
-            columns=_MEMBER_COLUMNS,
-            key=("member_id", "day"),
-            rows=member_rows,
-        )
+        upsert_frame(table=IdentityScore._meta.db_table, key=("identity_id", "day"), frame=identity_rows)
+        upsert_frame(table=MemberScore._meta.db_table, key=("member_id", "day"), frame=member_rows)
         watch.lap("write")
         run.status = ScoreRun.Status.SUCCEEDED
         run.identities = len(identity_rows)
@@ -334,63 +312,33 @@ def score_history_backfill(
     return days
 
 
-_IDENTITY_COLUMNS = (
-    "identity_id",
-    "day",
-    "model_version",
-    "score",
-    "unsmoothed",
-    "raw",
-    "signals",
-    "received",
-    "distinct_actors",
-    "authority_rank",
-    "inflow",
-    "targets",
-    "computed_at",
-)
-_MEMBER_COLUMNS = (
-    "member_id",
-    "day",
-    "model_version",
-    "score",
-    "unsmoothed",
-    "raw",
-    "signals",
-    "networks",
-    "computed_at",
-)
-
-
-def _identity_rows(*, ids, result: EngineResult, day: date, db_day, db_now) -> list[tuple]:
+def _identity_frame(*, ids, result: EngineResult, day: date, now: datetime) -> Frame:
     published = _published(
         table=IdentityScore._meta.db_table, subject="identity", ids=ids, unsmoothed=result.score, day=day
     )
     points = score_points(raw=result.raw, score=result.score, contributions=result.contributions)
-    signals = _json_rows(SIGNALS, [points[name] for name in SIGNALS])
-    received = _json_rows(KINDS, [result.received[:, k] for k in range(len(KINDS))])
-    n = len(ids)
-    return list(
-        zip(
-            ids.tolist(),
-            [db_day] * n,
-            [MODEL_VERSION] * n,
-            np.round(published, 3).tolist(),
-            np.round(result.score, 3).tolist(),
-            result.raw.tolist(),
-            signals,
-            received,
-            result.distinct_actors.tolist(),
-            result.authority_rank.tolist(),
-            result.inflow.tolist(),
-            np.asarray(result.targets, dtype=np.int64).tolist(),
-            [db_now] * n,
-            strict=True,
-        )
+    return Frame(
+        arrays={
+            "identity_id": np.asarray(ids, dtype=np.int64),
+            "score": np.round(published, 3),
+            "unsmoothed": np.round(result.score, 3),
+            "raw": np.asarray(result.raw, dtype=np.float64),
+            "distinct_actors": np.asarray(result.distinct_actors, dtype=np.int64),
+            "authority_rank": np.asarray(result.authority_rank, dtype=np.float64),
+            "inflow": np.asarray(result.inflow, dtype=np.float64),
+            "targets": np.asarray(result.targets, dtype=np.int64),
+        },
+        constants={"day": day, "model_version": MODEL_VERSION, "computed_at": now},
+        objects={
+            "signals": {name: np.nan_to_num(points[name]) for name in SIGNALS},
+            "received": {
+                kind: np.asarray(result.received[:, k], dtype=np.int64) for k, kind in enumerate(KINDS)
+            },
+        },
     )
 
 
-def _member_rows(*, member_ids, people, keep, day: date, db_day, db_now) -> list[tuple]:
+def _member_frame(*, member_ids, people, keep, day: date, now: datetime) -> Frame:
     score, raw = people.score[keep], people.raw[keep]
     published = _published(
         table=MemberScore._meta.db_table, subject="member", ids=member_ids, unsmoothed=score, day=day
@@ -398,24 +346,20 @@ def _member_rows(*, member_ids, people, keep, day: date, db_day, db_now) -> list
     points = score_points(
         raw=raw, score=score, contributions={n: people.contributions[n][keep] for n in SIGNALS}
     )
-    signals = _json_rows(SIGNALS, [points[name] for name in SIGNALS])
     scale = np.divide(score, raw, out=np.zeros_like(raw), where=raw > 0)
     network_points = people.network_raw[keep] * scale[:, None]
-    networks = _json_rows(NETWORKS, [network_points[:, k] for k in range(len(NETWORKS))])
-    n = len(member_ids)
-    return list(
-        zip(
-            member_ids.tolist(),
-            [db_day] * n,
-            [MODEL_VERSION] * n,
-            np.round(published, 3).tolist(),
-            np.round(score, 3).tolist(),
-            raw.tolist(),
-            signals,
-            networks,
-            [db_now] * n,
-            strict=True,
-        )
+    return Frame(
+        arrays={
+            "member_id": np.asarray(member_ids, dtype=np.int64),
+            "score": np.round(published, 3),
+            "unsmoothed": np.round(score, 3),
+            "raw": np.asarray(raw, dtype=np.float64),
+        },
+        constants={"day": day, "model_version": MODEL_VERSION, "computed_at": now},
+        objects={
+            "signals": {name: np.nan_to_num(points[name]) for name in SIGNALS},
+            "networks": {name: network_points[:, k] for k, name in enumerate(NETWORKS)},
+        },
     )
 
 
