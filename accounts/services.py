@@ -169,7 +169,12 @@ def demo_logins_ensure(*, password: str) -> list[dict]:
 
 
 def member_profile_visibility_set(*, member: Member, public: bool) -> Member:
-    """Make the member's profile page visible to anyone (or to nobody but them)."""
+    """Make the member's profile page visible to anyone (or to nobody but them).
+
+    A member who opted out of tracking stays private: nothing about them is shown any more.
+    """
+    if public and Member.objects.filter(pk=member.pk, opted_out_at__isnull=False).exists():
+        raise ValidationError("You opted out of tracking, so your profile cannot be made public.")
     Member.objects.filter(pk=member.pk).update(profile_public=public)
     member.profile_public = public
     return member

@@ -14,6 +14,7 @@ from typing import BinaryIO
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Member
@@ -172,6 +173,13 @@ def archive_import(*, path: Path, member: Member, progress: Progress | None = No
             raise ImportRefused(str(exc)) from None
         _member_identity_check(member=member, account_id=report.archive.account_id)
         with transaction.atomic():
+            # Under the member's lock: an opt-out that committed meanwhile wins over this import.
+            if (
+                not Member.objects.select_for_update()
+                .filter(pk=member.pk, opted_out_at__isnull=True)
+                .exists()
+            ):
+                raise ImportRefused(OPTED_OUT_MESSAGE)
             _ingest_all(iter(stage), report)
             # The archive lists every follower and followed account: its counts are the
             # account's audience as of the export, which the score's audience signal reads.
@@ -180,9 +188,18 @@ def archive_import(*, path: Path, member: Member, progress: Progress | None = No
                 counts["followers"] = report.archive.followers
             if report.archive.following:
                 counts["following"] = report.archive.following
-            Identity.objects.filter(network="x", external_id=report.archive.account_id).update(
-                member=member, **counts
+            # An archive proves nothing about who owns the account, so it only links an account
+            # nobody has linked yet; signing in with X later proves ownership and takes it over
+            # (connectors.twitter.services.x_account_connect).
+            linked = (
+                Identity.objects.filter(network="x", external_id=report.archive.account_id)
+                .filter(Q(member__isnull=True) | Q(member=member))
+                .update(member=member, **counts)
             )
+            if not linked:
+                raise ImportRefused(
+                    "This archive's X account is already linked to another member; it was not imported."
+                )
             # The member's score (and history) must cover the account it just linked, even when
             # the archive brought nothing new.
             score_refresh_queue(

@@ -92,6 +92,8 @@ class IdentityScoreApi(APIView):
         identity = (
             Identity.objects.filter(Q(handle__iexact=handle) | Q(external_id=handle), network=network)
             .exclude(member__isnull=False, member__profile_public=False)
+            .exclude(member__isnull=False, member__opted_out_at__isnull=False)
+            .exclude(member__isnull=False, member__user__is_active=False)
             .first()
         )
         if identity is None:

@@ -14,9 +14,11 @@ import numpy as np
 from django.utils import timezone
 
 from accounts.models import Member
+from accounts.privacy.selectors import member_may_be_tracked
 from bench.population import PopulationSpec, generate, iter_batches
 from connectors.ingest import ingest_batch
 from connectors.models import Identity
+from connectors.records import NETWORKS
 from scoring.services import score_recompute
 
 
@@ -75,7 +77,11 @@ def demo_population_seed(
         else:
             chosen = int(np.argmax(population.appeal))
         external_ids = [f"demo-{i}" for i in np.flatnonzero(population.person == chosen)]
-        linked = Identity.objects.filter(external_id__in=external_ids).update(member=member)
+        # Only the generated accounts, and only those nobody owns; never a member who opted out.
+        if member_may_be_tracked(member=member):
+            linked = Identity.objects.filter(
+                network__in=NETWORKS, external_id__in=external_ids, member__isnull=True
+            ).update(member=member)
 
     for days_ago in range(history_days, -1, -1):
         score_recompute(now=now - timedelta(days=days_ago))

@@ -287,13 +287,14 @@ def score_history_backfill(
     it implies, so the member's chart starts with their past rather than with the day of
     the import. Days that already have a snapshot are left alone. The graph-wide figures
     (authority, reach) are today's: the past ones were never computed. Returns the number of
-    days scored.
+    days whose run succeeded.
     """
     now = now or timezone.now()
     ids = sorted({int(i) for i in identity_ids})
     if not ids:
         return 0
     baseline = last_full_run_day(before=now.date() + _ONE_DAY)
+    scored = 0
     for days_ago in range(days, 0, -1):
         moment = now - timedelta(days=days_ago)
 
@@ -308,8 +309,14 @@ def score_history_backfill(
                 fill_only=True,
             )
 
-        _run(ScoreRun.Kind.BACKFILL, moment.date(), body)
-    return days
+        try:
+            _run(ScoreRun.Kind.BACKFILL, moment.date(), body)
+        except ScoreRunFailed:
+            # Recorded on its run; the other days are still worth having, and a later backfill
+            # fills only the days that are missing.
+            continue
+        scored += 1
+    return scored
 
 
 def _identity_frame(*, ids, result: EngineResult, day: date, now: datetime) -> Frame:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -32,8 +33,12 @@ def profile_visibility(request):
     if member is None:
         raise Http404("Only influencer accounts have a profile.")
     public = request.POST.get("public") == "1"
-    member_profile_visibility_set(member=member, public=public)
-    messages.success(request, "Your profile is now public." if public else "Your profile is now private.")
+    try:
+        member_profile_visibility_set(member=member, public=public)
+    except ValidationError as refused:
+        messages.error(request, refused.messages[0])
+    else:
+        messages.success(request, "Your profile is now public." if public else "Your profile is now private.")
     return redirect("scoring:dashboard")
 
 
@@ -41,7 +46,8 @@ def public_profile(request, slug: str):
     """A member's public page; private profiles are not found, except by their owner."""
     member = get_object_or_404(Member.objects.select_related("user"), slug=slug)
     is_owner = request.user.is_authenticated and member.user_id == request.user.pk
-    if not member.profile_public and not is_owner:
+    shown = member.profile_public and member.opted_out_at is None and member.user.is_active
+    if not shown and not is_owner:
         raise Http404("No such profile")
     data = member_dashboard(member=member)
     return render(

@@ -28,6 +28,9 @@ def x_account_connect(*, member: Member, tokens: Tokens, profile: dict[str, Any]
         raise ValidationError("X did not say which account was signed in; try connecting again.")
     record = batch.identities[0]
     with transaction.atomic():
+        # Under the member's lock: an opt-out that committed meanwhile wins over this connection.
+        if not Member.objects.select_for_update().filter(pk=member.pk, opted_out_at__isnull=True).exists():
+            raise ValidationError(OPTED_OUT_MESSAGE)
         result = ingest_batch(batch=batch)
         if result.identities.dropped:
             raise ValidationError(
@@ -35,7 +38,12 @@ def x_account_connect(*, member: Member, tokens: Tokens, profile: dict[str, Any]
             )
         identity = Identity.objects.select_for_update().get(network=NETWORK, external_id=record.external_id)
         if identity.member_id not in (None, member.pk):
-            raise ValidationError(f"@{record.handle} is already connected to another Klout member.")
+            proven = ConnectedAccount.objects.filter(identity=identity, member_id=identity.member_id).exists()
+            if proven:
+                raise ValidationError(f"@{record.handle} is already connected to another Klout member.")
+            # Linked only through an uploaded archive, which proves nothing; signing in with X
+            # does, so the account moves to the person who just signed in as it.
+            identity.member = None
         if identity.member_id is None:
             identity.member = member
             identity.save(update_fields=["member"])

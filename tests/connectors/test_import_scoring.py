@@ -60,3 +60,23 @@ def test_the_import_command_refuses_an_opted_out_member(tmp_path, fixtures_dir):
     with pytest.raises(CommandError, match="opted out"):
         call_command("import_archive", str(build_archive(tmp_path / "x.zip")), member=member.user.email)
     assert not Post.objects.exists()
+
+
+def test_an_archive_cannot_take_an_account_another_member_linked(tmp_path, fixtures_dir):
+    from connectors.models import Identity
+    from connectors.services import ImportRefused, archive_import
+
+    first, second = MemberFactory(), MemberFactory()
+    archive_import(path=build_archive(tmp_path / "a.zip"), member=first)
+    with pytest.raises(ImportRefused, match="already linked to another member"):
+        archive_import(path=build_archive(tmp_path / "b.zip"), member=second)
+    assert Identity.objects.get(network="x", external_id="12497").member == first
+
+
+def test_an_opted_out_member_cannot_make_their_profile_public(client):
+    member = MemberFactory()
+    Member.objects.filter(pk=member.pk).update(opted_out_at=timezone.now())
+    client.force_login(member.user)
+    response = client.post(reverse("scoring:profile_visibility"), {"public": "1"}, follow=True)
+    assert "cannot be made public" in response.content.decode()
+    assert not Member.objects.get(pk=member.pk).profile_public

@@ -115,13 +115,27 @@ def test_a_cancelled_authorisation_says_so(member_client, fake_api):
 
 def test_an_x_account_already_connected_by_someone_else_is_refused(member_client, fake_api, client):
     other = MemberFactory()
-    Identity.objects.create(network="x", external_id=MEMBER_ID, handle="alice", member=other)
+    identity = Identity.objects.create(network="x", external_id=MEMBER_ID, handle="alice", member=other)
+    ConnectedAccount.objects.create(member=other, identity=identity, network="x", access_token="t")
     state = _start(member_client)["state"][0]
 
     response = member_client.get(reverse("x:callback"), {"state": state, "code": "c"}, follow=True)
 
     assert b"already connected to another Klout member" in response.content
-    assert not ConnectedAccount.objects.exists()
+    assert list(ConnectedAccount.objects.values_list("member", flat=True)) == [other.pk]
+
+
+def test_signing_in_with_x_takes_over_an_account_someone_only_claimed_with_an_archive(
+    member_client, fake_api
+):
+    claimant = MemberFactory()
+    Identity.objects.create(network="x", external_id=MEMBER_ID, handle="alice", member=claimant)
+    state = _start(member_client)["state"][0]
+
+    member_client.get(reverse("x:callback"), {"state": state, "code": "c"}, follow=True)
+
+    assert Identity.objects.get(external_id=MEMBER_ID).member == member_client.member
+    assert ConnectedAccount.objects.get().member == member_client.member
 
 
 def test_a_non_member_cannot_start_connecting(client, fake_api):
