@@ -197,6 +197,11 @@ def archive_import(*, path: Path, member: Member, progress: Progress | None = No
                 .update(member=member, **counts)
             )
             if not linked:
+                if not Identity.objects.filter(network="x", external_id=report.archive.account_id).exists():
+                    # Ingest dropped it: the account's owner opted out of tracking.
+                    raise ImportRefused(
+                        "This archive's X account has opted out of tracking on Klout; nothing was imported."
+                    )
                 raise ImportRefused(
                     "This archive's X account is already linked to another member; it was not imported."
                 )

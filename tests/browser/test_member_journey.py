@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 
 from accounts.models import Member
 from connectors.models import Identity, Post
-from connectors.services import archive_import
+from connectors.services import ImportRefused, archive_import
 from scoring.models import IdentityScore, MemberScore
 from tests.browser.conftest import VIEWPORTS, link_in_last_email, screenshot
 from tests.connectors.archive_zips import build_archive, sample_tweets, tweets_js
@@ -137,6 +137,7 @@ def test_member_journey_from_archive_to_opt_out(page, new_page, tmp_path, media)
     expect(page.get_by_text("You opted out of tracking")).to_be_visible()
     # Even imported through another member's account, the archive's identity is dropped.
     other = MemberFactory()
-    archive_import(path=archive, member=other)
+    with pytest.raises(ImportRefused, match="opted out of tracking"):
+        archive_import(path=archive, member=other)
     assert not Identity.objects.filter(external_id=ARCHIVE_ACCOUNT).exists()
     assert not Post.objects.filter(text__in=[t["full_text"] for t in tweets]).exists()
