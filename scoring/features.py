@@ -78,12 +78,18 @@ def features_extract(*, now: datetime, params: Params = DEFAULT_PARAMS) -> Extra
     """
     outermost = not connection.in_atomic_block
     start = now - timedelta(days=params.window_days)
+
+    def in_sequence() -> Extracted:
+        return assemble(
+            identities=identities_read(),
+            posts=posts_read(now=now, start=start, params=params),
+            reactions=_reactions(now=now, start=start),
+            now=now,
+        )
+
     with transaction.atomic():
         if connection.vendor != "postgresql":
-            return _assemble(
-                identities=_identities(), posts=_posts(now=now, start=start, params=params),
-                reactions=_reactions(now=now, start=start), now=now, params=params,
-            )  # fmt: skip
+            return in_sequence()
         with connection.cursor() as cursor:
             if outermost:
                 # One snapshot for the three queries: at the default READ COMMITTED each would
@@ -92,19 +98,18 @@ def features_extract(*, now: datetime, params: Params = DEFAULT_PARAMS) -> Extra
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             _session_settings(cursor)
             if not outermost:
-                return _assemble(
-                    identities=_identities(), posts=_posts(now=now, start=start, params=params),
-                    reactions=_reactions(now=now, start=start), now=now, params=params,
-                )  # fmt: skip
+                return in_sequence()
             cursor.execute("SELECT pg_export_snapshot()")
             snapshot = cursor.fetchone()[0]
         with ThreadPoolExecutor(max_workers=1) as pool:
             side = pool.submit(
-                _in_snapshot, snapshot, lambda: (_identities(), _posts(now=now, start=start, params=params))
+                _in_snapshot,
+                snapshot,
+                lambda: (identities_read(), posts_read(now=now, start=start, params=params)),
             )
             reactions = _reactions(now=now, start=start)
             identities, posts = side.result()
-        return _assemble(identities=identities, posts=posts, reactions=reactions, now=now, params=params)
+        return assemble(identities=identities, posts=posts, reactions=reactions, now=now)
 
 
 def _session_settings(cursor) -> None:
@@ -132,13 +137,18 @@ def _in_snapshot(snapshot: str, job):
         connection.close()
 
 
-def _identities() -> dict[str, np.ndarray]:
+def _only(alias: str, column: str, only: str | None) -> str:
+    """A join that keeps the rows whose ``column`` is an id in the temporary table ``only``."""
+    return f"JOIN {only} ON {only}.id = {alias}.{column}" if only else ""
+
+
+def identities_read(*, only: str | None = None) -> dict[str, np.ndarray]:
     return fetch_columns(
         f"""
-        SELECT {_int("id", "int8")}, {_int(_code_case("network", NETWORKS), "int2")},
-               {_int("COALESCE(followers, 0)", "int8")}, {_int("COALESCE(following, 0)", "int8")},
-               {_int("COALESCE(member_id, 0)", "int8")}
-        FROM connectors_identity ORDER BY id
+        SELECT {_int("d.id", "int8")}, {_int(_code_case("d.network", NETWORKS), "int2")},
+               {_int("COALESCE(d.followers, 0)", "int8")}, {_int("COALESCE(d.following, 0)", "int8")},
+               {_int("COALESCE(d.member_id, 0)", "int8")}
+        FROM connectors_identity d {_only("d", "id", only)} ORDER BY d.id
         """,
         [],
         [
@@ -151,21 +161,38 @@ def _identities() -> dict[str, np.ndarray]:
     )
 
 
-def _reactions(*, now: datetime, start: datetime) -> dict[str, np.ndarray]:
-    return fetch_columns(
-        f"""
-        SELECT {_int("actor_id", "int8")}, {_int("target_id", "int8")},
-               {_int(_code_case("kind", KINDS), "int2")}, {_epoch("occurred_at")},
-               {_int(_code_case("network", NETWORKS), "int2")}
-        FROM connectors_interaction
-        WHERE occurred_at >= %s AND occurred_at <= %s AND kind <> 'follow' AND actor_id <> target_id
-        """,
-        [start, now],
-        [("actor", "int8"), ("target", "int8"), ("kind", "int2"), ("time", "float8"), ("network", "int2")],
+# Reactions inside the window (follows are audience, not reactions; self-interactions count nothing).
+REACTION_WINDOW = (
+    "i.occurred_at >= %s AND i.occurred_at <= %s AND i.kind <> 'follow' AND i.actor_id <> i.target_id"
+)
+REACTION_COLUMNS = [
+    ("actor", "int8"),
+    ("target", "int8"),
+    ("kind", "int2"),
+    ("time", "float8"),
+    ("network", "int2"),
+]
+
+
+def reaction_select() -> str:
+    """The select list of REACTION_COLUMNS over ``connectors_interaction i``."""
+    return (
+        f"SELECT {_int('i.actor_id', 'int8')}, {_int('i.target_id', 'int8')}, "
+        f"{_int(_code_case('i.kind', KINDS), 'int2')}, {_epoch('i.occurred_at')}, "
+        f"{_int(_code_case('i.network', NETWORKS), 'int2')}"
     )
 
 
-def _assemble(*, identities, posts, reactions, now: datetime, params: Params) -> Extracted:
+def _reactions(*, now: datetime, start: datetime) -> dict[str, np.ndarray]:
+    return fetch_columns(
+        f"{reaction_select()} FROM connectors_interaction i WHERE {REACTION_WINDOW}",
+        [start, now],
+        REACTION_COLUMNS,
+    )
+
+
+def assemble(*, identities, posts, reactions, now: datetime) -> Extracted:
+    """The engine's inputs from the three queries' columns (rows found by id)."""
     ids = identities["id"]
     author, weight = posts
     author_row = index_of(ids, author)
@@ -194,7 +221,9 @@ def _assemble(*, identities, posts, reactions, now: datetime, params: Params) ->
     )
 
 
-def _posts(*, now: datetime, start: datetime, params: Params) -> tuple[np.ndarray, np.ndarray]:
+def posts_read(
+    *, now: datetime, start: datetime, params: Params, only: str | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Per author, their posts in the window, each weighing 0.5 ** ((whole days of age + 0.5)
     / half-life); reposts are not counted as posting (they are what others do *with* posts)."""
     if connection.vendor == "postgresql":
@@ -202,25 +231,25 @@ def _posts(*, now: datetime, start: datetime, params: Params) -> tuple[np.ndarra
         # kept millions of rows in the aggregate and sent them all across.
         posts = fetch_columns(
             f"""
-            SELECT author_id::int8,
+            SELECT p.author_id::int8,
                    SUM(power(0.5::float8,
-                             (FLOOR((%s::float8 - {_epoch("created_at")}) / 86400) + 0.5) / %s::float8))
-            FROM connectors_post
-            WHERE created_at >= %s AND created_at <= %s AND kind <> 'repost'
-            GROUP BY author_id
+                             (FLOOR((%s::float8 - {_epoch("p.created_at")}) / 86400) + 0.5) / %s::float8))
+            FROM connectors_post p {_only("p", "author_id", only)}
+            WHERE p.created_at >= %s AND p.created_at <= %s AND p.kind <> 'repost'
+            GROUP BY p.author_id
             """,
             [now.timestamp(), float(params.half_life_days), start, now],
             [("author", "int8"), ("weight", "float8")],
         )
         weight = posts["weight"]
     else:
-        age = "FLOOR(julianday(%s) - julianday(created_at))"
+        age = "FLOOR(julianday(%s) - julianday(p.created_at))"
         posts = fetch_columns(
             f"""
-            SELECT author_id, {_int(age, "int4")} AS age_day, COUNT(*)
-            FROM connectors_post
-            WHERE created_at >= %s AND created_at <= %s AND kind <> 'repost'
-            GROUP BY author_id, age_day
+            SELECT p.author_id, {_int(age, "int4")} AS age_day, COUNT(*)
+            FROM connectors_post p {_only("p", "author_id", only)}
+            WHERE p.created_at >= %s AND p.created_at <= %s AND p.kind <> 'repost'
+            GROUP BY p.author_id, age_day
             """,
             [now, start, now],
             [("author", "int8"), ("age_day", "int4"), ("count", "int8")],

@@ -16,9 +16,16 @@ from django.db import connection, transaction
 
 from connectors.models import Identity
 from scoring.columnar import fetch_columns
-from scoring.engine.inputs import EdgeList, FeatureTable
-from scoring.engine.model import DEFAULT_PARAMS, KINDS, NETWORKS, Params
-from scoring.features import Extracted, _code_case, _epoch, _int, index_of
+from scoring.engine.model import DEFAULT_PARAMS, Params
+from scoring.features import (
+    REACTION_COLUMNS,
+    REACTION_WINDOW,
+    Extracted,
+    assemble,
+    identities_read,
+    posts_read,
+    reaction_select,
+)
 
 _CHUNK = 5_000
 
@@ -73,9 +80,6 @@ def affected_extract(
 ) -> LocalExtract:
     start = now - timedelta(days=params.window_days)
     affected = _affected_ids({int(i) for i in changed})
-    window = (
-        "i.occurred_at >= %s AND i.occurred_at <= %s AND i.kind <> 'follow' AND i.actor_id <> i.target_id"
-    )
     outermost = not connection.in_atomic_block
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql" and outermost:
@@ -86,95 +90,31 @@ def affected_extract(
         # reciprocity discount of the pairs they form needs).
         reactions = fetch_columns(
             f"""
-            SELECT {_int("i.actor_id", "int8")}, {_int("i.target_id", "int8")},
-                   {_int(_code_case("i.kind", KINDS), "int2")}, {_epoch("i.occurred_at")},
-                   {_int(_code_case("i.network", NETWORKS), "int2")}
-            FROM connectors_interaction i JOIN tmp_affected a ON a.id = i.target_id WHERE {window}
+            {reaction_select()} FROM connectors_interaction i JOIN tmp_affected a ON a.id = i.target_id
+            WHERE {REACTION_WINDOW}
             UNION ALL
-            SELECT {_int("i.actor_id", "int8")}, {_int("i.target_id", "int8")},
-                   {_int(_code_case("i.kind", KINDS), "int2")}, {_epoch("i.occurred_at")},
-                   {_int(_code_case("i.network", NETWORKS), "int2")}
-            FROM connectors_interaction i JOIN tmp_affected a ON a.id = i.actor_id
-            WHERE {window} AND i.target_id NOT IN (SELECT id FROM tmp_affected)
+            {reaction_select()} FROM connectors_interaction i JOIN tmp_affected a ON a.id = i.actor_id
+            WHERE {REACTION_WINDOW} AND i.target_id NOT IN (SELECT id FROM tmp_affected)
             """,
             [start, now, start, now],
-            [
-                ("actor", "int8"),
-                ("target", "int8"),
-                ("kind", "int2"),
-                ("time", "float8"),
-                ("network", "int2"),
-            ],
+            REACTION_COLUMNS,
         )
         nodes = np.union1d(
             np.fromiter(affected, dtype=np.int64), np.union1d(reactions["actor"], reactions["target"])
         )
         _temp_ids(cursor, "tmp_nodes", nodes.tolist())
-        identities = fetch_columns(
-            f"""
-            SELECT {_int("d.id", "int8")}, {_int(_code_case("d.network", NETWORKS), "int2")},
-                   {_int("COALESCE(d.followers, 0)", "int8")}, {_int("COALESCE(d.following, 0)", "int8")},
-                   {_int("COALESCE(d.member_id, 0)", "int8")}
-            FROM connectors_identity d JOIN tmp_nodes n ON n.id = d.id ORDER BY d.id
-            """,
-            [],
-            [
-                ("id", "int8"),
-                ("network", "int2"),
-                ("followers", "int8"),
-                ("following", "int8"),
-                ("member", "int8"),
-            ],
-        )
-        if connection.vendor == "postgresql":
-            age = "FLOOR(EXTRACT(EPOCH FROM (%s - p.created_at)) / 86400)"
-        else:
-            age = "FLOOR(julianday(%s) - julianday(p.created_at))"
-        posts = fetch_columns(
-            f"""
-            SELECT {_int("p.author_id", "int8")}, {_int(age, "int4")} AS age_day, {_int("COUNT(*)", "int8")}
-            FROM connectors_post p JOIN tmp_affected a ON a.id = p.author_id
-            WHERE p.created_at >= %s AND p.created_at <= %s AND p.kind <> 'repost'
-            GROUP BY p.author_id, age_day
-            """,
-            [now, start, now],
-            [("author", "int8"), ("age_day", "int4"), ("count", "int8")],
-        )
+        identities = identities_read(only="tmp_nodes")
+        posts = posts_read(now=now, start=start, params=params, only="tmp_affected")
         cursor.execute("DROP TABLE IF EXISTS tmp_affected")
         cursor.execute("DROP TABLE IF EXISTS tmp_nodes")
 
-    ids = identities["id"]
-    size = len(ids)
-    weight = posts["count"] * np.exp2(-(posts["age_day"] + 0.5) / params.half_life_days)
-    author = index_of(ids, posts["author"])
-    decayed = np.bincount(author[author >= 0], weights=weight[author >= 0], minlength=size)
-    # Every endpoint is a node read in the same snapshot, so each id is found.
-    actor = index_of(ids, reactions["actor"])
-    target = index_of(ids, reactions["target"])
-    pairs = np.unique(actor.astype(np.int64) * max(size, 1) + target)
-    local_targets = np.bincount(pairs // max(size, 1), minlength=size)
-    local_actors = np.bincount(pairs % max(size, 1), minlength=size)
-    extracted = Extracted(
-        identity_ids=ids,
-        member_ids=identities["member"],
-        features=FeatureTable(
-            network=identities["network"].astype(np.int8),
-            followers=identities["followers"].astype(np.float64),
-            following=identities["following"].astype(np.float64),
-            posts=decayed.astype(np.float64),
-        ),
-        edges=EdgeList(
-            actor=actor,
-            target=target,
-            kind=reactions["kind"].astype(np.int8),
-            time=reactions["time"],
-            network=reactions["network"].astype(np.int8),
-        ),
-        now=now.timestamp(),
-    )
+    # Every endpoint is a node read in the same snapshot, so every edge is kept.
+    extracted = assemble(identities=identities, posts=posts, reactions=reactions, now=now)
+    size = len(extracted.identity_ids)
+    pairs = np.unique(extracted.edges.actor.astype(np.int64) * max(size, 1) + extracted.edges.target)
     return LocalExtract(
         extracted=extracted,
-        affected=np.isin(ids, list(affected)),
-        local_targets=local_targets,
-        local_actors=local_actors,
+        affected=np.isin(extracted.identity_ids, list(affected)),
+        local_targets=np.bincount(pairs // max(size, 1), minlength=size),
+        local_actors=np.bincount(pairs % max(size, 1), minlength=size),
     )
