@@ -102,87 +102,22 @@ def _take_rows(leftover, blocks, header_skipped, row_dtype, parts, *, final: boo
 def upsert_rows(
     *, table: str, columns: Sequence[str], key: Sequence[str], rows: Sequence[tuple] | np.ndarray
 ) -> None:
-    """Insert ``rows`` into ``table``, replacing the rows that share ``key``; set-based."""
+    """Insert ``rows`` into ``table``, replacing the rows that share ``key``.
+
+    The portable path, one multi-row statement per batch of parameters; large writes on
+    PostgreSQL go through ``upsert_frame`` instead.
+    """
     if not len(rows):
         return
     column_list = ", ".join(columns)
     updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in columns if c not in key)
-    conflict = f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}"
+    placeholders = ", ".join(["%s"] * len(columns))
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            temp = f"tmp_{table}"
-            # JSON columns travel as text and are parsed once, by the INSERT below.
-            cursor.execute(
-                "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute "
-                "WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped",
-                [table],
-            )
-            declared = dict(cursor.fetchall())
-            staged = ", ".join(
-                f"{c}::text AS {c}" if declared.get(c) in ("json", "jsonb") else c for c in columns
-            )
-            selected = ", ".join(
-                f"{c}::{declared[c]}" if declared.get(c) in ("json", "jsonb") else c for c in columns
-            )
-            cursor.execute(
-                f"CREATE TEMP TABLE IF NOT EXISTS {temp} ON COMMIT DROP AS "
-                f"SELECT {staged} FROM {table} WITH NO DATA"
-            )
-            cursor.execute(f"TRUNCATE {temp}")
-            _copy_rows(cursor.cursor, temp, column_list, rows)
-            cursor.execute(f"INSERT INTO {table} ({column_list}) SELECT {selected} FROM {temp} {conflict}")
-        else:
-            placeholders = ", ".join(["%s"] * len(columns))
-            cursor.executemany(
-                f"INSERT INTO {table} ({column_list}) VALUES ({placeholders}) {conflict}", rows
-            )
-
-
-# Python types that psycopg's binary dumper for each PostgreSQL type takes as they are.
-_BINARY_OK = {
-    "int2": (int,),
-    "int4": (int,),
-    "int8": (int,),
-    "float4": (float, int),
-    "float8": (float, int),
-    "text": (str,),
-    "varchar": (str,),
-    "bool": (bool,),
-    "date": (date,),
-    "timestamptz": (datetime,),
-    "timestamp": (datetime,),
-}
-
-
-def _copy_rows(cursor, temp: str, column_list: str, rows) -> None:
-    """COPY ``rows`` into ``temp``: binary when every column's values are of a type it takes
-    as is, text through ``write_row`` otherwise.
-
-    Binary saves most of the cost: a million ten-column rows take about 20 s to format as text
-    here and about 5 s in binary. JSON columns of ``temp`` are text (see ``upsert_rows``), since
-    psycopg's binary jsonb dumper would encode a str as a JSON string rather than pass it on.
-    """
-    if isinstance(rows, np.ndarray):
-        rows = rows.tolist()
-    cursor.execute(f"SELECT {column_list} FROM {temp} LIMIT 0")
-    types = [cursor.connection.adapters.types.get(column.type_code) for column in cursor.description or []]
-    names = [t.name if t is not None else "" for t in types]
-    first = rows[0]
-    binary = len(first) == len(names) and all(
-        value is None
-        or isinstance(value, _BINARY_OK.get(name, ()))
-        and not (isinstance(value, bool) and name != "bool")
-        for value, name in zip(first, names, strict=False)
-    )
-    if binary:
-        with cursor.copy(f"COPY {temp} ({column_list}) FROM STDIN (FORMAT BINARY)") as copy:
-            copy.set_types(names)
-            for row in rows:
-                copy.write_row(row)
-    else:
-        with cursor.copy(f"COPY {temp} ({column_list}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
+        cursor.executemany(
+            f"INSERT INTO {table} ({column_list}) VALUES ({placeholders}) "
+            f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}",
+            [tuple(row) for row in rows],
+        )
 
 
 @dataclass
@@ -282,11 +217,11 @@ def _frame_rows(frame: Frame) -> list[tuple]:
     columns: list[list] = [np.asarray(values).tolist() for values in frame.arrays.values()]
     columns += [[value] * n for value in constants]
     for values in frame.objects.values():
-        columns.append(json_objects(values))
+        columns.append(_json_objects(values))
     return list(zip(*columns, strict=True))
 
 
-def json_objects(values: dict[str, np.ndarray]) -> list[str]:
+def _json_objects(values: dict[str, np.ndarray]) -> list[str]:
     """One compact JSON object per row: key -> value (floats rounded to 2 decimals)."""
     keys = [json.dumps(name) for name in values]
     rounded = [

@@ -139,8 +139,8 @@ def test_upsert_rows_keeps_tabs_newlines_backslashes_and_nulls(snapshots):
         assert [row[0] for row in cursor.fetchall()] == notes
 
 
-def test_upsert_rows_takes_values_of_other_types_through_the_text_path(snapshots):
-    # A Decimal score is not one of the types sent in binary as is.
+def test_upsert_rows_takes_values_of_other_types(snapshots):
+    # A Decimal score is stored like any number.
     rows = [
         (s, d, label, Decimal("2.5"), signals, at)
         for s, d, label, _, signals, at in _rows(range(3), score=0.0)
