@@ -454,6 +454,7 @@ def remove_incremental_rows() -> None:
 
 def baseline(*, identities: int, seed: int, full_pagerank: float) -> None:
     """networkx PageRank on a tenth of the graph: the same generator at a tenth of the size."""
+    from bench.engine_bench import networkx_baseline
     from bench.population import generate
     from scoring.engine.graph import plain_pagerank
 
@@ -466,19 +467,7 @@ def baseline(*, identities: int, seed: int, full_pagerank: float) -> None:
     started = time.perf_counter()
     ours = plain_pagerank(actor=actor, target=target, size=tenth)
     print(f"  engine PageRank code (unweighted)   {time.perf_counter() - started:8.2f} s")
-    import networkx as nx
-
-    started = time.perf_counter()
-    graph = nx.DiGraph()
-    graph.add_nodes_from(range(tenth))
-    graph.add_edges_from(zip(actor.tolist(), target.tolist(), strict=True))
-    built = time.perf_counter() - started
-    started = time.perf_counter()
-    theirs = nx.pagerank(graph, alpha=0.85, tol=1e-10)
-    ranked = time.perf_counter() - started
-    gap = np.abs(ours - np.array([theirs[i] for i in range(tenth)])).max()
-    print(f"  networkx: building the DiGraph      {built:8.2f} s")
-    print(f"  networkx: pagerank                  {ranked:8.2f} s   (max difference to ours {gap:.1e})")
+    networkx_baseline(actor=actor, target=target, size=tenth, ours=ours)
     print(f"  compare: the full run's engine.pagerank stage, on the whole graph, {full_pagerank:.2f} s")
 
 
