@@ -9,11 +9,13 @@ Every connector and importer parses its source into a ``records.Batch`` and call
    dropped, wherever that identity appears: as an identity record, the author of a post,
    or either end of an interaction.
 3. Still in that transaction, the records are loaded into temporary tables (PostgreSQL:
-   COPY; SQLite: executemany) and moved into the real tables with
-   ``INSERT ... SELECT ... ON CONFLICT``: identities (including bare ones known only by
-   id) are upserted, then posts (joined to their author), then interactions (joined to
-   actor, target and, when known, post). Re-ingesting the same data therefore adds no
-   rows, and counts move to the values most recently ingested.
+   COPY, as one text buffer where the rows allow; SQLite: executemany) and moved into the
+   real tables with ``INSERT ... SELECT ... ON CONFLICT``: identities (including bare ones
+   known only by id) are upserted, which also yields the id of every identity the batch
+   names; then posts (joined to their author); then interactions, which carry their actor
+   and target ids from that map and are joined only to their post, when known.
+   Re-ingesting the same data therefore adds no rows, and counts move to the values most
+   recently ingested.
 
 Upserts only reach rows that are new or would change: unchanged rows are filtered out
 before the INSERT, because ``ON CONFLICT DO UPDATE`` locks (and so writes) every row it
@@ -32,6 +34,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from datetime import timezone as dt_timezone
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -219,6 +222,49 @@ def interaction_record_problem(record: InteractionRecord) -> str | None:
     return None
 
 
+def _checked_interactions(
+    records: Sequence[InteractionRecord], result: IngestResult
+) -> list[InteractionRecord]:
+    """The valid interactions; the others are counted and their reasons recorded.
+
+    The common record is accepted by one inline test that is much cheaper than
+    ``interaction_record_problem``'s chain of calls; a record that fails it (or is of an
+    unusual type, such as a str subclass) gets the full check, which gives the reason, or
+    accepts it after all.
+    """
+    valid: list[InteractionRecord] = []
+    append = valid.append
+    for index, r in enumerate(records):
+        actor = r.actor_id
+        target = r.target_id
+        post = r.post_id
+        at = r.occurred_at
+        if (
+            type(actor) is str
+            and type(target) is str
+            and type(post) is str
+            and type(at) is datetime
+            and 0 < len(actor) <= MAX_ID_LENGTH
+            and 0 < len(target) <= MAX_ID_LENGTH
+            and len(post) <= MAX_ID_LENGTH
+            and r.network in NETWORKS
+            and r.kind in INTERACTION_KINDS
+            and type(at.tzinfo) is dt_timezone
+            and "\x00" not in actor
+            and "\x00" not in target
+            and "\x00" not in post
+        ):
+            append(r)
+            continue
+        problem = interaction_record_problem(r)
+        if problem:
+            result.rejections.append(Rejection("interaction", index, problem))
+            result.interactions.rejected += 1
+        else:
+            append(r)
+    return valid
+
+
 # --- 2. tombstones ----------------------------------------------------------------------
 
 
@@ -270,18 +316,45 @@ class _Loader:
         suffix = " ON COMMIT DROP" if self.postgres else ""
         self.cursor.execute(f"CREATE TEMP TABLE {name} ({columns}){suffix}")
 
-    def load(self, name: str, column_names: Sequence[str], rows: Iterable[tuple]) -> None:
+    def load(
+        self, name: str, column_names: Sequence[str], rows: Iterable[tuple], *, analyze: bool = True
+    ) -> None:
         cols = ", ".join(column_names)
         if self.postgres:
             with self.cursor.cursor.copy(f"COPY {name} ({cols}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
-            # Temporary tables are never auto-analyzed; without statistics the planner
-            # assumes a tiny table and picks nested loops that take minutes on 50k rows.
-            self.cursor.execute(f"ANALYZE {name}")
+            if analyze:
+                # Temporary tables are never auto-analyzed; without statistics the planner
+                # misjudges the joins of the post upsert. (The identity and interaction
+                # statements need none: see _store_identities.)
+                self.cursor.execute(f"ANALYZE {name}")
         else:
             marks = ", ".join(["%s"] * len(column_names))
             self.cursor.executemany(f"INSERT INTO {name} ({cols}) VALUES ({marks})", list(rows))  # noqa: S608
+
+    def load_text(self, name: str, column_names: Sequence[str], lines: list[str], rows) -> None:
+        """Load rows given as COPY text lines, one string per row, with ``rows`` as the fallback.
+
+        Assembling the lines with one f-string each and sending them as one buffer is several
+        times cheaper than ``write_row`` per row. Only the free-text columns can hold a tab,
+        newline, carriage return or backslash that the text format would misread; the caller
+        says how many tabs a line has, and if the buffer holds any other one (or a backslash
+        or carriage return) the rows go through ``load`` instead, which escapes them. On
+        SQLite ``rows`` is loaded as is. ``rows`` is a callable so that it costs nothing on
+        the fast path.
+        """
+        if not self.postgres:
+            self.load(name, column_names, rows(), analyze=False)
+            return
+        data = "".join(lines)
+        tabs = (len(column_names) - 1) * len(lines)
+        if data.count("\t") != tabs or data.count("\n") != len(lines) or "\\" in data or "\r" in data:
+            self.load(name, column_names, rows(), analyze=False)
+            return
+        cols = ", ".join(column_names)
+        with self.cursor.cursor.copy(f"COPY {name} ({cols}) FROM STDIN") as copy:
+            copy.write(data.encode())
 
     def drop(self, *names: str) -> None:
         schema = "pg_temp" if self.postgres else "temp"
@@ -324,55 +397,107 @@ def _store_identities(
     bare: set[tuple[str, str]],
     now: datetime,
     result: IngestResult,
-) -> None:
+    *,
+    want_ids: bool,
+) -> dict[str, dict[str, int]]:
+    """Upsert the identities; with ``want_ids``, return the id of every one, by network and external id.
+
+    Most rows of an activity batch are bare identities (an id and nothing else), loaded as
+    two-column COPY text; the other columns take their "source did not say" defaults. No
+    ANALYZE: the planner's row estimate for a never-analyzed table comes from its size on
+    disk, which is enough for the hash joins these statements need.
+    """
     columns = ("network", "external_id", *_ID_TEXT, *_ID_VALUES)
     loader.temp_table(
         "ingest_identity",
-        "network varchar(16), external_id varchar(128), handle varchar(255), name varchar(255), "
-        "location varchar(255), bio text, url varchar(500), followers bigint, following bigint, "
-        "posts_count bigint, verified boolean",
+        "network varchar(16), external_id varchar(128), handle varchar(255) DEFAULT '', "
+        "name varchar(255) DEFAULT '', location varchar(255) DEFAULT '', bio text DEFAULT '', "
+        "url varchar(500) DEFAULT '', followers bigint, following bigint, posts_count bigint, "
+        "verified boolean",
     )
-
-    def rows():
-        for (network, external_id), r in explicit.items():
-            yield (
-                network,
-                external_id,
-                r.handle[:255],
-                r.name[:255],
-                r.location[:255],
-                r.bio,
-                r.url[:500],
-                r.followers,
-                r.following,
-                r.posts,
-                r.verified,
-            )
-        for network, external_id in bare:
-            if (network, external_id) not in explicit:
-                yield (network, external_id, "", "", "", "", "", None, None, None, None)
-
-    loader.load("ingest_identity", columns, rows())
-    existing = set() if loader.postgres else loader.existing_keys("ingest_identity", _IDENTITY)
+    if explicit:
+        loader.load(
+            "ingest_identity",
+            columns,
+            (
+                (
+                    network,
+                    external_id,
+                    r.handle[:255],
+                    r.name[:255],
+                    r.location[:255],
+                    r.bio,
+                    r.url[:500],
+                    r.followers,
+                    r.following,
+                    r.posts,
+                    r.verified,
+                )
+                for (network, external_id), r in explicit.items()
+            ),
+            analyze=False,
+        )
+    bare_keys = [key for key in bare if key not in explicit] if explicit else list(bare)
+    if bare_keys:
+        loader.load_text(
+            "ingest_identity",
+            ("network", "external_id"),
+            [f"{network}\t{external_id}\n" for network, external_id in bare_keys],
+            lambda: bare_keys,
+        )
     cols = ", ".join(columns)
-    inserted_flag = ", (xmax = 0)" if loader.postgres else ""
-    loader.cursor.execute(
-        f"INSERT INTO {_IDENTITY} ({cols}, first_seen, updated_at) "  # noqa: S608
-        f"SELECT {', '.join('t.' + c for c in columns)}, %s, %s FROM ingest_identity t "
-        f"LEFT JOIN {_IDENTITY} o ON o.network = t.network AND o.external_id = t.external_id "
-        f"WHERE o.id IS NULL OR {_changed(loader, 't', 'o', _ID_TEXT, _ID_VALUES)} "
-        "ORDER BY t.network, t.external_id "
+    conflict = (
         f"ON CONFLICT (network, external_id) DO UPDATE SET {_assignments(_IDENTITY, _ID_TEXT, _ID_VALUES)} "
         f"WHERE {_changed(loader, 'excluded', _IDENTITY, _ID_TEXT, _ID_VALUES)} "
-        f"RETURNING id, network, external_id{inserted_flag}",
-        [loader.dt(now), loader.dt(now)],
     )
+    ids: dict[str, dict[str, int]] = {}
+
+    def remember(network: str, external_id: str, pk: int) -> None:
+        by_id = ids.get(network)
+        if by_id is None:
+            by_id = ids[network] = {}
+        by_id[external_id] = pk
+
+    if loader.postgres:
+        # One statement, one join with the identity table: the CTE ``j`` pairs each incoming
+        # row with the stored one, the INSERT takes the rows that are new or would change,
+        # and the final SELECT returns those (flagged inserted or not) plus the ids of the
+        # rows that were already stored. (Every CTE sees the table as the statement began.)
+        loader.cursor.execute(
+            f"WITH j AS MATERIALIZED (SELECT {', '.join('t.' + c for c in columns)}, o.id AS old_id, "  # noqa: S608
+            f"(o.id IS NULL OR {_changed(loader, 't', 'o', _ID_TEXT, _ID_VALUES)}) AS needed "
+            f"FROM ingest_identity t LEFT JOIN {_IDENTITY} o "
+            "ON o.network = t.network AND o.external_id = t.external_id), "
+            f"up AS (INSERT INTO {_IDENTITY} ({cols}, first_seen, updated_at) "
+            f"SELECT {cols}, %s, %s FROM j WHERE needed ORDER BY network, external_id {conflict}"
+            "RETURNING id, network, external_id, (xmax = 0) AS inserted) "
+            "SELECT id, network, external_id, inserted FROM up "
+            "UNION ALL SELECT old_id, network, external_id, NULL FROM j WHERE old_id IS NOT NULL",
+            [now, now],
+        )
+        changed = []
+        for row in loader.cursor.fetchall():
+            if row[3] is not None:
+                changed.append(row)
+            if want_ids:
+                remember(row[1], row[2], row[0])
+    else:
+        existing = loader.existing_keys("ingest_identity", _IDENTITY)
+        loader.cursor.execute(
+            f"INSERT INTO {_IDENTITY} ({cols}, first_seen, updated_at) "  # noqa: S608
+            f"SELECT {', '.join('t.' + c for c in columns)}, %s, %s FROM ingest_identity t "
+            f"LEFT JOIN {_IDENTITY} o ON o.network = t.network AND o.external_id = t.external_id "
+            f"WHERE o.id IS NULL OR {_changed(loader, 't', 'o', _ID_TEXT, _ID_VALUES)} "
+            f"ORDER BY t.network, t.external_id {conflict}"
+            "RETURNING id, network, external_id",
+            [loader.dt(now), loader.dt(now)],
+        )
+        changed = [(pk, n, e, (n, e) not in existing) for pk, n, e in loader.cursor.fetchall()]
+
     new_explicit = updated = bare_new = 0
-    for row in loader.cursor.fetchall():
-        key = (row[1], row[2])
-        inserted = row[3] if loader.postgres else key not in existing
-        result.changed_identity_ids.add(row[0])
-        if key in explicit:
+    for pk, network, external_id, inserted in changed:
+        result.changed_identity_ids.add(pk)
+        if (network, external_id) in explicit:
             if inserted:
                 new_explicit += 1
             else:
@@ -382,6 +507,18 @@ def _store_identities(
     result.identities.new += new_explicit
     result.identities.updated += updated
     result.bare_identities_created += bare_new
+
+    loaded = len(explicit) + len(bare_keys)
+    if want_ids and sum(map(len, ids.values())) < loaded:
+        # SQLite, or an identity another ingest committed after the statement above began
+        # (its INSERT then met the row, but the join had not seen it): read them all.
+        loader.cursor.execute(
+            "SELECT t.network, t.external_id, o.id FROM ingest_identity t "  # noqa: S608
+            f"JOIN {_IDENTITY} o ON o.network = t.network AND o.external_id = t.external_id"
+        )
+        for network, external_id, pk in loader.cursor.fetchall():
+            remember(network, external_id, pk)
+    return ids
 
 
 _POST_TEXT = ("kind", "text", "language", "url", "parent_external_id")
@@ -443,31 +580,57 @@ def _store_posts(loader: _Loader, posts: dict[tuple[str, str], PostRecord], now:
             result.posts.updated += 1
 
 
-def _store_interactions(loader: _Loader, interactions: list[InteractionRecord], result: IngestResult) -> None:
+def _store_interactions(
+    loader: _Loader,
+    interactions: list[InteractionRecord],
+    ids: dict[str, dict[str, int]],
+    result: IngestResult,
+) -> None:
+    """Insert the new interactions, carrying actor and target ids resolved by the identity step.
+
+    With the ids in the temporary table the big INSERT joins nothing but posts, and that join
+    finds nothing on the usual path (no post known) at the price of one index probe a row.
+    """
     loader.temp_table(
         "ingest_interaction",
-        "network varchar(16), kind varchar(16), actor_external_id varchar(128), "
-        "target_external_id varchar(128), post_external_id varchar(128), "
-        "occurred_at timestamp with time zone",
+        "network varchar(16), kind varchar(16), actor_id bigint, target_id bigint, "
+        "post_external_id varchar(128), occurred_at timestamp with time zone",
     )
     dt = loader.dt
-    loader.load(
+    lines = []
+    if loader.postgres:
+        for r in interactions:
+            by_id = ids[r.network]
+            lines.append(
+                f"{r.network}\t{r.kind}\t{by_id[r.actor_id]}\t{by_id[r.target_id]}\t{r.post_id}\t"
+                f"{r.occurred_at.isoformat()}\n"
+            )
+    loader.load_text(
         "ingest_interaction",
-        ("network", "kind", "actor_external_id", "target_external_id", "post_external_id", "occurred_at"),
-        ((r.network, r.kind, r.actor_id, r.target_id, r.post_id, dt(r.occurred_at)) for r in interactions),
+        ("network", "kind", "actor_id", "target_id", "post_external_id", "occurred_at"),
+        lines,
+        lambda: (
+            (
+                r.network,
+                r.kind,
+                ids[r.network][r.actor_id],
+                ids[r.network][r.target_id],
+                r.post_id,
+                dt(r.occurred_at),
+            )
+            for r in interactions
+        ),
     )
     insert = (
         f"INSERT INTO {_INTERACTION} "  # noqa: S608
         "(network, kind, actor_id, target_id, post_id, post_external_id, occurred_at) "
-        "SELECT t.network, t.kind, a.id, b.id, p.id, t.post_external_id, t.occurred_at "
+        "SELECT t.network, t.kind, t.actor_id, t.target_id, p.id, t.post_external_id, t.occurred_at "
         "FROM ingest_interaction t "
-        f"JOIN {_IDENTITY} a ON a.network = t.network AND a.external_id = t.actor_external_id "
-        f"JOIN {_IDENTITY} b ON b.network = t.network AND b.external_id = t.target_external_id "
         f"LEFT JOIN {_POST} p ON t.post_external_id <> '' AND p.network = t.network "
         "AND p.external_id = t.post_external_id WHERE 1 = 1 "
         # In key order, the unique index is filled page after page instead of at random:
         # about a quarter faster on a large table.
-        "ORDER BY a.id, b.id, t.kind, t.post_external_id "
+        "ORDER BY t.actor_id, t.target_id, t.kind, t.post_external_id "
         "ON CONFLICT (actor_id, target_id, kind, post_external_id) DO NOTHING "
         "RETURNING actor_id, target_id"
     )
@@ -492,18 +655,16 @@ def _store_interactions(loader: _Loader, interactions: list[InteractionRecord], 
 
 def _referenced(posts: list[PostRecord], interactions: list[InteractionRecord]) -> set[tuple[str, str]]:
     referenced = {(r.network, r.author_id) for r in posts}
-    for r in interactions:
-        referenced.add((r.network, r.actor_id))
-        referenced.add((r.network, r.target_id))
+    referenced.update([(r.network, r.actor_id) for r in interactions])
+    referenced.update([(r.network, r.target_id) for r in interactions])
     return referenced
 
 
-def _drop_tombstoned(identities, posts, interactions, result: IngestResult):
-    gone = _tombstoned_keys(
-        _referenced(posts, interactions) | {(r.network, r.external_id) for r in identities}
-    )
+def _drop_tombstoned(identities, posts, interactions, referenced, result: IngestResult):
+    """The records that involve no tombstoned identity, and the identities they refer to."""
+    gone = _tombstoned_keys(referenced | {(r.network, r.external_id) for r in identities})
     if not gone:
-        return identities, posts, interactions
+        return identities, posts, interactions, referenced
     kept_identities = [r for r in identities if (r.network, r.external_id) not in gone]
     kept_posts = [r for r in posts if (r.network, r.author_id) not in gone]
     kept_interactions = [
@@ -514,7 +675,7 @@ def _drop_tombstoned(identities, posts, interactions, result: IngestResult):
     result.identities.dropped += len(identities) - len(kept_identities)
     result.posts.dropped += len(posts) - len(kept_posts)
     result.interactions.dropped += len(interactions) - len(kept_interactions)
-    return kept_identities, kept_posts, kept_interactions
+    return kept_identities, kept_posts, kept_interactions, _referenced(kept_posts, kept_interactions)
 
 
 def _deduplicated(identities: list[IdentityRecord], posts: list[PostRecord], result: IngestResult):
@@ -557,15 +718,7 @@ def ingest_batch(*, batch: Batch) -> IngestResult:
             result.posts.rejected += 1
         else:
             posts.append(record)
-    interactions: list[InteractionRecord] = []
-    check = interaction_record_problem
-    for index, record in enumerate(batch.interactions):
-        problem = check(record)
-        if problem:
-            result.rejections.append(Rejection("interaction", index, problem))
-            result.interactions.rejected += 1
-        else:
-            interactions.append(record)
+    interactions = _checked_interactions(batch.interactions, result)
 
     if not (identities or posts or interactions):
         return result
@@ -576,16 +729,20 @@ def ingest_batch(*, batch: Batch) -> IngestResult:
             # committed before this lock is seen below, and one being added waits until
             # this batch has committed, then purges what it stored. Ingests share the lock.
             cursor.execute(f"LOCK TABLE {Tombstone._meta.db_table} IN SHARE MODE")
-        identities, posts, interactions = _drop_tombstoned(identities, posts, interactions, result)
-        referenced = _referenced(posts, interactions)
+            # The interaction INSERT sorts the batch (see _store_interactions); at the
+            # default 4 MB a 50k batch spills the sort to disk.
+            cursor.execute("SET LOCAL work_mem = '64MB'")
+        identities, posts, interactions, referenced = _drop_tombstoned(
+            identities, posts, interactions, _referenced(posts, interactions), result
+        )
         explicit, unique_posts = _deduplicated(identities, posts, result)
         if explicit or referenced:
             now = timezone.now()
-            _store_identities(loader, explicit, referenced, now, result)
+            ids = _store_identities(loader, explicit, referenced, now, result, want_ids=bool(interactions))
             if unique_posts:
                 _store_posts(loader, unique_posts, now, result)
             if interactions:
-                _store_interactions(loader, interactions, result)
+                _store_interactions(loader, interactions, ids, result)
             loader.drop("ingest_identity", "ingest_post", "ingest_interaction")
 
         result.identities.duplicate += len(explicit) - result.identities.new - result.identities.updated

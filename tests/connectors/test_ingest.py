@@ -188,3 +188,93 @@ def test_an_empty_batch_does_nothing():
     result = ingest_batch(batch=Batch())
 
     assert result.imported == 0 and _row_counts() == (0, 0, 0)
+
+
+def test_ids_with_tabs_newlines_and_backslashes_are_stored_as_given():
+    # The bulk loader sends rows as COPY text; these characters must not shift or split a row.
+    odd = ["a\tb", "line\nbreak", "back\\slash", "cr\rhere", "\\N"]
+    interactions = [
+        InteractionRecord(network="x", kind="like", actor_id=a, target_id="t\t1", occurred_at=T0, post_id=a)
+        for a in odd
+    ]
+
+    result = ingest_batch(batch=Batch(interactions=interactions))
+
+    assert result.interactions.new == len(odd) and result.bare_identities_created == len(odd) + 1
+    stored = set(
+        Interaction.objects.values_list("actor__external_id", "target__external_id", "post_external_id")
+    )
+    assert stored == {(a, "t\t1", a) for a in odd}
+
+
+def test_changed_identity_ids_are_exactly_those_touched_by_new_rows():
+    first = ingest_batch(batch=_sample_batch())
+    ids = dict(Identity.objects.values_list("external_id", "id"))
+    assert first.changed_identity_ids == set(ids.values())
+
+    again = ingest_batch(
+        batch=Batch(
+            interactions=[
+                # already stored: changes nothing
+                InteractionRecord(network="x", kind="follow", actor_id="3", target_id="1", occurred_at=T0),
+                # new, between known identities
+                InteractionRecord(network="x", kind="mention", actor_id="3", target_id="2", occurred_at=T0),
+                # new, with a new actor
+                InteractionRecord(network="x", kind="like", actor_id="5", target_id="4", occurred_at=T0),
+            ]
+        )
+    )
+
+    five = Identity.objects.get(external_id="5").id
+    assert again.changed_identity_ids == {ids["3"], ids["2"], five, ids["4"]}
+    assert (again.interactions.new, again.interactions.duplicate, again.bare_identities_created) == (2, 1, 1)
+
+
+def test_same_ids_on_two_networks_in_one_batch_are_kept_apart():
+    result = ingest_batch(
+        batch=Batch(
+            interactions=[
+                InteractionRecord(network=n, kind="follow", actor_id="1", target_id="2", occurred_at=T0)
+                for n in ("x", "bluesky", "x")
+            ]
+        )
+    )
+
+    assert (result.interactions.new, result.interactions.duplicate) == (2, 1)
+    pairs = Interaction.objects.values_list("network", "actor__network", "target__network")
+    assert sorted(pairs) == [("bluesky", "bluesky", "bluesky"), ("x", "x", "x")]
+
+
+def test_interaction_checks_give_the_same_reasons_for_every_kind_of_bad_value():
+    from zoneinfo import ZoneInfo
+
+    class Handle(str):
+        pass
+
+    good = {"network": "x", "kind": "like", "actor_id": "1", "target_id": "2", "occurred_at": T0}
+    cases = [
+        ({"actor_id": ""}, "actor id must be a non-empty string"),
+        ({"actor_id": 1}, "actor id must be a non-empty string"),
+        ({"target_id": "9" * 129}, "target id is longer than 128 characters"),
+        ({"target_id": "a\x00"}, "target id contains a NUL character"),
+        ({"occurred_at": datetime(2024, 1, 1)}, "occurred_at has no time zone"),  # noqa: DTZ001
+        ({"occurred_at": "2024-01-01"}, "occurred_at must be a datetime"),
+        ({"post_id": None}, "post id must be a string of at most 128 characters"),
+        ({"post_id": "p\x00"}, "post id must be a string of at most 128 characters"),
+        ({"network": "myspace"}, "unknown network 'myspace'"),
+        ({"kind": ["like"]}, "unknown interaction kind ['like']"),
+        # accepted: a str subclass, and a time zone other than a fixed offset
+        ({"actor_id": Handle("7")}, None),
+        ({"occurred_at": datetime(2024, 1, 1, tzinfo=ZoneInfo("Europe/Paris"))}, None),
+    ]
+    batch = Batch(
+        interactions=[
+            InteractionRecord(**{**good, "actor_id": str(i), **c}) for i, (c, _) in enumerate(cases)
+        ]
+    )
+
+    result = ingest_batch(batch=batch)
+
+    reasons = {r.index: r.reason for r in result.rejections}
+    assert reasons == {i: reason for i, (_, reason) in enumerate(cases) if reason}
+    assert result.interactions.new == 2
