@@ -200,3 +200,51 @@ def test_import_activity_command_refuses_a_file_that_is_not_json_lines(tmp_path)
     with pytest.raises(CommandError, match="first line is not a JSON object.*Nothing was imported"):
         call_command("import_activity", str(path))
     assert _rows() == (0, 0, 0)
+
+
+def test_the_fast_path_for_plain_interactions_agrees_with_the_full_parser(monkeypatch):
+    from connectors.archives import jsonl
+
+    base = {"network": "x", "kind": "like", "actor": {"id": "1"}, "target": {"id": "2"}}
+    base["occurred_at"] = "2024-01-02T03:04:05Z"
+    lines = [
+        base,
+        {**base, "post_id": "99", "occurred_at": "2024-01-02T03:04:05+01:00"},
+        {**base, "post_id": None},
+        {**base, "post_id": 99},
+        {**base, "kind": "follow", "post_id": "99"},
+        {**base, "kind": "follow"},
+        {**base, "kind": ["like"]},
+        {**base, "kind": "poke"},
+        {**base, "network": "myspace"},
+        {**base, "network": ["x"]},
+        {k: v for k, v in base.items() if k != "network"},
+        {**base, "record": "activity"},
+        {**base, "record": "other"},
+        {**base, "actor": {"id": 1}},
+        {**base, "actor": {"id": ""}},
+        {**base, "actor": {"id": "a\x00"}},
+        {**base, "actor": {"id": "9" * 129}},
+        {**base, "actor": {"id": "1", "handle": "alice"}},
+        {**base, "actor": "1"},
+        {**base, "actor": {}},
+        {k: v for k, v in base.items() if k != "target"},
+        {**base, "target": {"id": None}},
+        {**base, "occurred_at": "2024-01-02T03:04:05"},
+        {**base, "occurred_at": "yesterday"},
+        {**base, "occurred_at": 1700000000},
+        {k: v for k, v in base.items() if k != "occurred_at"},
+        {**base, "post_id": "p" * 129},
+        {**base, "post_id": "p\x00"},
+    ]
+
+    def parse():
+        chunk = next(jsonl.jsonl_chunks(stream=_file(*lines), default_network="bluesky"))
+        return chunk.batch, [(r.line, r.reason) for r in chunk.rejections]
+
+    fast = parse()
+    monkeypatch.setattr(jsonl, "_plain_interaction", lambda obj, default_network: None)
+    careful = parse()
+
+    assert fast == careful
+    assert len(fast[0].interactions) == 7 and len(fast[1]) == len(lines) - 7
