@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import BinaryIO
 
+import orjson
+
 from connectors.ingest import (
     MAX_ID_LENGTH,
     identity_record_problem,
@@ -32,6 +34,11 @@ from connectors.records import (
 
 MAX_LINE_BYTES = 1024 * 1024
 _decode = json.JSONDecoder().decode
+# About four times faster than the json module. Its result is used only for a line that
+# ``_plain_interaction`` takes, which looks at strings and objects alone, where the two agree;
+# any other line is decoded again by the json module, whose answers (integers beyond 64 bits,
+# NaN, lone surrogates, error messages) differ from orjson's and are the documented ones.
+_fast_decode = orjson.loads
 LINE_KINDS = ("post", *INTERACTION_KINDS)
 _PROFILE_FIELDS = ("handle", "name", "location", "bio", "url")
 _PROFILE_COUNTS = {"followers": "followers", "following": "following", "posts": "posts"}
@@ -342,20 +349,28 @@ def jsonl_chunks(
             seen_record = True
         chunk.records += 1
         try:
-            # Decoding to str first skips json.loads' per-call encoding sniffing.
-            obj = _decode(raw.decode("utf-8"))
-        except UnicodeDecodeError:
-            chunk.rejections.append(LineRejection(line_no, "not UTF-8 text"))
-            continue
-        except ValueError as exc:
-            reason = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
-            column = f" at column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else ""
-            chunk.rejections.append(LineRejection(line_no, f"not valid JSON: {reason}{column}"))
-            continue
-        try:
-            parse_line(obj, default_network=default_network, into=chunk.batch)
-        except LineError as exc:
-            chunk.rejections.append(LineRejection(line_no, str(exc)))
+            fast = _fast_decode(raw)
+        except ValueError:
+            fast = None
+        plain = _plain_interaction(fast, default_network) if type(fast) is dict else None
+        if plain is not None:
+            chunk.batch.interactions.append(plain)
+        else:
+            try:
+                # Decoding to str first skips json.loads' per-call encoding sniffing.
+                obj = _decode(raw.decode("utf-8"))
+            except UnicodeDecodeError:
+                chunk.rejections.append(LineRejection(line_no, "not UTF-8 text"))
+                continue
+            except ValueError as exc:
+                reason = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
+                column = f" at column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else ""
+                chunk.rejections.append(LineRejection(line_no, f"not valid JSON: {reason}{column}"))
+                continue
+            try:
+                parse_line(obj, default_network=default_network, into=chunk.batch)
+            except LineError as exc:
+                chunk.rejections.append(LineRejection(line_no, str(exc)))
         if chunk.records >= chunk_records:
             chunk.lines_read = line_no
             yield chunk

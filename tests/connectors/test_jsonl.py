@@ -236,6 +236,11 @@ def test_the_fast_path_for_plain_interactions_agrees_with_the_full_parser(monkey
         {k: v for k, v in base.items() if k != "occurred_at"},
         {**base, "post_id": "p" * 129},
         {**base, "post_id": "p\x00"},
+        # where orjson and the json module disagree, the json module's reading is the one used
+        '{"record": "identity", "network": "x", "id": "5", "followers": 123456789012345678901234567890}',
+        json.dumps(base).replace('"x"', "NaN"),
+        json.dumps(base).replace('"2"', "18446744073709551616"),
+        json.dumps(base).replace('"1"', '"\\ud800"'),
     ]
 
     def parse():
@@ -247,4 +252,6 @@ def test_the_fast_path_for_plain_interactions_agrees_with_the_full_parser(monkey
     careful = parse()
 
     assert fast == careful
-    assert len(fast[0].interactions) == 7 and len(fast[1]) == len(lines) - 7
+    assert len(fast[0].interactions) == 8 and len(fast[1]) == len(lines) - 8
+    # orjson would have read this count as a float: "must be a whole number"
+    assert (29, "followers is out of range") in fast[1]
