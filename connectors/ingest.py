@@ -475,12 +475,14 @@ def _store_identities(
             "UNION ALL SELECT old_id, network, external_id, NULL FROM j WHERE old_id IS NOT NULL",
             [now, now],
         )
-        changed = []
-        for row in loader.cursor.fetchall():
-            if row[3] is not None:
-                changed.append(row)
-            if want_ids:
-                remember(row[1], row[2], row[0])
+        rows = loader.cursor.fetchall()
+        changed = [row for row in rows if row[3] is not None]
+        if want_ids:
+            for pk, network, external_id, _ in rows:
+                by_id = ids.get(network)
+                if by_id is None:
+                    by_id = ids[network] = {}
+                by_id[external_id] = pk
     else:
         existing = loader.existing_keys("ingest_identity", _IDENTITY)
         loader.cursor.execute(
@@ -598,13 +600,20 @@ def _store_interactions(
     )
     dt = loader.dt
     lines = []
-    if loader.postgres:
-        for r in interactions:
-            by_id = ids[r.network]
-            lines.append(
-                f"{r.network}\t{r.kind}\t{by_id[r.actor_id]}\t{by_id[r.target_id]}\t{r.post_id}\t"
-                f"{r.occurred_at.isoformat()}\n"
-            )
+    if loader.postgres and len(ids) == 1:
+        # One network, the usual case: one dict for every lookup.
+        by_id = next(iter(ids.values()))
+        lines = [
+            f"{r.network}\t{r.kind}\t{by_id[r.actor_id]}\t{by_id[r.target_id]}\t{r.post_id}\t"
+            f"{r.occurred_at.isoformat()}\n"
+            for r in interactions
+        ]
+    elif loader.postgres:
+        lines = [
+            f"{r.network}\t{r.kind}\t{ids[r.network][r.actor_id]}\t{ids[r.network][r.target_id]}\t"
+            f"{r.post_id}\t{r.occurred_at.isoformat()}\n"
+            for r in interactions
+        ]
     loader.load_text(
         "ingest_interaction",
         ("network", "kind", "actor_id", "target_id", "post_external_id", "occurred_at"),
