@@ -568,6 +568,9 @@ def _store_posts(loader: _Loader, posts: dict[tuple[str, str], PostRecord], now:
         f"JOIN {_IDENTITY} a ON a.network = t.network AND a.external_id = t.author_external_id "
         f"LEFT JOIN {_POST} o ON o.network = t.network AND o.external_id = t.external_id "
         f"WHERE o.id IS NULL OR {_changed(loader, 't', 'o', _POST_TEXT, _POST_VALUES)} "
+        # Rows locked in key order, like identities and interactions, so that two batches
+        # stored at once wait for each other instead of deadlocking.
+        "ORDER BY t.network, t.external_id "
         f"ON CONFLICT (network, external_id) DO UPDATE SET {_assignments(_POST, _POST_TEXT, _POST_VALUES)} "
         f"WHERE {_changed(loader, 'excluded', _POST, _POST_TEXT, _POST_VALUES)} "
         f"RETURNING author_id, network, external_id{inserted_flag}",
