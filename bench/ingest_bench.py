@@ -1,12 +1,14 @@
 """Ingest benchmark: a generated JSON Lines file of interactions into PostgreSQL.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/klout_bench_ingest \
-        .venv/bin/python bench/ingest_bench.py [--events 1000000] [--batch 50000] [--baseline 100000]
+        .venv/bin/python bench/ingest_bench.py [--events 1000000] [--batch 50000] [--baseline 100000] \
+        [--workers 1]
 
 1. Writes N interaction lines to a temporary file, streamed (never held in memory).
-2. Empties the activity tables, then reads the file with the JSON Lines parser and stores it
-   through ``connectors.ingest.ingest_batch`` in batches; prints events/s and resident memory
-   after the first batches and at the end (flat memory: the two stay close).
+2. Empties the activity tables, then reads the file with the JSON Lines parser (in a thread)
+   and stores it through ``connectors.ingest.ingest_batch`` in batches, ``--workers`` of them
+   at once on separate connections; prints events/s and resident memory after the first
+   batches and at the end (flat memory: the two stay close).
 3. Baseline, same run, same data: the first ``--baseline`` lines parsed the same way and
    stored with Django's ``bulk_create`` (identities, an id lookup, interactions), on empty tables.
 4. Re-ingests the first batch to show that the second pass adds no rows.
@@ -114,30 +116,87 @@ def prefetched(chunks, depth: int = 1):
         yield item
 
 
-def run_ingest(path: Path, batch: int) -> dict:
+def stored(chunks, workers: int):
+    """Yield ``(chunk, IngestResult)`` with up to ``workers`` batches being stored at once.
+
+    Each worker thread stores whole batches through ``ingest_batch`` on its own connection,
+    as separate import workers would. While one batch is in PostgreSQL the next is being
+    prepared in Python, so more than one core is used; at most ``workers`` batches (plus
+    the parser's) are alive at once, which keeps memory flat.
+    """
+    import queue
+    import threading
+
+    from django.db import connection
+
+    from connectors.ingest import ingest_batch
+
+    if workers == 1:
+        for chunk in chunks:
+            yield chunk, ingest_batch(batch=chunk.batch)
+        return
+    todo: queue.Queue = queue.Queue(maxsize=workers)
+    done: queue.Queue = queue.Queue()
+
+    def work():
+        try:
+            while (chunk := todo.get()) is not None:
+                try:
+                    done.put((chunk, ingest_batch(batch=chunk.batch)))
+                except BaseException as exc:  # handed to the consumer, which raises it
+                    done.put((chunk, exc))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work, daemon=True) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    pending = 0
+    try:
+        for chunk in chunks:
+            todo.put(chunk)
+            pending += 1
+            while pending >= workers:
+                item = done.get()
+                pending -= 1
+                if isinstance(item[1], BaseException):
+                    raise item[1]
+                yield item
+        while pending:
+            item = done.get()
+            pending -= 1
+            if isinstance(item[1], BaseException):
+                raise item[1]
+            yield item
+    finally:
+        for _ in threads:
+            todo.put(None)
+        for thread in threads:
+            thread.join()
+
+
+def run_ingest(path: Path, batch: int, workers: int) -> dict:
     from connectors.archives.jsonl import jsonl_chunks
-    from connectors.ingest import IngestResult, ingest_batch
+    from connectors.ingest import IngestResult
 
     total = IngestResult()
     events = 0
-    store_seconds = 0.0
     rss_after_first = None
     started = time.perf_counter()
     with path.open("rb") as stream:
-        for n, chunk in enumerate(prefetched(jsonl_chunks(stream=stream, chunk_records=batch))):
+        chunks = prefetched(jsonl_chunks(stream=stream, chunk_records=batch))
+        for n, (chunk, result) in enumerate(stored(chunks, workers)):
             events += len(chunk.batch.interactions)
-            t0 = time.perf_counter()
-            total.add(ingest_batch(batch=chunk.batch))
-            store_seconds += time.perf_counter() - t0
+            total.add(result)
             if n == 1:
                 rss_after_first = rss_mb()
     elapsed = time.perf_counter() - started
     return {
         "events": events,
         "seconds": elapsed,
-        "store_seconds": store_seconds,
         "new": total.interactions.new,
         "duplicates": total.interactions.duplicate,
+        "changed_identities": len(total.changed_identity_ids),
         "rss_after_2_batches": rss_after_first,
         "rss_end": rss_mb(),
     }
@@ -213,6 +272,10 @@ def calibrate(rows: int = 200_000) -> float:
     return rows / seconds
 
 
+TARGET_RATE = 100_000
+TARGET_SPEEDUP = 5
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -220,6 +283,9 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--batch", type=int, default=50_000)
     parser.add_argument("--baseline", type=int, default=100_000)
+    parser.add_argument(
+        "--workers", type=int, default=1, help="batches stored at once, on as many connections"
+    )
     args = parser.parse_args()
 
     import django
@@ -240,24 +306,29 @@ def main() -> None:
         print(
             f"generated {args.events:,} interactions, {size_mb:,.0f} MB, in {time.perf_counter() - t0:.1f}s"
         )
-        print(f"PostgreSQL: {connection.settings_dict['NAME']}, batches of {args.batch:,}")
+        print(
+            f"PostgreSQL: {connection.settings_dict['NAME']}, batches of {args.batch:,}, "
+            f"{args.workers} stored at once; {os.cpu_count()} CPUs, load average "
+            f"{' '.join(f'{x:.1f}' for x in os.getloadavg())} (other work on the machine skews every figure)"
+        )
 
         empty_tables()
         ceiling = calibrate()
-        print(f"machine ceiling: server-side INSERT of 200,000 generated rows = {ceiling:,.0f} rows/s")
+        print(
+            f"machine ceiling: server-side INSERT of 200,000 generated rows into a copy of the "
+            f"interaction table, one connection = {ceiling:,.0f} rows/s"
+        )
         rss_before = rss_mb()
-        result = run_ingest(path, args.batch)
+        result = run_ingest(path, args.batch, args.workers)
         identities, interactions = counts()
         rate = result["events"] / result["seconds"]
-        store_rate = result["events"] / result["store_seconds"]
-        print("\ningest path (JSON Lines parser in a thread + ingest_batch: COPY, INSERT ... ON CONFLICT)")
+        print("\ningest path over the whole file (JSON Lines parser in a thread + ingest_batch)")
         print(
             f"  events          {result['events']:,} "
             f"({result['new']:,} new, {result['duplicates']:,} duplicates)"
         )
         print(f"  rows            {identities:,} identities, {interactions:,} interactions")
         print(f"  end to end      {result['seconds']:.1f}s = {rate:,.0f} events/s")
-        print(f"  storing only    {result['store_seconds']:.1f}s = {store_rate:,.0f} events/s")
         print(
             f"  memory (RSS)    {rss_before:.0f} MB before, "
             f"{result['rss_after_2_batches']:.0f} MB after 2 batches, "
@@ -283,12 +354,10 @@ def main() -> None:
             for _ in range(args.baseline):
                 out.write(source.readline())
         empty_tables()
-        ours = run_ingest(head, min(args.batch, args.baseline))
+        ours = run_ingest(head, min(args.batch, args.baseline), args.workers)
         ours_rate = ours["events"] / ours["seconds"]
-        ours_store = ours["events"] / ours["store_seconds"]
         print(f"\ningest path on the first {ours['events']:,} interactions, empty tables")
         print(f"  end to end      {ours['seconds']:.1f}s = {ours_rate:,.0f} events/s")
-        print(f"  storing only    {ours['store_seconds']:.1f}s = {ours_store:,.0f} events/s")
 
         empty_tables()
         base = run_baseline(path, args.baseline)
@@ -297,11 +366,26 @@ def main() -> None:
         print(f"\nbaseline: Django bulk_create of the first {base['events']:,} interactions (same parser)")
         print(f"  end to end      {base['seconds']:.1f}s = {base_rate:,.0f} events/s")
         print(f"  storing only    {base['store_seconds']:.1f}s = {base_store:,.0f} events/s")
+
+        speedup = rate / base_rate
         print(
-            f"\nspeed-up on the same slice: {ours_rate / base_rate:.1f}x end to end, "
-            f"{ours_store / base_store:.1f}x storing only; over the whole file vs the slice: "
-            f"{rate / base_rate:.1f}x (target >= 100,000 events/s and >= 5x)"
+            f"\nspeed-up: {ours_rate / base_rate:.1f}x on the same slice; "
+            f"{speedup:.1f}x for the whole file against the baseline's rate"
         )
+        print(
+            f"target >= {TARGET_SPEEDUP}x the baseline: {'met' if speedup >= TARGET_SPEEDUP else 'NOT met'} "
+            f"({speedup:.1f}x over the whole file)"
+        )
+        if rate >= TARGET_RATE:
+            print(f"target >= {TARGET_RATE:,} events/s: met ({rate:,.0f})")
+        else:
+            print(
+                f"target >= {TARGET_RATE:,} events/s: NOT met ({rate:,.0f}, {rate / ceiling:.0%} of the "
+                "ceiling above). Each event is a row of the interaction table, whose unique key and "
+                f"indexes this PostgreSQL maintains at {ceiling:,.0f} rows/s on one connection even for "
+                f"rows it generates itself; {TARGET_RATE:,} events/s takes a cheaper table (fewer "
+                "indexes) or more database cores, not a faster client."
+            )
         empty_tables()
 
 
