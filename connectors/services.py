@@ -348,8 +348,10 @@ def account_disconnect(*, account: ConnectedAccount, delete_data: bool) -> None:
     connect the account again later. Kept data stays linked to the member and keeps counting.
     """
     from accounts.privacy.purge import identities_purge
+    from scoring.locks import scores_write_lock
 
     with transaction.atomic():
+        scores_write_lock()
         account = ConnectedAccount.objects.select_for_update().get(pk=account.pk)
         if delete_data:
             member = account.member

@@ -9,9 +9,10 @@ data) the same functions fall back to plain cursor calls.
 from __future__ import annotations
 
 import json
+import struct
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import numpy as np
 from django.db import connection
@@ -102,7 +103,7 @@ def _take_rows(leftover, blocks, header_skipped, row_dtype, parts, *, final: boo
 def upsert_rows(
     *, table: str, columns: Sequence[str], key: Sequence[str], rows: Sequence[tuple] | np.ndarray
 ) -> None:
-    """Insert ``rows`` into ``table``, replacing the rows that share ``key``.
+    """Insert ``rows`` into ``table``, replacing the rows that share ``key`` (plain inserts without one).
 
     The portable path, one multi-row statement per batch of parameters; large writes on
     PostgreSQL go through ``upsert_frame`` instead.
@@ -112,10 +113,10 @@ def upsert_rows(
     column_list = ", ".join(columns)
     updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in columns if c not in key)
     placeholders = ", ".join(["%s"] * len(columns))
+    conflict = f" ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}" if key else ""
     with connection.cursor() as cursor:
         cursor.executemany(
-            f"INSERT INTO {table} ({column_list}) VALUES ({placeholders}) "
-            f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}",
+            f"INSERT INTO {table} ({column_list}) VALUES ({placeholders}){conflict}",
             [tuple(row) for row in rows],
         )
 
@@ -166,11 +167,7 @@ def upsert_frame(*, table: str, key: Sequence[str], frame: Frame) -> None:
             f"{name} {'bigint' if kind == 'int8' else 'double precision'}" for name, kind in kinds.items()
         )
         cursor.execute(f"CREATE TEMP TABLE {temp} ({definition}) ON COMMIT DROP")
-        payload = _binary_copy(staged, kinds)
-        with cursor.cursor.copy(f"COPY {temp} ({', '.join(staged)}) FROM STDIN (FORMAT BINARY)") as copy:
-            view = memoryview(payload)
-            for offset in range(0, len(view), _CHUNK):
-                copy.write(view[offset : offset + _CHUNK])
+        _copy_in(cursor, temp, list(staged), _binary_copy(staged, kinds))
 
         def value(name: str) -> str:
             return name if kinds[name] == "int8" else f"round({name}::numeric, 2)"
@@ -188,31 +185,118 @@ def upsert_frame(*, table: str, key: Sequence[str], frame: Frame) -> None:
         )
 
 
+def replace_frame(*, table: str, match: dict[str, object], frame: Frame) -> None:
+    """Replace the rows of ``table`` that equal ``match`` (say, one day's) with ``frame``.
+
+    For a whole day's snapshots: no conflict is possible once the day is emptied, so on
+    PostgreSQL the rows go straight into the table in one binary COPY (no staging table, no
+    ``ON CONFLICT``), each row's bytes laid out by numpy from the columns and the constants.
+    The frame must have no JSON objects. Call inside a transaction: the deletion and the new
+    rows become visible together.
+    """
+    if frame.objects:
+        raise ValueError("replace_frame writes number columns and constants only")
+    where = " AND ".join(f"{column} = %s" for column in match)
+    values = [_adapted(v) for v in match.values()]
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE {where}", values)  # noqa: S608 (names are the caller's own)
+        if not len(frame):
+            return
+        if connection.vendor != "postgresql":
+            upsert_rows(table=table, columns=frame.columns, key=(), rows=_frame_rows(frame))
+            return
+        types = _column_types(cursor, table, frame.columns)
+        fields: list[tuple[str, str, object]] = [
+            (name, _PG_TYPES[types[name]], values) for name, values in frame.arrays.items()
+        ]
+        for name, value in frame.constants.items():
+            encoded = _constant_bytes(value, types[name])
+            fields.append((name, f"S{len(encoded)}", encoded))
+        _copy_in(cursor, table, frame.columns, _binary_records(fields, rows=len(frame)))
+
+
+def _copy_in(cursor, table: str, columns: Sequence[str], payload: bytes) -> None:
+    with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)") as copy:
+        view = memoryview(payload)
+        for offset in range(0, len(view), _CHUNK):
+            copy.write(view[offset : offset + _CHUNK])
+
+
+# PostgreSQL's names for the types replace_frame can send, and the short names used above.
+_PG_TYPE_NAMES = {
+    "smallint": "int2",
+    "integer": "int4",
+    "bigint": "int8",
+    "double precision": "float8",
+    "date": "date",
+    "timestamp with time zone": "timestamptz",
+}
+
+
+def _column_types(cursor, table: str, columns: Sequence[str]) -> dict[str, str]:
+    cursor.execute(
+        "SELECT attname, format_type(atttypid, NULL) FROM pg_attribute "
+        "WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped",
+        [table],
+    )
+    found = {name: _PG_TYPE_NAMES.get(kind, kind) for name, kind in cursor.fetchall()}
+    return {column: found[column] for column in columns}
+
+
+_PG_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def _constant_bytes(value: object, kind: str) -> bytes:
+    """One value in PostgreSQL's binary format for a column of type ``kind``."""
+    if kind == "date" and isinstance(value, date):
+        return (value - _PG_EPOCH.date()).days.to_bytes(4, "big", signed=True)
+    if kind == "timestamptz" and isinstance(value, datetime) and value.tzinfo is not None:
+        delta = value - _PG_EPOCH
+        micros = (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+        return micros.to_bytes(8, "big", signed=True)
+    if kind in ("character varying", "text") and isinstance(value, str):
+        return value.encode()
+    if kind in ("int2", "int4", "int8") and isinstance(value, int):
+        return value.to_bytes(int(_PG_TYPES[kind][-1]), "big", signed=True)
+    if kind == "float8" and isinstance(value, float):
+        return struct.pack(">d", value)
+    raise TypeError(f"cannot send {value!r} to a {kind} column")
+
+
+def _binary_records(fields: list[tuple[str, str, object]], *, rows: int) -> bytes:
+    """Binary COPY data: per field, a numpy type and either one value per row or a constant's bytes."""
+    layout = [("__fields", ">i2")]
+    for name, kind, _ in fields:
+        layout += [(f"{name}__len", ">i4"), (name, kind)]
+    records = np.empty(rows, dtype=np.dtype(layout))
+    records["__fields"] = len(fields)
+    for name, kind, values in fields:
+        records[f"{name}__len"] = np.dtype(kind).itemsize
+        records[name] = values
+    return _COPY_SIGNATURE + records.tobytes() + (-1).to_bytes(2, "big", signed=True)
+
+
+def _adapted(value: object) -> object:
+    if isinstance(value, datetime):
+        return connection.ops.adapt_datetimefield_value(value)
+    if isinstance(value, date):
+        return connection.ops.adapt_datefield_value(value)
+    return value
+
+
 _COPY_SIGNATURE = b"PGCOPY\n\xff\r\n\x00" + (0).to_bytes(4, "big") + (0).to_bytes(4, "big")
 
 
 def _binary_copy(columns: dict[str, np.ndarray], kinds: dict[str, str]) -> bytes:
     """PostgreSQL's binary COPY format for fixed-width, non-null columns, built in one go."""
-    fields = [("count", ">i2")]
-    for name, kind in kinds.items():
-        fields += [(f"{name}__len", ">i4"), (name, ">i8" if kind == "int8" else ">f8")]
-    records = np.empty(len(next(iter(columns.values()))), dtype=np.dtype(fields))
-    records["count"] = len(columns)
-    for name, values in columns.items():
-        records[f"{name}__len"] = 8
-        records[name] = values
-    return _COPY_SIGNATURE + records.tobytes() + (-1).to_bytes(2, "big", signed=True)
+    return _binary_records(
+        [(name, _PG_TYPES[kinds[name]], values) for name, values in columns.items()],
+        rows=len(next(iter(columns.values()))),
+    )
 
 
 def _frame_rows(frame: Frame) -> list[tuple]:
-    constants = [
-        connection.ops.adapt_datetimefield_value(v)
-        if isinstance(v, datetime)
-        else connection.ops.adapt_datefield_value(v)
-        if isinstance(v, date)
-        else v
-        for v in frame.constants.values()
-    ]
+    constants = [_adapted(v) for v in frame.constants.values()]
     n = len(frame)
     columns: list[list] = [np.asarray(values).tolist() for values in frame.arrays.values()]
     columns += [[value] * n for value in constants]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from scoring.engine.model import KINDS, SIGNALS
+
 
 class ScoreRun(models.Model):
     """One recompute: what it covered, how long each stage took, and how it ended."""
@@ -38,21 +40,55 @@ class ScoreRun(models.Model):
         return f"{self.kind} score run for {self.day} ({self.status})"
 
 
+# The stored parts of an identity's score, one column each: a run writes a million rows a day,
+# and numbers in columns go in by binary COPY while a JSON object per row costs the database
+# a parse (and the writer a serialisation) of every row. A model version that adds a signal
+# adds its column with a migration.
+SIGNAL_COLUMNS: dict[str, str] = {name: f"points_{name}" for name in SIGNALS}
+RECEIVED_COLUMNS: dict[str, str] = {kind: f"received_{kind}" for kind in KINDS}
+
+
 class IdentityScore(models.Model):
     """An identity's score on one day, with what it is made of.
 
-    ``signals`` and ``networks`` hold score points that add up to ``score`` before smoothing;
-    ``score`` is the smoothed value people see, ``unsmoothed`` what the day's data alone gives.
+    The ``points_*`` columns hold score points that add up to ``unsmoothed``; ``score`` is the
+    smoothed value people see, ``unsmoothed`` what the day's data alone gives. ``signals`` and
+    ``received`` read the columns back as dicts.
+
+    The identity is a foreign key without a database constraint: checking a million rows
+    against the identity table doubled the daily write. Nothing else keeps the two in step,
+    so ``scores_write_lock`` serialises score writes with purges, and a write drops the rows of
+    identities that went away while it ran (``scoring.services``).
     """
 
-    identity = models.ForeignKey("connectors.Identity", on_delete=models.CASCADE, related_name="scores")
+    identity = models.ForeignKey(
+        "connectors.Identity",
+        on_delete=models.CASCADE,
+        related_name="scores",
+        db_constraint=False,
+        # The (identity, day) constraint's index serves every lookup by identity.
+        db_index=False,
+    )
     day = models.DateField()
     model_version = models.CharField(max_length=16)
     score = models.FloatField()
     unsmoothed = models.FloatField()
     raw = models.FloatField()
-    signals = models.JSONField(default=dict)
-    received = models.JSONField(default=dict, help_text="Reactions received in the window, by kind.")
+    points_reposts = models.FloatField(default=0.0)
+    points_replies = models.FloatField(default=0.0)
+    points_quotes = models.FloatField(default=0.0)
+    points_likes = models.FloatField(default=0.0)
+    points_mentions = models.FloatField(default=0.0)
+    points_authority = models.FloatField(default=0.0)
+    points_efficiency = models.FloatField(default=0.0)
+    points_audience = models.FloatField(default=0.0)
+    # Reactions received in the window, by kind.
+    received_repost = models.PositiveIntegerField(default=0)
+    received_reply = models.PositiveIntegerField(default=0)
+    received_quote = models.PositiveIntegerField(default=0)
+    received_like = models.PositiveIntegerField(default=0)
+    received_mention = models.PositiveIntegerField(default=0)
+    received_follow = models.PositiveIntegerField(default=0)
     distinct_actors = models.PositiveIntegerField(default=0)
     authority_rank = models.FloatField(default=0.0)
     # Graph-wide figures an incremental recompute reuses until the next full run.
@@ -62,10 +98,19 @@ class IdentityScore(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["identity", "day"], name="identity_score_day")]
-        indexes = [models.Index(fields=["day", "score"], name="identity_score_day_score")]
 
     def __str__(self) -> str:
         return f"{self.identity_id} on {self.day}: {self.score:.0f}"
+
+    @property
+    def signals(self) -> dict[str, float]:
+        """Score points per signal, in the model's order."""
+        return {name: getattr(self, column) for name, column in SIGNAL_COLUMNS.items()}
+
+    @property
+    def received(self) -> dict[str, int]:
+        """Reactions received in the window, by kind."""
+        return {kind: getattr(self, column) for kind, column in RECEIVED_COLUMNS.items()}
 
 
 class MemberScore(models.Model):

@@ -12,7 +12,8 @@ import numpy as np
 from django.db import connection, transaction
 from django.utils import timezone
 
-from scoring.columnar import Frame, fetch_columns, upsert_frame
+from connectors.models import Identity
+from scoring.columnar import Frame, fetch_columns, replace_frame, upsert_frame
 from scoring.engine import (
     MODEL_VERSION,
     NETWORKS,
@@ -24,9 +25,9 @@ from scoring.engine import (
     score_points,
     smooth_scores,
 )
-from scoring.engine.model import KINDS
 from scoring.features import Extracted, features_extract
-from scoring.models import IdentityScore, MemberScore, ScoreRun
+from scoring.locks import scores_write_lock
+from scoring.models import RECEIVED_COLUMNS, SIGNAL_COLUMNS, IdentityScore, MemberScore, ScoreRun
 
 logger = logging.getLogger(__name__)
 
@@ -114,12 +115,14 @@ def _score_and_store(
     keep: np.ndarray | None = None,
     fill_only: bool = False,
 ) -> None:
-    """Engine, member folding, smoothing and one transaction of upserts.
+    """Engine, member folding, smoothing and one transaction of writes.
 
-    ``keep`` marks the rows whose results are complete (all of them in a full run; the
-    identities around a change in an incremental one); only those are written. With
-    ``fill_only``, snapshots that already exist for the day are left as they are.
+    ``keep`` marks the rows whose results are complete (all of them in a full run, which
+    replaces the day's identity snapshots wholesale; the identities around a change in an
+    incremental one, which are upserted). With ``fill_only``, snapshots that already exist
+    for the day are left as they are.
     """
+    whole_day = keep is None
     result = score_identities(
         features=extracted.features, edges=extracted.edges, now=extracted.now, frozen=frozen
     )
@@ -151,8 +154,13 @@ def _score_and_store(
     )
     watch.lap("prepare")
     with transaction.atomic():
-        upsert_frame(table=IdentityScore._meta.db_table, key=("identity_id", "day"), frame=identity_rows)
+        scores_write_lock()
+        if whole_day:
+            replace_frame(table=IdentityScore._meta.db_table, match={"day": day}, frame=identity_rows)
+        else:
+            upsert_frame(table=IdentityScore._meta.db_table, key=("identity_id", "day"), frame=identity_rows)
         upsert_frame(table=MemberScore._meta.db_table, key=("member_id", "day"), frame=member_rows)
+        _orphans_delete(day=day, identity_ids=None if whole_day else identity_rows.arrays["identity_id"])
         watch.lap("write")
         run.status = ScoreRun.Status.SUCCEEDED
         run.identities = len(identity_rows)
@@ -161,6 +169,33 @@ def _score_and_store(
         run.timings = watch.timings
         run.finished_at = timezone.now()
         run.save()
+
+
+def _orphans_delete(*, day: date, identity_ids: np.ndarray | None) -> None:
+    """Drop the day's snapshots of identities purged after this run read them.
+
+    Purges and score writes are serialised by ``scores_write_lock``, so a purge that
+    finished while the run computed is the only way such rows appear. ``identity_ids``
+    narrows the check to the rows just written; ``None`` checks the whole day.
+    """
+    if identity_ids is None:
+        scores = IdentityScore._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"DELETE FROM {scores} WHERE day = %s AND NOT EXISTS "  # noqa: S608
+                f"(SELECT 1 FROM {Identity._meta.db_table} i WHERE i.id = {scores}.identity_id)",
+                [connection.ops.adapt_datefield_value(day)],
+            )
+        return
+    written = set(identity_ids.tolist())
+    present: set[int] = set()
+    ordered = sorted(written)
+    for start in range(0, len(ordered), 5000):
+        chunk = ordered[start : start + 5000]
+        present.update(Identity.objects.filter(id__in=chunk).values_list("id", flat=True))
+    gone = written - present
+    if gone:
+        IdentityScore.objects.filter(day=day, identity_id__in=sorted(gone)).delete()
 
 
 def _rows_of(result: EngineResult, keep: np.ndarray) -> EngineResult:
@@ -324,7 +359,7 @@ def _identity_frame(*, ids, result: EngineResult, day: date, now: datetime) -> F
         table=IdentityScore._meta.db_table, subject="identity", ids=ids, unsmoothed=result.score, day=day
     )
     points = score_points(raw=result.raw, score=result.score, contributions=result.contributions)
-    return Frame(
+    frame = Frame(
         arrays={
             "identity_id": np.asarray(ids, dtype=np.int64),
             "score": np.round(published, 3),
@@ -336,13 +371,13 @@ def _identity_frame(*, ids, result: EngineResult, day: date, now: datetime) -> F
             "targets": np.asarray(result.targets, dtype=np.int64),
         },
         constants={"day": day, "model_version": MODEL_VERSION, "computed_at": now},
-        objects={
-            "signals": {name: np.nan_to_num(points[name]) for name in SIGNALS},
-            "received": {
-                kind: np.asarray(result.received[:, k], dtype=np.int64) for k, kind in enumerate(KINDS)
-            },
-        },
     )
+    for name, column in SIGNAL_COLUMNS.items():
+        # Rounded as they are shown; the points of a row still add up to its score within 0.05.
+        frame.arrays[column] = np.round(np.nan_to_num(points[name]), 2)
+    for k, column in enumerate(RECEIVED_COLUMNS.values()):
+        frame.arrays[column] = np.asarray(result.received[:, k], dtype=np.int64)
+    return frame
 
 
 def _member_frame(*, member_ids, people, keep, day: date, now: datetime) -> Frame:

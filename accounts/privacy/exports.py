@@ -33,7 +33,7 @@ from accounts.models import Member, User
 from accounts.privacy.audit import privacy_event_record, subject_digest
 from accounts.privacy.models import DataExport, PrivacyEvent
 from connectors.models import ConnectedAccount, Identity, Interaction, Post, SyncRun
-from scoring.models import IdentityScore, MemberScore
+from scoring.models import RECEIVED_COLUMNS, SIGNAL_COLUMNS, IdentityScore, MemberScore
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +50,7 @@ posts            the posts of those accounts
 interactions     reposts, replies, quotes, likes, mentions and follows, given and received
                  ("direction" says which)
 identity_scores  the daily score of each of your accounts, with its breakdown
+                 (points_* per signal, received_* reactions by kind)
 member_scores    your daily combined score, with its breakdown
 connected_accounts  the accounts you connected (access tokens are never exported)
 sync_runs        each sync and import of your data
@@ -113,7 +114,8 @@ def _tables(user: User, member: Member | None) -> list[tuple[str, tuple[str, ...
     )  # fmt: skip
     identity_score_fields = (
         "identity__network", "identity__handle", "day", "model_version", "score", "unsmoothed", "raw",
-        "signals", "received", "distinct_actors", "authority_rank", "computed_at",
+        *SIGNAL_COLUMNS.values(), *RECEIVED_COLUMNS.values(), "distinct_actors", "authority_rank",
+        "computed_at",
     )  # fmt: skip
     member_score_fields = (
         "day", "model_version", "score", "unsmoothed", "raw", "signals", "networks", "computed_at",

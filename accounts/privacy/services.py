@@ -15,6 +15,7 @@ from accounts.privacy.exports import exports_files_delete_on_commit
 from accounts.privacy.models import PrivacyEvent
 from accounts.privacy.purge import PurgeCounts, identities_purge, sync_runs_purge, tombstones_write
 from connectors.models import ConnectedAccount, Identity, SyncRun, tombstone_digest
+from scoring.locks import scores_write_lock
 from scoring.models import MemberScore
 
 
@@ -65,6 +66,7 @@ def member_opt_out(*, member: Member) -> PurgeCounts:
     Opting out twice is harmless: the second call finds nothing left to delete.
     """
     with transaction.atomic():
+        scores_write_lock()
         member = Member.objects.select_for_update().get(pk=member.pk)
         counts = _member_purge(member=member, tombstone=True)
         if member.opted_out_at is None:
@@ -90,6 +92,7 @@ def identity_opt_out(*, network: str, external_ids: Iterable[str]) -> PurgeCount
     if not external_ids:
         raise ValueError("an identity opt-out needs at least one external id")
     with transaction.atomic():
+        scores_write_lock()
         digests = tombstones_write(keys=[(network, e) for e in external_ids])
         ids = list(
             Identity.objects.filter(network=network, external_id__in=external_ids).values_list(
@@ -128,6 +131,7 @@ def account_delete(*, user: User, opt_out: bool = True) -> PurgeCounts:
     if blockers:
         raise ValidationError(blockers)
     with transaction.atomic():
+        scores_write_lock()
         user = User.objects.select_for_update().get(pk=user.pk)
         member = Member.objects.select_for_update().filter(user=user).first()
         counts = _member_purge(member=member, tombstone=opt_out) if member else PurgeCounts()

@@ -7,13 +7,14 @@ with DATABASE_URL), since each has its own code path.
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date
 from decimal import Decimal
 
 import numpy as np
 import pytest
 from django.db import connection
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from connectors.models import Identity
 from scoring import columnar
@@ -147,3 +148,95 @@ def test_upsert_rows_takes_values_of_other_types(snapshots):
     ]
     upsert_rows(table="test_snapshot", columns=snapshots, key=("subject_id", "day"), rows=rows)
     assert [score for score, _ in _stored().values()] == [2.5, 2.5, 2.5]
+
+
+@pytest.fixture
+def day_rows():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TABLE test_day_rows (id integer PRIMARY KEY, day date NOT NULL, "
+            "label varchar(16) NOT NULL, score double precision NOT NULL, count integer NOT NULL, "
+            "total bigint NOT NULL, computed_at timestamp with time zone NOT NULL)"
+        )
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE test_day_rows")
+
+
+def _day_frame(ids, *, day: date, label: str, at) -> columnar.Frame:
+    ids = np.asarray(ids, dtype=np.int64)
+    return columnar.Frame(
+        arrays={
+            "id": ids,
+            "score": ids / 4.0,
+            "count": ids * 3,
+            "total": ids * 10_000_000_000,
+        },
+        constants={"day": day, "label": label, "computed_at": at},
+    )
+
+
+def _day_rows_read():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id, day, label, score, count, total, computed_at FROM test_day_rows ORDER BY id"
+        )
+        rows = cursor.fetchall()
+    out = []
+    for row in rows:
+        row = list(row)
+        # SQLite hands dates and times back as text (times naive, in UTC).
+        if isinstance(row[1], str):
+            row[1] = date.fromisoformat(row[1])
+        if isinstance(row[6], str):
+            row[6] = parse_datetime(row[6])
+        if row[6].tzinfo is None:
+            row[6] = row[6].replace(tzinfo=UTC)
+        out.append(tuple(row))
+    return out
+
+
+def test_replace_frame_replaces_one_days_rows_and_sends_constants_exactly(day_rows):
+    at = timezone.now().replace(microsecond=123456)
+    columnar.replace_frame(
+        table="test_day_rows",
+        match={"day": date(2024, 6, 1)},
+        frame=_day_frame([1, 2, 3], day=date(2024, 6, 1), label="old", at=at),
+    )
+    columnar.replace_frame(
+        table="test_day_rows",
+        match={"day": date(2024, 6, 2)},
+        frame=_day_frame([4, 5], day=date(2024, 6, 2), label="keep", at=at),
+    )
+    # The day again, with other rows: the day's old rows go, the other day's stay.
+    columnar.replace_frame(
+        table="test_day_rows",
+        match={"day": date(2024, 6, 1)},
+        frame=_day_frame([6, 7], day=date(2024, 6, 1), label="new ✓", at=at),
+    )
+    rows = _day_rows_read()
+    assert [row[0] for row in rows] == [4, 5, 6, 7]
+    assert rows[2] == (6, date(2024, 6, 1), "new ✓", 1.5, 18, 60_000_000_000, at)
+    assert rows[0][1:3] == (date(2024, 6, 2), "keep")
+
+
+def test_replace_frame_with_no_rows_empties_the_day(day_rows):
+    at = timezone.now()
+    columnar.replace_frame(
+        table="test_day_rows",
+        match={"day": date(2024, 6, 1)},
+        frame=_day_frame([1, 2], day=date(2024, 6, 1), label="x", at=at),
+    )
+    columnar.replace_frame(
+        table="test_day_rows",
+        match={"day": date(2024, 6, 1)},
+        frame=_day_frame([], day=date(2024, 6, 1), label="x", at=at),
+    )
+    assert _day_rows_read() == []
+
+
+def test_replace_frame_refuses_json_objects(day_rows):
+    frame = _day_frame([1], day=date(2024, 6, 1), label="x", at=timezone.now())
+    frame.objects = {"signals": {"a": np.array([1.0])}}
+    with pytest.raises(ValueError, match="number columns and constants"):
+        columnar.replace_frame(table="test_day_rows", match={"day": date(2024, 6, 1)}, frame=frame)

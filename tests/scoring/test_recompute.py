@@ -6,12 +6,15 @@ from unittest import mock
 import pytest
 from django.utils import timezone
 
+from accounts.privacy.services import identity_opt_out
 from accounts.services import member_create
 from connectors.ingest import ingest_batch
 from connectors.models import Identity
 from connectors.records import Batch, IdentityRecord, InteractionRecord, PostRecord
-from scoring.models import IdentityScore, MemberScore, ScoreRun
-from scoring.services import ScoreRunFailed, score_recompute
+from scoring import services
+from scoring.engine.model import KINDS, SIGNALS
+from scoring.models import RECEIVED_COLUMNS, SIGNAL_COLUMNS, IdentityScore, MemberScore, ScoreRun
+from scoring.services import ScoreRunFailed, score_recompute, score_recompute_incremental
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -71,14 +74,45 @@ def test_recompute_scores_every_identity_and_records_the_run():
 def test_recompute_twice_on_one_day_changes_nothing():
     ingest_batch(batch=activity())
     score_recompute(now=NOW)
-    first = list(IdentityScore.objects.order_by("identity_id").values_list("identity_id", "score", "signals"))
+    columns = ("identity_id", "score", *SIGNAL_COLUMNS.values())
+    first = list(IdentityScore.objects.order_by("identity_id").values_list(*columns))
     score_recompute(now=NOW + timedelta(minutes=5))
-    second = list(
-        IdentityScore.objects.order_by("identity_id").values_list("identity_id", "score", "signals")
-    )
+    second = list(IdentityScore.objects.order_by("identity_id").values_list(*columns))
     assert IdentityScore.objects.count() == 10
     assert [row[0] for row in first] == [row[0] for row in second]
     assert [row[1] for row in first] == pytest.approx([row[1] for row in second], abs=0.01)
+    assert [row[2:] for row in first] == [row[2:] for row in second]
+
+
+def test_every_signal_and_kind_has_its_column():
+    fields = {f.name for f in IdentityScore._meta.get_fields()}
+    assert set(SIGNAL_COLUMNS) == set(SIGNALS)
+    assert set(RECEIVED_COLUMNS) == set(KINDS)
+    assert set(SIGNAL_COLUMNS.values()) | set(RECEIVED_COLUMNS.values()) <= fields
+
+
+@pytest.mark.parametrize("incremental", [False, True], ids=["full", "incremental"])
+def test_an_identity_purged_while_the_run_computes_leaves_no_snapshot(incremental):
+    ingest_batch(batch=activity())
+    if incremental:
+        score_recompute(now=NOW - timedelta(hours=1))
+    star = Identity.objects.get(handle="star")
+    real_engine = services.score_identities
+
+    def purge_then_score(**kwargs):
+        # The run has read its data; the person opts out before it writes.
+        identity_opt_out(network="x", external_ids=[star.external_id])
+        return real_engine(**kwargs)
+
+    with mock.patch("scoring.services.score_identities", side_effect=purge_then_score):
+        if incremental:
+            score_recompute_incremental(
+                identity_ids=list(Identity.objects.values_list("id", flat=True)), now=NOW
+            )
+        else:
+            score_recompute(now=NOW)
+    assert not IdentityScore.objects.filter(identity_id=star.pk).exists()
+    assert IdentityScore.objects.filter(day=NOW.date()).count() == 9
 
 
 def test_failed_run_keeps_the_previous_days_scores():
