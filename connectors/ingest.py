@@ -585,6 +585,24 @@ def _store_posts(loader: _Loader, posts: dict[tuple[str, str], PostRecord], now:
             result.posts.updated += 1
 
 
+def _with_known_ids(
+    interactions: list[InteractionRecord], ids: dict[str, dict[str, int]], result: IngestResult
+) -> list[InteractionRecord]:
+    """The interactions whose actor and target both have an id.
+
+    All of them, unless an identity was deleted (a purge that does not take the tombstone
+    lock) after the upsert: like the joins this replaced, its interactions are then left
+    out, and counted as dropped.
+    """
+    kept = [
+        r
+        for r in interactions
+        if r.actor_id in ids.get(r.network, ()) and r.target_id in ids.get(r.network, ())
+    ]
+    result.interactions.dropped += len(interactions) - len(kept)
+    return kept
+
+
 def _store_interactions(
     loader: _Loader,
     interactions: list[InteractionRecord],
@@ -602,21 +620,31 @@ def _store_interactions(
         "post_external_id varchar(128), occurred_at timestamp with time zone",
     )
     dt = loader.dt
-    lines = []
-    if loader.postgres and len(ids) == 1:
-        # One network, the usual case: one dict for every lookup.
-        by_id = next(iter(ids.values()))
-        lines = [
-            f"{r.network}\t{r.kind}\t{by_id[r.actor_id]}\t{by_id[r.target_id]}\t{r.post_id}\t"
-            f"{r.occurred_at.isoformat()}\n"
-            for r in interactions
-        ]
-    elif loader.postgres:
-        lines = [
+
+    def lines_of(records: list[InteractionRecord]) -> list[str]:
+        if not loader.postgres:
+            return []
+        if len(ids) == 1:
+            # One network, the usual case: one dict for every lookup.
+            by_id = next(iter(ids.values()))
+            return [
+                f"{r.network}\t{r.kind}\t{by_id[r.actor_id]}\t{by_id[r.target_id]}\t{r.post_id}\t"
+                f"{r.occurred_at.isoformat()}\n"
+                for r in records
+            ]
+        return [
             f"{r.network}\t{r.kind}\t{ids[r.network][r.actor_id]}\t{ids[r.network][r.target_id]}\t"
             f"{r.post_id}\t{r.occurred_at.isoformat()}\n"
-            for r in interactions
+            for r in records
         ]
+
+    if not loader.postgres:
+        interactions = _with_known_ids(interactions, ids, result)
+    try:
+        lines = lines_of(interactions)
+    except KeyError:
+        interactions = _with_known_ids(interactions, ids, result)
+        lines = lines_of(interactions)
     loader.load_text(
         "ingest_interaction",
         ("network", "kind", "actor_id", "target_id", "post_external_id", "occurred_at"),

@@ -278,3 +278,22 @@ def test_interaction_checks_give_the_same_reasons_for_every_kind_of_bad_value():
     reasons = {r.index: r.reason for r in result.rejections}
     assert reasons == {i: reason for i, (_, reason) in enumerate(cases) if reason}
     assert result.interactions.new == 2
+
+
+def test_an_interaction_whose_identity_vanished_after_the_upsert_is_dropped_not_fatal(monkeypatch):
+    from connectors import ingest
+
+    upsert = ingest._store_identities
+
+    def upsert_then_lose_one(*args, **kwargs):
+        # As if a purge deleted identity "3" between the upsert and the id lookup.
+        ids = upsert(*args, **kwargs)
+        ids["x"].pop("3", None)
+        return ids
+
+    monkeypatch.setattr(ingest, "_store_identities", upsert_then_lose_one)
+
+    result = ingest_batch(batch=_sample_batch())
+
+    assert (result.interactions.new, result.interactions.dropped) == (3, 1)
+    assert not Interaction.objects.filter(actor__external_id="3").exists()
