@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from scoring.engine.model import KINDS, SIGNALS
+from scoring.engine.model import KINDS, NETWORKS, SIGNALS
 
 
 class ScoreRun(models.Model):
@@ -40,35 +40,27 @@ class ScoreRun(models.Model):
         return f"{self.kind} score run for {self.day} ({self.status})"
 
 
-# The stored parts of an identity's score, one column each: a run writes a million rows a day,
+# The stored parts of a score, one column each: a full run writes a snapshot per identity a day,
 # and numbers in columns go in by binary COPY while a JSON object per row costs the database
-# a parse (and the writer a serialisation) of every row. A model version that adds a signal
-# adds its column with a migration.
+# a parse (and the writer a serialisation) of every row. A model version that adds a signal,
+# or a new network, adds its column with a migration.
 SIGNAL_COLUMNS: dict[str, str] = {name: f"points_{name}" for name in SIGNALS}
 RECEIVED_COLUMNS: dict[str, str] = {kind: f"received_{kind}" for kind in KINDS}
+NETWORK_COLUMNS: dict[str, str] = {network: f"network_{network}" for network in NETWORKS}
 
 
-class IdentityScore(models.Model):
-    """An identity's score on one day, with what it is made of.
+class ScoreSnapshot(models.Model):
+    """What identity and member snapshots share: the day's score and its points by signal.
 
-    The ``points_*`` columns hold score points that add up to ``unsmoothed``; ``score`` is the
-    smoothed value people see, ``unsmoothed`` what the day's data alone gives. ``signals`` and
-    ``received`` read the columns back as dicts.
+    The ``points_*`` columns add up to ``unsmoothed``, what the day's data alone gives;
+    ``score`` is the smoothed value people see. ``signals`` reads the points back as a dict.
 
-    The identity is a foreign key without a database constraint: checking a million rows
-    against the identity table doubled the daily write. Nothing else keeps the two in step,
-    so ``scores_write_lock`` serialises score writes with purges, and a write drops the rows of
-    identities that went away while it ran (``scoring.services``).
+    The subject is a foreign key without a database constraint: checking a million rows
+    against the identity table doubled the daily write. Score writes and purges take
+    ``scoring.locks.scores_write_lock`` first, and a write drops the rows of subjects that went
+    away while it computed (``scoring.services``). Its index is the (subject, day) constraint's.
     """
 
-    identity = models.ForeignKey(
-        "connectors.Identity",
-        on_delete=models.CASCADE,
-        related_name="scores",
-        db_constraint=False,
-        # The (identity, day) constraint's index serves every lookup by identity.
-        db_index=False,
-    )
     day = models.DateField()
     model_version = models.CharField(max_length=16)
     score = models.FloatField()
@@ -82,6 +74,27 @@ class IdentityScore(models.Model):
     points_authority = models.FloatField(default=0.0)
     points_efficiency = models.FloatField(default=0.0)
     points_audience = models.FloatField(default=0.0)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def signals(self) -> dict[str, float]:
+        """Score points per signal, in the model's order."""
+        return {name: getattr(self, column) for name, column in SIGNAL_COLUMNS.items()}
+
+
+class IdentityScore(ScoreSnapshot):
+    """An identity's score on one day, with what it is made of."""
+
+    identity = models.ForeignKey(
+        "connectors.Identity",
+        on_delete=models.CASCADE,
+        related_name="scores",
+        db_constraint=False,
+        db_index=False,
+    )
     # Reactions received in the window, by kind.
     received_repost = models.PositiveIntegerField(default=0)
     received_reply = models.PositiveIntegerField(default=0)
@@ -94,7 +107,6 @@ class IdentityScore(models.Model):
     # Graph-wide figures an incremental recompute reuses until the next full run.
     inflow = models.FloatField(default=0.0)
     targets = models.PositiveIntegerField(default=0, help_text="Distinct identities it reacted to.")
-    computed_at = models.DateTimeField()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["identity", "day"], name="identity_score_day")]
@@ -103,31 +115,34 @@ class IdentityScore(models.Model):
         return f"{self.identity_id} on {self.day}: {self.score:.0f}"
 
     @property
-    def signals(self) -> dict[str, float]:
-        """Score points per signal, in the model's order."""
-        return {name: getattr(self, column) for name, column in SIGNAL_COLUMNS.items()}
-
-    @property
     def received(self) -> dict[str, int]:
         """Reactions received in the window, by kind."""
         return {kind: getattr(self, column) for kind, column in RECEIVED_COLUMNS.items()}
 
 
-class MemberScore(models.Model):
+class MemberScore(ScoreSnapshot):
     """A member's score on one day: their networks combined (adding one never lowers it)."""
 
-    member = models.ForeignKey("accounts.Member", on_delete=models.CASCADE, related_name="scores")
-    day = models.DateField()
-    model_version = models.CharField(max_length=16)
-    score = models.FloatField()
-    unsmoothed = models.FloatField()
-    raw = models.FloatField()
-    signals = models.JSONField(default=dict)
-    networks = models.JSONField(default=dict)
-    computed_at = models.DateTimeField()
+    member = models.ForeignKey(
+        "accounts.Member",
+        on_delete=models.CASCADE,
+        related_name="scores",
+        db_constraint=False,
+        db_index=False,
+    )
+    # Score points per network; they add up to ``unsmoothed`` too.
+    network_x = models.FloatField(default=0.0)
+    network_mastodon = models.FloatField(default=0.0)
+    network_bluesky = models.FloatField(default=0.0)
+    network_youtube = models.FloatField(default=0.0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["member", "day"], name="member_score_day")]
 
     def __str__(self) -> str:
         return f"member {self.member_id} on {self.day}: {self.score:.0f}"
+
+    @property
+    def networks(self) -> dict[str, float]:
+        """Score points per network."""
+        return {network: getattr(self, column) for network, column in NETWORK_COLUMNS.items()}

@@ -104,8 +104,7 @@ class HistoryPoint:
 
 
 def member_score_history(*, member: Member, days: int = 365) -> list[HistoryPoint]:
-    """Day and published score only: a year of full snapshots would mean decoding 730 JSON
-    documents for a chart that needs two numbers a day."""
+    """Day and published score only: the chart needs two numbers a day, not whole snapshots."""
     since = timezone.now().date() - timedelta(days=days)
     rows = MemberScore.objects.filter(member=member, day__gte=since).order_by("day")
     rows = rows.values_list("day", "score")

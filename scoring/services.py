@@ -10,8 +10,10 @@ from datetime import date, datetime, timedelta
 
 import numpy as np
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from accounts.models import Member
 from connectors.models import Identity
 from scoring.columnar import Frame, fetch_columns, replace_frame, upsert_frame
 from scoring.engine import (
@@ -25,9 +27,17 @@ from scoring.engine import (
     score_points,
     smooth_scores,
 )
+from scoring.engine.model import KINDS
 from scoring.features import Extracted, features_extract
 from scoring.locks import scores_write_lock
-from scoring.models import RECEIVED_COLUMNS, SIGNAL_COLUMNS, IdentityScore, MemberScore, ScoreRun
+from scoring.models import (
+    NETWORK_COLUMNS,
+    RECEIVED_COLUMNS,
+    SIGNAL_COLUMNS,
+    IdentityScore,
+    MemberScore,
+    ScoreRun,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -64,9 +74,15 @@ def _aligned(
     select = ", ".join(
         [f"CAST({subject}_id AS BIGINT)", *(f"CAST({c} AS DOUBLE PRECISION)" for c in columns)]
     )
+    where, params = "day = %s", [connection.ops.adapt_datefield_value(day)]
+    if connection.vendor == "postgresql" and ids.size <= _FEW:
+        # An incremental run's few thousand rows through the (subject, day) index, rather
+        # than the whole day's million.
+        where += f" AND {subject}_id = ANY(%s)"
+        params.append(ids.tolist())
     found = fetch_columns(
-        f"SELECT {select} FROM {table} WHERE day = %s",  # noqa: S608 (names are this module's own)
-        [connection.ops.adapt_datefield_value(day)],
+        f"SELECT {select} FROM {table} WHERE {where}",  # noqa: S608 (names are this module's own)
+        params,
         [("id", "int8"), *[(name, "float8") for name in columns]],
     )
     order = np.argsort(found["id"])
@@ -155,12 +171,16 @@ def _score_and_store(
     watch.lap("prepare")
     with transaction.atomic():
         scores_write_lock()
-        if whole_day:
-            replace_frame(table=IdentityScore._meta.db_table, match={"day": day}, frame=identity_rows)
-        else:
-            upsert_frame(table=IdentityScore._meta.db_table, key=("identity_id", "day"), frame=identity_rows)
-        upsert_frame(table=MemberScore._meta.db_table, key=("member_id", "day"), frame=member_rows)
-        _orphans_delete(day=day, identity_ids=None if whole_day else identity_rows.arrays["identity_id"])
+        written = (
+            (IdentityScore._meta.db_table, "identity_id", identity_rows, Identity.objects.all()),
+            (MemberScore._meta.db_table, "member_id", member_rows, Member.objects.filter(opted_out_at=None)),
+        )
+        for table, subject, rows, live in written:
+            if whole_day:
+                replace_frame(table=table, match={"day": day}, frame=rows)
+            else:
+                upsert_frame(table=table, key=(subject, "day"), frame=rows)
+            _orphans_delete(table=table, subject=subject, live=live, day=day, ids=rows.arrays[subject])
         watch.lap("write")
         run.status = ScoreRun.Status.SUCCEEDED
         run.identities = len(identity_rows)
@@ -171,31 +191,37 @@ def _score_and_store(
         run.save()
 
 
-def _orphans_delete(*, day: date, identity_ids: np.ndarray | None) -> None:
-    """Drop the day's snapshots of identities purged after this run read them.
+def _orphans_delete(*, table: str, subject: str, live: QuerySet, day: date, ids: np.ndarray) -> None:
+    """Drop the day's snapshots of subjects deleted or opted out after this run read them.
 
-    Purges and score writes are serialised by ``scores_write_lock``, so a purge that
-    finished while the run computed is the only way such rows appear. ``identity_ids``
-    narrows the check to the rows just written; ``None`` checks the whole day.
+    Purges and score writes are serialised by ``scores_write_lock``, so a purge that finished
+    while the run computed is the only way such rows appear. ``live`` holds the subjects that
+    may have scores; their ids are read as one column and matched in numpy (an anti-join of
+    a million snapshots in the database took seconds), or looked up when they are few.
     """
-    if identity_ids is None:
-        scores = IdentityScore._meta.db_table
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"DELETE FROM {scores} WHERE day = %s AND NOT EXISTS "  # noqa: S608
-                f"(SELECT 1 FROM {Identity._meta.db_table} i WHERE i.id = {scores}.identity_id)",
-                [connection.ops.adapt_datefield_value(day)],
-            )
+    if not ids.size:
         return
-    written = set(identity_ids.tolist())
-    present: set[int] = set()
-    ordered = sorted(written)
-    for start in range(0, len(ordered), 5000):
-        chunk = ordered[start : start + 5000]
-        present.update(Identity.objects.filter(id__in=chunk).values_list("id", flat=True))
-    gone = written - present
-    if gone:
-        IdentityScore.objects.filter(day=day, identity_id__in=sorted(gone)).delete()
+    if ids.size > _FEW:
+        sql, params = live.values_list("pk").query.sql_with_params()
+        present = fetch_columns(sql, params, [("id", "int8")])["id"]
+    else:
+        found: list[int] = []
+        for chunk in np.array_split(ids, -(-ids.size // 5000)):
+            found += live.filter(pk__in=chunk.tolist()).values_list("pk", flat=True)
+        present = np.asarray(found, dtype=np.int64)
+    gone = ids[~np.isin(ids, present)]
+    if gone.size:
+        with connection.cursor() as cursor:
+            for chunk in np.array_split(gone, -(-gone.size // 5000)):
+                marks = ", ".join(["%s"] * chunk.size)
+                cursor.execute(
+                    f"DELETE FROM {table} WHERE day = %s AND {subject} IN ({marks})",  # noqa: S608
+                    [connection.ops.adapt_datefield_value(day), *chunk.tolist()],
+                )
+
+
+# Up to this many subjects are looked up by id; more, and every id of the table is read.
+_FEW = 50_000
 
 
 def _rows_of(result: EngineResult, keep: np.ndarray) -> EngineResult:
@@ -372,10 +398,8 @@ def _identity_frame(*, ids, result: EngineResult, day: date, now: datetime) -> F
         },
         constants={"day": day, "model_version": MODEL_VERSION, "computed_at": now},
     )
-    for name, column in SIGNAL_COLUMNS.items():
-        # Rounded as they are shown; the points of a row still add up to its score within 0.05.
-        frame.arrays[column] = np.round(np.nan_to_num(points[name]), 2)
-    for k, column in enumerate(RECEIVED_COLUMNS.values()):
+    _add_points(frame, points)
+    for k, column in enumerate(RECEIVED_COLUMNS[kind] for kind in KINDS):
         frame.arrays[column] = np.asarray(result.received[:, k], dtype=np.int64)
     return frame
 
@@ -390,7 +414,7 @@ def _member_frame(*, member_ids, people, keep, day: date, now: datetime) -> Fram
     )
     scale = np.divide(score, raw, out=np.zeros_like(raw), where=raw > 0)
     network_points = people.network_raw[keep] * scale[:, None]
-    return Frame(
+    frame = Frame(
         arrays={
             "member_id": np.asarray(member_ids, dtype=np.int64),
             "score": np.round(published, 3),
@@ -398,11 +422,17 @@ def _member_frame(*, member_ids, people, keep, day: date, now: datetime) -> Fram
             "raw": np.asarray(raw, dtype=np.float64),
         },
         constants={"day": day, "model_version": MODEL_VERSION, "computed_at": now},
-        objects={
-            "signals": {name: np.nan_to_num(points[name]) for name in SIGNALS},
-            "networks": {name: network_points[:, k] for k, name in enumerate(NETWORKS)},
-        },
     )
+    _add_points(frame, points)
+    for k, column in enumerate(NETWORK_COLUMNS[name] for name in NETWORKS):
+        frame.arrays[column] = np.round(network_points[:, k], 2)
+    return frame
+
+
+def _add_points(frame: Frame, points: dict[str, np.ndarray]) -> None:
+    for name, column in SIGNAL_COLUMNS.items():
+        # Rounded as they are shown; a row's points still add up to its score within 0.05.
+        frame.arrays[column] = np.round(np.nan_to_num(points[name]), 2)
 
 
 def score_refresh_queue(*, identity_ids: Iterable[int], backfill_days: int = 0) -> None:

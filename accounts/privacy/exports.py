@@ -33,7 +33,7 @@ from accounts.models import Member, User
 from accounts.privacy.audit import privacy_event_record, subject_digest
 from accounts.privacy.models import DataExport, PrivacyEvent
 from connectors.models import ConnectedAccount, Identity, Interaction, Post, SyncRun
-from scoring.models import RECEIVED_COLUMNS, SIGNAL_COLUMNS, IdentityScore, MemberScore
+from scoring.models import NETWORK_COLUMNS, RECEIVED_COLUMNS, SIGNAL_COLUMNS, IdentityScore, MemberScore
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +52,7 @@ interactions     reposts, replies, quotes, likes, mentions and follows, given an
 identity_scores  the daily score of each of your accounts, with its breakdown
                  (points_* per signal, received_* reactions by kind)
 member_scores    your daily combined score, with its breakdown
+                 (points_* per signal, network_* points per network)
 connected_accounts  the accounts you connected (access tokens are never exported)
 sync_runs        each sync and import of your data
 """
@@ -118,7 +119,8 @@ def _tables(user: User, member: Member | None) -> list[tuple[str, tuple[str, ...
         "computed_at",
     )  # fmt: skip
     member_score_fields = (
-        "day", "model_version", "score", "unsmoothed", "raw", "signals", "networks", "computed_at",
+        "day", "model_version", "score", "unsmoothed", "raw", *SIGNAL_COLUMNS.values(),
+        *NETWORK_COLUMNS.values(), "computed_at",
     )  # fmt: skip
     account_fields = (
         "id", "network", "identity__handle", "status", "token_expires_at", "scopes", "last_synced_at",

@@ -6,7 +6,7 @@ from unittest import mock
 import pytest
 from django.utils import timezone
 
-from accounts.privacy.services import identity_opt_out
+from accounts.privacy.services import member_opt_out
 from accounts.services import member_create
 from connectors.ingest import ingest_batch
 from connectors.models import Identity
@@ -91,20 +91,27 @@ def test_every_signal_and_kind_has_its_column():
     assert set(SIGNAL_COLUMNS.values()) | set(RECEIVED_COLUMNS.values()) <= fields
 
 
+@pytest.mark.parametrize("look_up", ["by id", "whole table"])
 @pytest.mark.parametrize("incremental", [False, True], ids=["full", "incremental"])
-def test_an_identity_purged_while_the_run_computes_leaves_no_snapshot(incremental):
+def test_a_member_who_opts_out_while_the_run_computes_leaves_no_snapshot(incremental, look_up, monkeypatch):
+    if look_up == "whole table":
+        monkeypatch.setattr(services, "_FEW", 0)
     ingest_batch(batch=activity())
+    member = member_create(user=UserFactory())
+    Identity.objects.filter(external_id="star").update(member=member)
+    other = member_create(user=UserFactory())
+    Identity.objects.filter(external_id="quiet").update(member=other)
     if incremental:
         score_recompute(now=NOW - timedelta(hours=1))
     star = Identity.objects.get(handle="star")
     real_engine = services.score_identities
 
-    def purge_then_score(**kwargs):
-        # The run has read its data; the person opts out before it writes.
-        identity_opt_out(network="x", external_ids=[star.external_id])
+    def opt_out_then_score(**kwargs):
+        # The run has read its data; the member opts out before it writes.
+        member_opt_out(member=member)
         return real_engine(**kwargs)
 
-    with mock.patch("scoring.services.score_identities", side_effect=purge_then_score):
+    with mock.patch("scoring.services.score_identities", side_effect=opt_out_then_score):
         if incremental:
             score_recompute_incremental(
                 identity_ids=list(Identity.objects.values_list("id", flat=True)), now=NOW
@@ -112,7 +119,9 @@ def test_an_identity_purged_while_the_run_computes_leaves_no_snapshot(incrementa
         else:
             score_recompute(now=NOW)
     assert not IdentityScore.objects.filter(identity_id=star.pk).exists()
+    assert not MemberScore.objects.filter(member=member).exists()
     assert IdentityScore.objects.filter(day=NOW.date()).count() == 9
+    assert MemberScore.objects.filter(member=other, day=NOW.date()).exists()
 
 
 def test_failed_run_keeps_the_previous_days_scores():
