@@ -45,6 +45,42 @@ def rss_mb() -> float:
     return float("nan")
 
 
+class ServerCpu:
+    """CPU seconds spent by the PostgreSQL backends of the connections in use.
+
+    Read from /proc, so only when the server runs on this machine; otherwise ``None``.
+    Unlike wall time it hardly moves with other work on the machine.
+    """
+
+    def __init__(self) -> None:
+        self.start: dict[int, float] = {}
+
+    @staticmethod
+    def _read(pid: int) -> float | None:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def track(self) -> None:
+        """Start counting the current thread's connection."""
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            pid = cursor.fetchone()[0]
+        if (cpu := self._read(pid)) is not None:
+            self.start[pid] = cpu
+
+    def seconds(self) -> float | None:
+        used = [self._read(pid) for pid in self.start]
+        if not used or None in used:
+            return None
+        return sum(now - self.start[pid] for pid, now in zip(self.start, used, strict=True))
+
+
 def peak_rss_mb() -> float:
     import resource
 
@@ -116,7 +152,7 @@ def prefetched(chunks, depth: int = 1):
         yield item
 
 
-def stored(chunks, workers: int):
+def stored(chunks, workers: int, server: ServerCpu):
     """Yield ``(chunk, IngestResult)`` with up to ``workers`` batches being stored at once.
 
     Each worker thread stores whole batches through ``ingest_batch`` on its own connection,
@@ -132,6 +168,7 @@ def stored(chunks, workers: int):
     from connectors.ingest import ingest_batch
 
     if workers == 1:
+        server.track()
         for chunk in chunks:
             yield chunk, ingest_batch(batch=chunk.batch)
         return
@@ -140,6 +177,7 @@ def stored(chunks, workers: int):
 
     def work():
         try:
+            server.track()
             while (chunk := todo.get()) is not None:
                 try:
                     done.put((chunk, ingest_batch(batch=chunk.batch)))
@@ -182,10 +220,12 @@ def run_ingest(path: Path, batch: int, workers: int) -> dict:
     total = IngestResult()
     events = 0
     rss_after_first = None
+    server = ServerCpu()
     started = time.perf_counter()
+    client_started = time.process_time()
     with path.open("rb") as stream:
         chunks = prefetched(jsonl_chunks(stream=stream, chunk_records=batch))
-        for n, (chunk, result) in enumerate(stored(chunks, workers)):
+        for n, (chunk, result) in enumerate(stored(chunks, workers, server)):
             events += len(chunk.batch.interactions)
             total.add(result)
             if n == 1:
@@ -194,6 +234,8 @@ def run_ingest(path: Path, batch: int, workers: int) -> dict:
     return {
         "events": events,
         "seconds": elapsed,
+        "client_cpu": time.process_time() - client_started,
+        "server_cpu": server.seconds(),
         "new": total.interactions.new,
         "duplicates": total.interactions.duplicate,
         "changed_identities": len(total.changed_identity_ids),
@@ -329,6 +371,7 @@ def main() -> None:
         )
         print(f"  rows            {identities:,} identities, {interactions:,} interactions")
         print(f"  end to end      {result['seconds']:.1f}s = {rate:,.0f} events/s")
+        print(f"  CPU per event   {_cpu_per_event(result)}")
         print(
             f"  memory (RSS)    {rss_before:.0f} MB before, "
             f"{result['rss_after_2_batches']:.0f} MB after 2 batches, "
@@ -392,6 +435,17 @@ def main() -> None:
                 "indexes) or more database cores, not a faster client."
             )
         empty_tables()
+
+
+def _cpu_per_event(result: dict) -> str:
+    client = result["client_cpu"] / result["events"] * 1e6
+    if result["server_cpu"] is None:
+        return f"{client:.0f} us in Python (parser and client); the server's is not readable from here"
+    server = result["server_cpu"] / result["events"] * 1e6
+    return (
+        f"{client:.0f} us in Python (parser and client) + {server:.0f} us in PostgreSQL; "
+        f"at best, each on its own idle core and fully overlapped, {1e6 / max(client, server):,.0f} events/s"
+    )
 
 
 def _ensure_database(url: str) -> None:
