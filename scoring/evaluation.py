@@ -7,7 +7,7 @@ import numpy as np
 from scoring.columnar import fetch_columns
 from scoring.engine.evaluation import ActivityColumns
 from scoring.engine.model import KINDS, NETWORKS
-from scoring.features import _code_case, _epoch, _int
+from scoring.features import _code_case, _int, time_column
 
 
 def activity_columns_extract() -> tuple[ActivityColumns, np.ndarray]:
@@ -16,26 +16,27 @@ def activity_columns_extract() -> tuple[ActivityColumns, np.ndarray]:
         f"""
         SELECT {_int("id", "int8")}, {_int(_code_case("network", NETWORKS), "int2")},
                {_int("COALESCE(followers, 0)", "int8")}, {_int("COALESCE(following, 0)", "int8")}
-        FROM connectors_identity ORDER BY id
+        FROM connectors_identity
         """,
         [],
         [("id", "int8"), ("network", "int2"), ("followers", "int8"), ("following", "int8")],
+        order_by="id",
     )
     ids = identities["id"]
     posts = fetch_columns(
-        f"SELECT {_int('author_id', 'int8')}, {_epoch('created_at')} "
+        f"SELECT {_int('author_id', 'int8')}, {time_column('created_at')} "
         "FROM connectors_post WHERE kind <> 'repost'",
         [],
-        [("author", "int8"), ("time", "float8")],
+        [("author", "int8"), ("time", "epoch")],
     )
     reactions = fetch_columns(
         f"""
         SELECT {_int("actor_id", "int8")}, {_int("target_id", "int8")},
-               {_int(_code_case("kind", KINDS), "int2")}, {_epoch("occurred_at")}
+               {_int(_code_case("kind", KINDS), "int2")}, {time_column("occurred_at")}
         FROM connectors_interaction
         """,
         [],
-        [("actor", "int8"), ("target", "int8"), ("kind", "int2"), ("time", "float8")],
+        [("actor", "int8"), ("target", "int8"), ("kind", "int2"), ("time", "epoch")],
     )
     columns = ActivityColumns(
         network=identities["network"].astype(np.int8),

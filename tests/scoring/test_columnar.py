@@ -19,6 +19,7 @@ from django.utils.dateparse import parse_datetime
 from connectors.models import Identity
 from scoring import columnar
 from scoring.columnar import fetch_columns, upsert_rows
+from scoring.features import time_column
 
 pytestmark = pytest.mark.django_db
 
@@ -47,12 +48,12 @@ def _select() -> str:
     )
 
 
-def test_fetch_columns_decodes_every_row_across_chunk_boundaries(monkeypatch):
-    # A chunk far smaller than the result, and not a multiple of the row width, so rows are
-    # split between chunks and the header and trailer land in different ones.
-    monkeypatch.setattr(columnar, "_CHUNK", 97)
+@pytest.mark.parametrize("packs", [1, 7, 64])
+def test_fetch_columns_decodes_every_row_in_order(monkeypatch, packs):
+    # On PostgreSQL the rows come packed in groups; any number of groups gives every row once.
+    monkeypatch.setattr(columnar, "_PACKS", packs)
     made = _identities(500)
-    out = fetch_columns(_select(), [], COLUMNS)
+    out = fetch_columns(_select(), [], COLUMNS, order_by="id")
     expected_ids = np.array(sorted(i.pk for i in made), dtype=np.int64)
     assert out["id"].dtype == np.int64 and out["network"].dtype == np.int16
     assert out["followers"].dtype == np.int64 and out["ratio"].dtype == np.float64
@@ -61,6 +62,36 @@ def test_fetch_columns_decodes_every_row_across_chunk_boundaries(monkeypatch):
     np.testing.assert_array_equal(out["followers"], [by_id[i].followers for i in expected_ids])
     np.testing.assert_array_equal(out["network"], [0 if by_id[i].network == "x" else 1 for i in expected_ids])
     np.testing.assert_allclose(out["ratio"], out["followers"] / 7.0)
+
+
+def test_packed_rows_are_decoded_whatever_the_block_boundaries():
+    record = np.dtype([("a", ">i8"), ("b", ">i2")])
+    rows = [np.array([(n, -n) for n in range(k, k + 5)], dtype=record) for k in (0, 100, 200)]
+    stream = columnar._COPY_SIGNATURE
+    for packed in rows:
+        stream += (1).to_bytes(2, "big") + packed.nbytes.to_bytes(4, "big") + packed.tobytes()
+    stream += (-1).to_bytes(2, "big", signed=True)
+    for size in (1, 5, 19, 97, len(stream)):
+        parts: list[np.ndarray] = []
+        pending, header = b"", True
+        for start in range(0, len(stream), size):
+            pending, header = columnar._packed_rows(
+                pending + stream[start : start + size], header, record, parts
+            )
+        assert pending == b"" and not header
+        assert np.concatenate(parts)["a"].tolist() == [*range(5), *range(100, 105), *range(200, 205)]
+
+
+def test_fetch_columns_reads_times_as_seconds_since_1970():
+    # Whole seconds: SQLite's strftime has no fractions.
+    at = timezone.now().replace(microsecond=0)
+    Identity.objects.create(network="x", external_id="t", first_seen=at)
+    out = fetch_columns(
+        f"SELECT id, {time_column('first_seen')} FROM connectors_identity",  # noqa: S608
+        [],
+        [("id", "int8"), ("at", "epoch")],
+    )
+    assert out["at"].tolist() == [pytest.approx(at.timestamp(), abs=1e-6)]
 
 
 def test_fetch_columns_of_an_empty_result_are_empty_arrays_of_the_given_types():
@@ -73,7 +104,7 @@ def test_fetch_columns_of_an_empty_result_are_empty_arrays_of_the_given_types():
 def test_fetch_columns_takes_parameters():
     _identities(10)
     sql = _select().replace("ORDER BY", "WHERE followers >= %s ORDER BY")
-    out = fetch_columns(sql, [5 * 1_000_003], COLUMNS)
+    out = fetch_columns(sql, [5 * 1_000_003], COLUMNS, order_by="id")
     assert out["followers"].tolist() == [n * 1_000_003 for n in range(5, 10)]
 
 
