@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 
 from connectors.models import (
@@ -89,6 +89,13 @@ def identities_purge(*, identity_ids: list[int], counts: PurgeCounts | None = No
     if not identity_ids:
         return counts
     ids = list(identity_ids)
+    if connection.vendor == "postgresql":
+        # Wait for the ingest batches in flight and hold off new ones until this commits:
+        # interactions point at identities without a database constraint, so a batch that
+        # resolved one of these identities before it went could store rows about it after.
+        # (Ingest holds this table in SHARE mode; an opt-out's tombstone insert waits the same way.)
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {Tombstone._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
     counts.interactions += Interaction.objects.filter(
         Q(actor_id__in=ids) | Q(target_id__in=ids) | Q(post__author_id__in=ids)
     ).delete()[0]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.urls import reverse
 
 from accounts.models import BrandMembership, DataExport, Member, PrivacyEvent, User
@@ -104,3 +105,31 @@ def test_a_user_without_a_usable_password_confirms_with_the_email_alone(client):
     client.force_login(user)
     client.post(reverse("accounts:privacy_delete"), {"email": user.email})
     assert not User.objects.filter(pk=user.pk).exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has one writer; PostgreSQL's locks")
+def test_deleting_without_opting_out_waits_for_an_ingest_in_flight():
+    # An ingest batch holds the tombstone table in SHARE mode while it stores (see
+    # connectors.ingest); a purge without a tombstone must wait for it too, or the batch could
+    # store interactions about an identity the purge just deleted.
+    import psycopg
+    from django.db import OperationalError, transaction
+
+    world = world_build()
+    settings = connection.settings_dict
+    ingest = psycopg.connect(
+        host=settings["HOST"], port=settings["PORT"] or 5432, user=settings["USER"], dbname=settings["NAME"]
+    )
+    try:
+        ingest.execute(f"LOCK TABLE {Tombstone._meta.db_table} IN SHARE MODE")
+        with pytest.raises(OperationalError, match="lock timeout"):
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL lock_timeout = '300ms'")
+                account_delete(user=world.member.user, opt_out=False)
+    finally:
+        ingest.rollback()
+        ingest.close()
+    assert Identity.objects.filter(external_id=ADA).exists()
+    account_delete(user=world.member.user, opt_out=False)
+    assert not Identity.objects.filter(external_id=ADA).exists()
