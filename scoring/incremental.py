@@ -1,15 +1,16 @@
 """What an incremental recompute reads: the neighbourhood of the identities whose data changed.
 
 The ids travel through a temporary table, so the queries join on it instead of carrying
-thousands of parameters, and every filter uses an index: interactions by target
-(``interaction_target_time``) and by actor (the natural-key index starts with the actor).
+thousands of parameters, and every read is an index probe per id (``features.rows_of``):
+interactions by target (``interaction_target_time``), by actor (the natural-key index starts
+with the actor) and posts by author (``post_author_created``), each covering the columns read.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import numpy as np
 from django.db import connection, transaction
@@ -23,11 +24,12 @@ from scoring.features import (
     Extracted,
     assemble,
     identities_read,
+    index_of,
     posts_read,
     reaction_select,
+    rows_of,
 )
-
-_CHUNK = 5_000
+from scoring.models import IdentityScore
 
 
 @dataclass(frozen=True)
@@ -36,74 +38,101 @@ class LocalExtract:
     affected: np.ndarray  # bool per row: the identities whose results are complete and stored
     local_targets: np.ndarray  # distinct targets per row among the edges read
     local_actors: np.ndarray  # distinct reactors per row among the edges read
+    # The baseline snapshot's graph figures per row (NaN where there is none), if asked for.
+    figures: dict[str, np.ndarray] | None = None
 
 
-def _chunks(values: list[int]):
-    for start in range(0, len(values), _CHUNK):
-        yield values[start : start + _CHUNK]
-
-
-def _affected_ids(changed: set[int]) -> set[int]:
-    """The changed identities and every other identity of their members.
+def _affected_add_members(cursor, name: str) -> None:
+    """Add to the id table ``name`` every other identity of the members among its identities.
 
     The targets of a changed identity's reactions need no re-scoring for its sake: what a
     reaction is worth depends on the reactor's graph figures, which stay frozen until the
     next full run; a new reaction itself makes its target part of ``changed`` (ingest reports
     both ends of every new interaction).
     """
-    affected = set(changed)
-    members: set[int] = set()
-    for chunk in _chunks(sorted(affected)):
-        members.update(
-            Identity.objects.filter(id__in=chunk, member__isnull=False).values_list("member_id", flat=True)
+    identities = Identity._meta.db_table
+    if connection.vendor == "postgresql":
+        # Index probes per id and per member (see features.rows_of): as plain joins the planner
+        # hashed the whole identity table.
+        members = (
+            f"SELECT DISTINCT d.member_id FROM {name} c CROSS JOIN LATERAL "
+            f"(SELECT member_id FROM {identities} d WHERE d.id = c.id OFFSET 0) d "
+            "WHERE d.member_id IS NOT NULL"
         )
-    for chunk in _chunks(sorted(members)):
-        affected.update(Identity.objects.filter(member_id__in=chunk).values_list("id", flat=True))
-    return affected
+        others = (
+            f"SELECT o.id FROM ({members}) m CROSS JOIN LATERAL "
+            f"(SELECT id FROM {identities} o WHERE o.member_id = m.member_id OFFSET 0) o"
+        )
+    else:
+        members = f"SELECT d.member_id FROM {identities} d JOIN {name} c ON c.id = d.id"
+        others = f"SELECT o.id FROM {identities} o WHERE o.member_id IN ({members})"
+    cursor.execute(
+        f"INSERT INTO {name} (id) SELECT id FROM ({others}) x "  # noqa: S608
+        f"WHERE id NOT IN (SELECT id FROM {name})"
+    )
 
 
 def _temp_ids(cursor, name: str, ids: Iterable[int]) -> None:
     cursor.execute(f"DROP TABLE IF EXISTS {name}")
     cursor.execute(f"CREATE TEMP TABLE {name} (id BIGINT PRIMARY KEY)")
-    rows = [(int(i),) for i in ids]
+    ids = sorted({int(i) for i in ids})
     if connection.vendor == "postgresql":
+        # One buffer, not a write per row: a hundred thousand ids are a few hundred kilobytes.
         with cursor.cursor.copy(f"COPY {name} (id) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
+            copy.write("".join(f"{i}\n" for i in ids))
         cursor.execute(f"ANALYZE {name}")
     else:
-        cursor.executemany(f"INSERT INTO {name} (id) VALUES (%s)", rows)
+        cursor.executemany(f"INSERT INTO {name} (id) VALUES (%s)", [(i,) for i in ids])
+
+
+def _temp_ids_read(cursor, name: str) -> np.ndarray:
+    cursor.execute(f"SELECT id FROM {name} ORDER BY id")  # noqa: S608 (a temporary table of this module)
+    return np.fromiter((row[0] for row in cursor.fetchall()), dtype=np.int64)
+
+
+FIGURES = ("inflow", "authority_rank", "targets", "distinct_actors")
 
 
 def affected_extract(
-    *, changed: Iterable[int], now: datetime, params: Params = DEFAULT_PARAMS
+    *, changed: Iterable[int], now: datetime, figures_day: date | None = None, params: Params = DEFAULT_PARAMS
 ) -> LocalExtract:
+    """The affected identities' neighbourhood as of ``now``; with ``figures_day``, also the graph
+    figures (FIGURES) of every identity read, from that day's snapshots."""
     start = now - timedelta(days=params.window_days)
-    affected = _affected_ids({int(i) for i in changed})
     outermost = not connection.in_atomic_block
     with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql" and outermost:
-            # One snapshot for every query (see features_extract).
-            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        _temp_ids(cursor, "tmp_affected", affected)
+        if connection.vendor == "postgresql":
+            if outermost:
+                # One snapshot for every query (see features_extract).
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            # JIT compiles for longer than these index probes take.
+            cursor.execute("SET LOCAL jit = off")
+        _temp_ids(cursor, "tmp_affected", changed)
+        _affected_add_members(cursor, "tmp_affected")
+        affected = _temp_ids_read(cursor, "tmp_affected")
         # Both directions: reactions to affected identities, and theirs to others (which the
         # reciprocity discount of the pairs they form needs).
+        to_affected = rows_of(
+            "connectors_interaction", "i", REACTION_WINDOW, column="target_id", only="tmp_affected"
+        )
+        by_affected = rows_of(
+            "connectors_interaction",
+            "i",
+            f"{REACTION_WINDOW} AND i.target_id NOT IN (SELECT id FROM tmp_affected)",
+            column="actor_id",
+            only="tmp_affected",
+        )
         reactions = fetch_columns(
-            f"""
-            {reaction_select()} FROM connectors_interaction i JOIN tmp_affected a ON a.id = i.target_id
-            WHERE {REACTION_WINDOW}
-            UNION ALL
-            {reaction_select()} FROM connectors_interaction i JOIN tmp_affected a ON a.id = i.actor_id
-            WHERE {REACTION_WINDOW} AND i.target_id NOT IN (SELECT id FROM tmp_affected)
-            """,
+            f"{reaction_select()} {to_affected} UNION ALL {reaction_select()} {by_affected}",
             [start, now, start, now],
             REACTION_COLUMNS,
         )
-        nodes = np.union1d(
-            np.fromiter(affected, dtype=np.int64), np.union1d(reactions["actor"], reactions["target"])
-        )
+        nodes = np.union1d(affected, np.union1d(reactions["actor"], reactions["target"]))
         _temp_ids(cursor, "tmp_nodes", nodes.tolist())
         identities = identities_read(only="tmp_nodes")
+        figures = None
+        if figures_day is not None:
+            figures = _figures_read(figures_day, identities["id"])
         posts = posts_read(now=now, start=start, params=params, only="tmp_affected")
         cursor.execute("DROP TABLE IF EXISTS tmp_affected")
         cursor.execute("DROP TABLE IF EXISTS tmp_nodes")
@@ -114,7 +143,30 @@ def affected_extract(
     pairs = np.unique(extracted.edges.actor.astype(np.int64) * max(size, 1) + extracted.edges.target)
     return LocalExtract(
         extracted=extracted,
-        affected=np.isin(extracted.identity_ids, list(affected)),
+        affected=np.isin(extracted.identity_ids, affected),
         local_targets=np.bincount(pairs // max(size, 1), minlength=size),
         local_actors=np.bincount(pairs % max(size, 1), minlength=size),
+        figures=figures,
     )
+
+
+def _figures_read(day: date, ids: np.ndarray) -> dict[str, np.ndarray]:
+    """FIGURES of the identities in ``tmp_nodes`` on ``day``, one row per id of ``ids`` (sorted)."""
+    source = rows_of(
+        IdentityScore._meta.db_table,
+        "s",
+        "s.day = %s",
+        column="identity_id",
+        only="tmp_nodes",
+    )
+    values = ", ".join(f"CAST(s.{name} AS DOUBLE PRECISION)" for name in FIGURES)
+    found = fetch_columns(
+        f"SELECT CAST(s.identity_id AS BIGINT), {values} {source}",
+        [connection.ops.adapt_datefield_value(day)],
+        [("id", "int8"), *[(name, "float8") for name in FIGURES]],
+    )
+    row = index_of(ids, found["id"])
+    out = {name: np.full(ids.shape, np.nan) for name in FIGURES}
+    for name in FIGURES:
+        out[name][row] = found[name]
+    return out

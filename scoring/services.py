@@ -221,7 +221,7 @@ def _orphans_delete(*, table: str, subject: str, live: QuerySet, day: date, ids:
 
 
 # Up to this many subjects are looked up by id; more, and every id of the table is read.
-_FEW = 50_000
+_FEW = 200_000
 
 
 def _rows_of(result: EngineResult, keep: np.ndarray) -> EngineResult:
@@ -296,16 +296,12 @@ def _local_run(
     fill_only: bool = False,
 ) -> None:
     """Score the neighbourhood of ``changed`` as of ``now`` with the baseline's graph figures."""
-    from scoring.incremental import affected_extract
+    from scoring.incremental import FIGURES, affected_extract
 
-    local = affected_extract(changed=changed, now=now)
+    local = affected_extract(changed=changed, now=now, figures_day=baseline)
     watch.lap("extract")
     ids = local.extracted.identity_ids
-    columns = ["inflow", "authority_rank", "targets", "distinct_actors"]
-    if baseline is None:
-        figures = {name: np.full(ids.shape, np.nan) for name in columns}
-    else:
-        figures = _aligned(IdentityScore._meta.db_table, "identity", baseline, ids, columns)
+    figures = local.figures or {name: np.full(ids.shape, np.nan) for name in FIGURES}
     # Identities new since the baseline have no graph figures yet: no inflow, and the
     # reach they show in the edges read here.
     unknown = np.isnan(figures["targets"])

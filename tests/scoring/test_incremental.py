@@ -3,6 +3,8 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.utils import timezone
 
 from connectors.ingest import ingest_batch
 from connectors.models import Identity
@@ -80,3 +82,26 @@ def test_backfill_reconstructs_history_without_touching_existing_days():
     assert IdentityScore.objects.get(identity=star, day=(NOW - timedelta(days=10)).date()).unsmoothed > 20
     assert IdentityScore.objects.get(pk=kept.pk).computed_at == kept.computed_at
     assert ScoreRun.objects.filter(kind=ScoreRun.Kind.BACKFILL).count() == 30
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="covering indexes are PostgreSQL's")
+def test_the_incremental_reads_are_answered_from_covering_indexes():
+    # The plans the incremental recompute relies on (see scoring.features.rows_of): one index
+    # probe per identity, with every column read in the index, whatever the table statistics.
+    from scoring.features import REACTION_WINDOW, reaction_select, rows_of
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'connectors_interaction'"
+        )
+        definitions = dict(cursor.fetchall())
+        assert "INCLUDE (occurred_at)" in definitions["interaction_natural_key"]
+        assert "INCLUDE (actor_id, kind)" in definitions["interaction_target_time"]
+        cursor.execute("CREATE TEMP TABLE tmp_probe (id BIGINT PRIMARY KEY)")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        for column in ("target_id", "actor_id"):
+            source = rows_of("connectors_interaction", "i", REACTION_WINDOW, column=column, only="tmp_probe")
+            now = timezone.now()
+            cursor.execute(f"EXPLAIN {reaction_select()} {source}", [now, now])
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            assert "Index Only Scan" in plan and "Seq Scan on connectors_interaction" not in plan
