@@ -127,7 +127,7 @@ def affected_extract(
             [start, now, start, now],
             REACTION_COLUMNS,
         )
-        nodes = np.union1d(affected, np.union1d(reactions["actor"], reactions["target"]))
+        nodes = _distinct(np.concatenate([affected, reactions["actor"], reactions["target"]]))
         _temp_ids(cursor, "tmp_nodes", nodes.tolist())
         identities = identities_read(only="tmp_nodes")
         figures = None
@@ -140,7 +140,7 @@ def affected_extract(
     # Every endpoint is a node read in the same snapshot, so every edge is kept.
     extracted = assemble(identities=identities, posts=posts, reactions=reactions, now=now)
     size = len(extracted.identity_ids)
-    pairs = np.unique(extracted.edges.actor.astype(np.int64) * max(size, 1) + extracted.edges.target)
+    pairs = _distinct(extracted.edges.actor.astype(np.int64) * max(size, 1) + extracted.edges.target)
     return LocalExtract(
         extracted=extracted,
         affected=np.isin(extracted.identity_ids, affected),
@@ -148,6 +148,14 @@ def affected_extract(
         local_actors=np.bincount(pairs % max(size, 1), minlength=size),
         figures=figures,
     )
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """The sorted distinct values. (numpy's unique hashes int64s, some fifty times slower here.)"""
+    ordered = np.sort(values)
+    if ordered.size:
+        ordered = ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
+    return ordered
 
 
 def _figures_read(day: date, ids: np.ndarray) -> dict[str, np.ndarray]:
