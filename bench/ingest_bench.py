@@ -334,9 +334,11 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
+    from bench.postgres import database_ensure
+
     if not os.environ["DATABASE_URL"].startswith("postgres"):
         sys.exit("This benchmark measures PostgreSQL: set DATABASE_URL=postgres://...")
-    _ensure_database(os.environ["DATABASE_URL"])
+    database_ensure(os.environ["DATABASE_URL"])
     django.setup()
     call_command("migrate", verbosity=0)
 
@@ -372,9 +374,11 @@ def main() -> None:
         print(f"  rows            {identities:,} identities, {interactions:,} interactions")
         print(f"  end to end      {result['seconds']:.1f}s = {rate:,.0f} events/s")
         print(f"  CPU per event   {_cpu_per_event(result)}")
+        # A file of one batch has no second one to measure after.
+        after_two = result["rss_after_2_batches"]
+        after_two = f"{after_two:.0f} MB after 2 batches, " if after_two is not None else ""
         print(
-            f"  memory (RSS)    {rss_before:.0f} MB before, "
-            f"{result['rss_after_2_batches']:.0f} MB after 2 batches, "
+            f"  memory (RSS)    {rss_before:.0f} MB before, {after_two}"
             f"{result['rss_end']:.0f} MB at the end; peak {peak_rss_mb():.0f} MB"
         )
 
@@ -448,16 +452,6 @@ def _cpu_per_event(result: dict) -> str:
         f"{client:.0f} us in Python (parser and client) + {server:.0f} us in PostgreSQL; "
         f"at best, each on its own idle core and fully overlapped, {1e6 / max(client, server):,.0f} events/s"
     )
-
-
-def _ensure_database(url: str) -> None:
-    import psycopg
-
-    base, _, name = url.rpartition("/")
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{name}"')  # name from the operator's own URL
 
 
 if __name__ == "__main__":

@@ -487,7 +487,9 @@ def main() -> None:
     url = os.environ["DATABASE_URL"]
     if not url.startswith("postgres"):
         sys.exit("This benchmark measures PostgreSQL: DATABASE_URL must be postgres://...")
-    _ensure_database(url)
+    from bench.postgres import database_ensure
+
+    database_ensure(url)
     import django
 
     django.setup()
@@ -543,16 +545,6 @@ def main() -> None:
             seed=args.seed,
             full_pagerank=daily.timings.get("engine.pagerank", 0.0),
         )
-
-
-def _ensure_database(url: str) -> None:
-    import psycopg
-
-    base, _, name = url.rpartition("/")
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{name}"')  # name from the operator's own URL
 
 
 if __name__ == "__main__":

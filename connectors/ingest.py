@@ -222,6 +222,20 @@ def interaction_record_problem(record: InteractionRecord) -> str | None:
     return None
 
 
+def _checked(records: Sequence, problem_of, record_type: str, counts: Counts, result: IngestResult) -> list:
+    """The records ``problem_of`` finds nothing wrong with; the others are counted and their
+    reasons recorded under ``record_type``."""
+    valid = []
+    for index, record in enumerate(records):
+        problem = problem_of(record)
+        if problem:
+            result.rejections.append(Rejection(record_type, index, problem))
+            counts.rejected += 1
+        else:
+            valid.append(record)
+    return valid
+
+
 def _checked_interactions(
     records: Sequence[InteractionRecord], result: IngestResult
 ) -> list[InteractionRecord]:
@@ -742,22 +756,8 @@ def ingest_batch(*, batch: Batch) -> IngestResult:
     """Store one batch of parsed records, all or nothing, idempotently. See the module docstring."""
     result = IngestResult()
 
-    identities: list[IdentityRecord] = []
-    for index, record in enumerate(batch.identities):
-        problem = identity_record_problem(record)
-        if problem:
-            result.rejections.append(Rejection("identity", index, problem))
-            result.identities.rejected += 1
-        else:
-            identities.append(record)
-    posts: list[PostRecord] = []
-    for index, record in enumerate(batch.posts):
-        problem = post_record_problem(record)
-        if problem:
-            result.rejections.append(Rejection("post", index, problem))
-            result.posts.rejected += 1
-        else:
-            posts.append(record)
+    identities = _checked(batch.identities, identity_record_problem, "identity", result.identities, result)
+    posts = _checked(batch.posts, post_record_problem, "post", result.posts, result)
     interactions = _checked_interactions(batch.interactions, result)
 
     if not (identities or posts or interactions):
