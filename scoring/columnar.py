@@ -64,7 +64,13 @@ def fetch_columns(
 # Rows are packed into this many values, by the first column's remainder: each stays far below
 # PostgreSQL's 1 GB limit on one value (64 GB of rows in all).
 _PACKS = 64
-_SEND = {"int2": "int2send", "int4": "int4send", "int8": "int8send", "float8": "float8send"}
+_SEND = {
+    "int2": "int2send",
+    "int4": "int4send",
+    "int8": "int8send",
+    "float8": "float8send",
+    "epoch": "timestamptz_send",
+}
 
 
 def _fetch_postgres(sql, params, columns) -> dict[str, np.ndarray]:
@@ -76,10 +82,7 @@ def _fetch_postgres(sql, params, columns) -> dict[str, np.ndarray]:
     a few large ``bytea`` values, one per COPY row, and numpy reads each as an array of records.
     """
     names = [f"c{k}" for k in range(len(columns))]
-    sent = " || ".join(
-        f"{_SEND.get(kind, 'timestamptz_send')}(q.{name})"
-        for name, (_, kind) in zip(names, columns, strict=True)
-    )
+    sent = " || ".join(f"{_SEND[kind]}(q.{name})" for name, (_, kind) in zip(names, columns, strict=True))
     packed_sql = (
         f"SELECT string_agg({sent}, ''::bytea) FROM ({sql}) AS q({', '.join(names)}) "  # noqa: S608
         f"GROUP BY mod(q.c0, {_PACKS})"
@@ -203,7 +206,8 @@ def upsert_frame(*, table: str, key: Sequence[str], frame: Frame) -> None:
             f"{name} {'bigint' if kind == 'int8' else 'double precision'}" for name, kind in kinds.items()
         )
         cursor.execute(f"CREATE TEMP TABLE {temp} ({definition}) ON COMMIT DROP")
-        _copy_in(cursor, temp, list(staged), _binary_copy(staged, kinds))
+        fields = [(name, _PG_TYPES[kinds[name]], values) for name, values in staged.items()]
+        _copy_in(cursor, temp, list(staged), _binary_records(fields, rows=len(frame)))
 
         def value(name: str) -> str:
             return name if kinds[name] == "int8" else f"round({name}::numeric, 2)"
@@ -321,14 +325,6 @@ def _adapted(value: object) -> object:
 
 
 _COPY_SIGNATURE = b"PGCOPY\n\xff\r\n\x00" + (0).to_bytes(4, "big") + (0).to_bytes(4, "big")
-
-
-def _binary_copy(columns: dict[str, np.ndarray], kinds: dict[str, str]) -> bytes:
-    """PostgreSQL's binary COPY format for fixed-width, non-null columns, built in one go."""
-    return _binary_records(
-        [(name, _PG_TYPES[kinds[name]], values) for name, values in columns.items()],
-        rows=len(next(iter(columns.values()))),
-    )
 
 
 def _frame_rows(frame: Frame) -> list[tuple]:

@@ -78,6 +78,17 @@ def index_of(ids: np.ndarray, values: np.ndarray) -> np.ndarray:
     return np.where(ids[position] == values, position, -1).astype(np.int32)
 
 
+def aligned(ids: np.ndarray, found: dict[str, np.ndarray], names) -> dict[str, np.ndarray]:
+    """The float columns ``names`` of ``found`` (rows keyed by ``found["id"]``) in the order of
+    the sorted ``ids``; NaN where an id was not found, and found rows of other ids left out."""
+    row = index_of(ids, found["id"])
+    hit = row >= 0
+    out = {name: np.full(ids.shape, np.nan) for name in names}
+    for name in names:
+        out[name][row[hit]] = found[name][hit]
+    return out
+
+
 def features_extract(*, now: datetime, params: Params = DEFAULT_PARAMS) -> Extracted:
     """Everything the engine needs to score every identity as of ``now``.
 

@@ -22,6 +22,7 @@ from scoring.features import (
     REACTION_COLUMNS,
     REACTION_WINDOW,
     Extracted,
+    aligned,
     assemble,
     identities_read,
     index_of,
@@ -131,7 +132,7 @@ def affected_extract(
         # those reacting to them. The far ends of the affected identities' own reactions only
         # close the edges (what those reactions are worth goes to them, and is not kept), so
         # they are not read: a third fewer index probes.
-        to_affected_rows = _contains(affected, reactions["target"])
+        to_affected_rows = index_of(affected, reactions["target"]) >= 0
         inner = _distinct(np.concatenate([affected, reactions["actor"][to_affected_rows]]))
         _temp_ids(cursor, "tmp_nodes", inner.tolist())
         identities = identities_read(only="tmp_nodes")
@@ -156,20 +157,12 @@ def affected_extract(
     )
 
 
-def _contains(ordered: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """Whether each of ``values`` is in the sorted ``ordered``."""
-    if not ordered.size:
-        return np.zeros(values.shape, dtype=bool)
-    position = np.minimum(np.searchsorted(ordered, values), ordered.size - 1)
-    return ordered[position] == values
-
-
 def _with_far_ends(identities, figures, reactions, *, far: np.ndarray):
     """``identities`` (and ``figures``) with a row for each far end of the ``far`` reactions not
     already there: the network of the reaction (its actor's, read above), nothing else."""
     targets = reactions["target"][far]
     actors = reactions["actor"][far]
-    new = ~_contains(identities["id"], targets)
+    new = index_of(identities["id"], targets) < 0
     by_end = np.argsort(targets[new], kind="stable")
     ends, their_actors = targets[new][by_end], actors[new][by_end]
     first = np.concatenate(([True], ends[1:] != ends[:-1])) if ends.size else np.zeros(0, dtype=bool)
@@ -212,8 +205,4 @@ def _figures_read(day: date, ids: np.ndarray) -> dict[str, np.ndarray]:
         [connection.ops.adapt_datefield_value(day)],
         [("id", "int8"), *[(name, "float8") for name in FIGURES]],
     )
-    row = index_of(ids, found["id"])
-    out = {name: np.full(ids.shape, np.nan) for name in FIGURES}
-    for name in FIGURES:
-        out[name][row] = found[name]
-    return out
+    return aligned(ids, found, FIGURES)

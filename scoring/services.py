@@ -28,7 +28,7 @@ from scoring.engine import (
     smooth_scores,
 )
 from scoring.engine.model import KINDS
-from scoring.features import Extracted, features_extract
+from scoring.features import Extracted, aligned, features_extract
 from scoring.locks import scores_write_lock
 from scoring.models import (
     NETWORK_COLUMNS,
@@ -70,7 +70,7 @@ def last_full_run_day(*, before: date) -> date | None:
 def _aligned(
     table: str, subject: str, day: date, ids: np.ndarray, columns: list[str]
 ) -> dict[str, np.ndarray]:
-    """Float columns of ``table`` on ``day`` for the rows ``ids`` (NaN where there is no snapshot)."""
+    """Float columns of ``table`` on ``day`` for the sorted ``ids`` (NaN where there is no snapshot)."""
     select = ", ".join(
         [f"CAST({subject}_id AS BIGINT)", *(f"CAST({c} AS DOUBLE PRECISION)" for c in columns)]
     )
@@ -85,15 +85,7 @@ def _aligned(
         params,
         [("id", "int8"), *[(name, "float8") for name in columns]],
     )
-    order = np.argsort(found["id"])
-    keys = found["id"][order]
-    out = {name: np.full(ids.shape, np.nan) for name in columns}
-    if keys.size:
-        position = np.clip(np.searchsorted(keys, ids), 0, keys.size - 1)
-        hit = keys[position] == ids
-        for name in columns:
-            out[name][hit] = found[name][order][position[hit]]
-    return out
+    return aligned(ids, found, columns)
 
 
 def _published(*, table: str, subject: str, ids: np.ndarray, unsmoothed: np.ndarray, day: date) -> np.ndarray:
