@@ -21,7 +21,7 @@ from accounts.models import Member
 from accounts.privacy.selectors import OPTED_OUT_MESSAGE, member_may_be_tracked
 from connectors.archives.jsonl import JsonlFormatError, LineRejection, jsonl_chunks
 from connectors.archives.x_archive import ArchiveError, ArchiveStats, x_archive_chunks
-from connectors.ingest import IngestResult, ingest_batch
+from connectors.ingest import IngestResult, ingest_batches
 from connectors.models import ConnectedAccount, Identity, SyncRun, Tombstone, tombstone_digest
 from connectors.records import Batch
 from scoring.services import score_refresh_queue
@@ -86,11 +86,11 @@ HISTORY_BACKFILL_DAYS = 90
 def _ingest_all(batches: Iterator[Batch], report: ImportReport, *, backfill_days: int = 0) -> None:
     """Store every batch in one transaction: a failure in the last leaves none of them.
 
-    Once stored, what changed is re-scored (queued for after the commit).
+    ``batches`` is read in a second thread (see ``ingest_batches``), so it must not touch the
+    database. Once stored, what changed is re-scored (queued for after the commit).
     """
     with transaction.atomic():
-        for batch in batches:
-            report.ingest.add(ingest_batch(batch=batch))
+        report.ingest.add(ingest_batches(batches=batches))
         score_refresh_queue(identity_ids=report.ingest.changed_identity_ids, backfill_days=backfill_days)
 
 

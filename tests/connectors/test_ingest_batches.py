@@ -1,0 +1,129 @@
+"""``ingest_batches``: a stream of batches in one transaction, prepared one ahead in a thread,
+with the ids of identities already met remembered between batches."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from connectors import ingest
+from connectors.ingest import ingest_batch, ingest_batches
+from connectors.models import Identity, Interaction
+from connectors.records import Batch, IdentityRecord, InteractionRecord
+from connectors.services import tombstone_add
+
+pytestmark = pytest.mark.django_db
+
+T0 = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
+
+
+def _batches() -> list[Batch]:
+    """Four batches over six identities; later batches name earlier identities again, one
+    interaction is repeated across batches, and one post id needs escaping in COPY text."""
+
+    def like(actor: str, target: str, n: int, post: str = "") -> InteractionRecord:
+        return InteractionRecord(
+            network="x",
+            kind="like" if post else "follow",
+            actor_id=actor,
+            target_id=target,
+            occurred_at=T0 + timedelta(minutes=n),
+            post_id=post,
+        )
+
+    return [
+        Batch(interactions=[like("a", "t1", 1, "p1"), like("b", "t1", 2, "p1"), like("c", "t2", 3)]),
+        Batch(
+            identities=[IdentityRecord(network="x", external_id="a", handle="alice", followers=10)],
+            interactions=[like("a", "t2", 4, "p2"), like("b", "t1", 2, "p1"), like("d", "t1", 5, "p\t3")],
+        ),
+        Batch(interactions=[like("c", "t1", 6, "p1"), like("a", "t1", 7, "p4")]),
+        Batch(interactions=[like("d", "t2", 8, "back\\slash"), like("b", "t2", 9)]),
+    ]
+
+
+def _rows() -> tuple[set, set]:
+    identities = set(Identity.objects.values_list("network", "external_id", "handle", "followers"))
+    by_pk = dict(Identity.objects.values_list("pk", "external_id"))
+    interactions = {
+        (by_pk[a], by_pk[t], kind, post, at)
+        for a, t, kind, post, at in Interaction.objects.values_list(
+            "actor_id", "target_id", "kind", "post_external_id", "occurred_at"
+        )
+    }
+    return identities, interactions
+
+
+def test_a_stream_stores_the_same_rows_as_its_batches_one_by_one():
+    for batch in _batches():
+        ingest_batch(batch=batch)
+    expected = _rows()
+    Interaction.objects.all().delete()
+    Identity.objects.all().delete()
+
+    total = ingest_batches(batches=iter(_batches()))
+
+    assert _rows() == expected
+    assert len(expected[1]) == 9
+    assert total.interactions.new == 9
+    assert total.interactions.duplicate == 1
+    # Alice is first met bare, then her identity record fills her in.
+    assert (total.bare_identities_created, total.identities.updated) == (6, 1)
+    assert total.changed_identity_ids == set(Identity.objects.values_list("pk", flat=True))
+
+
+def test_a_stream_stored_twice_adds_nothing_the_second_time():
+    ingest_batches(batches=iter(_batches()))
+    first = _rows()
+    again = ingest_batches(batches=iter(_batches()))
+    assert _rows() == first
+    assert again.interactions.new == 0
+    assert again.interactions.duplicate == 10
+    assert again.changed_identity_ids == set()
+
+
+def test_remembered_ids_survive_the_memory_bound(monkeypatch):
+    # With room for almost nothing, the cache is emptied before nearly every batch, including
+    # while the next batch is being prepared with the ids it held.
+    monkeypatch.setattr(ingest._KnownIdentities, "LIMIT", 1)
+    ingest_batches(batches=iter(_batches()))
+    identities, interactions = _rows()
+    assert len(interactions) == 9
+    assert len(identities) == 6
+
+
+def test_an_identity_tombstoned_before_the_stream_is_dropped_in_every_batch():
+    tombstone_add(network="x", external_id="b")
+    total = ingest_batches(batches=iter(_batches()))
+    assert not Identity.objects.filter(external_id="b").exists()
+    assert total.interactions.dropped == 3
+    assert Interaction.objects.count() == 7
+
+
+def test_an_error_while_reading_the_stream_stores_none_of_it():
+    def batches():
+        yield from _batches()[:3]
+        raise ValueError("line 7 is broken")
+
+    with pytest.raises(ValueError, match="line 7"):
+        ingest_batches(batches=batches())
+    assert Interaction.objects.count() == 0
+    assert Identity.objects.count() == 0
+
+
+def test_the_stream_is_read_in_another_thread_one_batch_ahead():
+    threads = []
+
+    def batches():
+        for batch in _batches():
+            threads.append(threading.current_thread())
+            yield batch
+
+    stored = []
+    ingest_batches(batches=batches(), on_stored=lambda result: stored.append(len(threads)))
+    assert threading.current_thread() not in threads
+    # When a batch is stored, the reader has already taken the next one (or all there are).
+    assert stored[0] >= 2
+    assert len(stored) == 4
