@@ -434,6 +434,23 @@ class _KnownIdentities:
     def __init__(self) -> None:
         self.ids: dict[str, dict[str, int]] = {}
         self.size = 0
+        self.batches_learned = 0
+        self._learning = threading.Condition()
+
+    def batch_learned(self) -> None:
+        """The storing thread has learned the ids of one more batch."""
+        with self._learning:
+            self.batches_learned += 1
+            self._learning.notify_all()
+
+    def wait_for(self, batches: int, stop: threading.Event) -> bool:
+        """Wait until the ids of the first ``batches`` batches are learned; False if stopped."""
+        with self._learning:
+            while self.batches_learned < batches:
+                if stop.is_set():
+                    return False
+                self._learning.wait(timeout=0.1)
+        return True
 
     def prune(self) -> None:
         """Empty it if full. A new dict, not a cleared one: a batch being prepared in the
@@ -876,16 +893,19 @@ class _Prepared:
     ready: tuple[str, int]
 
 
-def _prepare(batch: Batch, known: _KnownIdentities, *, postgres: bool) -> _Prepared:
+def _prepare(batch: Batch) -> _Prepared:
     result = IngestResult()
     identities = _checked(batch.identities, identity_record_problem, "identity", result.identities, result)
     posts = _checked(batch.posts, post_record_problem, "post", result.posts, result)
     interactions = _checked_interactions(batch.interactions, result)
-    ready = ("", 0)
-    if postgres and known.ids:
-        text, count, interactions = _interaction_lines(interactions, known.ids)
-        ready = (text, count)
-    return _Prepared(result, identities, posts, interactions, ready)
+    return _Prepared(result, identities, posts, interactions, ("", 0))
+
+
+def _make_ready(prepared: _Prepared, known: _KnownIdentities) -> None:
+    """Make the COPY text of the interactions whose identities are known (PostgreSQL)."""
+    if known.ids:
+        text, count, prepared.interactions = _interaction_lines(prepared.interactions, known.ids)
+        prepared.ready = (text, count)
 
 
 def _store(prepared: _Prepared, known: _KnownIdentities) -> IngestResult:
@@ -894,7 +914,9 @@ def _store(prepared: _Prepared, known: _KnownIdentities) -> IngestResult:
     identities, posts, interactions = prepared.identities, prepared.posts, prepared.interactions
     ready = prepared.ready
     if not (identities or posts or interactions or ready[1]):
+        known.batch_learned()
         return result
+    learned = False
     with transaction.atomic(), connection.cursor() as cursor:
         loader = _Loader(cursor)
         if loader.postgres:
@@ -917,6 +939,8 @@ def _store(prepared: _Prepared, known: _KnownIdentities) -> IngestResult:
             now = timezone.now()
             want_ids = bool(interactions) or bool(ready[1])
             ids = _store_identities(loader, explicit, fresh, now, result, want_ids=want_ids, known=known)
+            known.batch_learned()
+            learned = True
             if unique_posts:
                 _store_posts(loader, unique_posts, now, result)
             if want_ids:
@@ -925,13 +949,14 @@ def _store(prepared: _Prepared, known: _KnownIdentities) -> IngestResult:
 
         result.identities.duplicate += len(explicit) - result.identities.new - result.identities.updated
         result.posts.duplicate += len(unique_posts) - result.posts.new - result.posts.updated
+    if not learned:
+        known.batch_learned()
     return result
 
 
 def ingest_batch(*, batch: Batch) -> IngestResult:
     """Store one batch of parsed records, all or nothing, idempotently. See the module docstring."""
-    known = _KnownIdentities()
-    return _store(_prepare(batch, known, postgres=connection.vendor == "postgresql"), known)
+    return _store(_prepare(batch), _KnownIdentities())
 
 
 def ingest_batches(
@@ -946,15 +971,24 @@ def ingest_batches(
     - each batch is prepared in a second thread while the one before is being stored, so
       that this Python work overlaps PostgreSQL's (which releases the GIL): checking the
       records, and making the COPY text of every interaction between known identities.
-      The batches are pulled from ``batches`` in that thread too, so parsing overlaps as
-      well; neither may touch the database. At most three batches are alive at once.
+      That text waits for the ids the batch before learns, early in its storing; while
+      its interactions are inserted, the text is made. The batches are pulled from
+      ``batches`` in that thread too, so parsing overlaps as well; neither may touch the
+      database. At most three batches are alive at once.
     ``on_stored`` is called with each batch's result once it is stored.
     """
     total = IngestResult()
     known = _KnownIdentities()
     postgres = connection.vendor == "postgresql"
+
+    def prepare(batch: Batch, index: int, stop: threading.Event) -> _Prepared:
+        prepared = _prepare(batch)
+        if postgres and known.wait_for(index, stop):
+            _make_ready(prepared, known)
+        return prepared
+
     with transaction.atomic():
-        for prepared in _prepared_ahead(batches, lambda batch: _prepare(batch, known, postgres=postgres)):
+        for prepared in _prepared_ahead(batches, prepare):
             result = _store(prepared, known)
             total.add(result)
             if on_stored is not None:
@@ -962,8 +996,11 @@ def ingest_batches(
     return total
 
 
-def _prepared_ahead(batches: Iterable[Batch], prepare: Callable[[Batch], _Prepared]) -> Iterator[_Prepared]:
-    """``prepare`` of each batch, run in a thread one batch ahead of the consumer.
+def _prepared_ahead(
+    batches: Iterable[Batch], prepare: Callable[[Batch, int, threading.Event], _Prepared]
+) -> Iterator[_Prepared]:
+    """``prepare`` of each batch (with its index, and an event set when the consumer stops),
+    run in a thread one batch ahead of the consumer.
 
     An exception in the thread (a file found malformed, say) is raised here, in the
     consumer; when the consumer stops early, the thread stops after its current batch.
@@ -983,8 +1020,8 @@ def _prepared_ahead(batches: Iterable[Batch], prepare: Callable[[Batch], _Prepar
 
     def produce() -> None:
         try:
-            for batch in batches:
-                if not put(prepare(batch)):
+            for index, batch in enumerate(batches):
+                if not put(prepare(batch, index, stop)):
                     return
         except BaseException as exc:  # noqa: BLE001  (handed to the consumer, which raises it)
             put(exc)
