@@ -35,7 +35,7 @@ import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from datetime import timezone as dt_timezone
 
 from django.db import connection, transaction
@@ -700,6 +700,16 @@ def _with_known_ids(
 
 
 _INTERACTION_COLUMNS = ("network", "kind", "actor_id", "target_id", "post_external_id", "occurred_at")
+# On PostgreSQL times travel as whole microseconds since 1970: cheaper to make than ISO text,
+# and far cheaper for the server to read than timestamptz text. Turned back in SQL exactly
+# (whole seconds and the microseconds apart: a float8 holds either, but not their product).
+_INTERACTION_COPY = (*_INTERACTION_COLUMNS[:-1], "occurred_us")
+_OCCURRED_AT = (
+    "timestamptz 'epoch' + (t.occurred_us / 1000000) * interval '1 second' "
+    "+ (t.occurred_us % 1000000) * interval '1 microsecond'"
+)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
 
 
 def _interaction_lines(
@@ -714,6 +724,7 @@ def _interaction_lines(
     lines: list[str] = []
     rest: list[InteractionRecord] = []
     add, defer = lines.append, rest.append
+    epoch, us = _EPOCH, _MICROSECOND
     for r in records:
         by_id = ids.get(r.network)
         if by_id is None:
@@ -724,8 +735,8 @@ def _interaction_lines(
         if actor is None or target is None:
             defer(r)
         else:
-            add(f"{r.network}\t{r.kind}\t{actor}\t{target}\t{r.post_id}\t{r.occurred_at.isoformat()}\n")
-    text = _copy_text(lines, len(_INTERACTION_COLUMNS))
+            add(f"{r.network}\t{r.kind}\t{actor}\t{target}\t{r.post_id}\t{(r.occurred_at - epoch) // us}\n")
+    text = _copy_text(lines, len(_INTERACTION_COPY))
     if text is None:
         return "", 0, records
     return text, len(lines), rest
@@ -745,15 +756,16 @@ def _store_interactions(
     temporary table the big INSERT joins nothing but posts, and that join finds nothing on
     the usual path (no post known) at the price of one index probe a row.
     """
+    time_column = "occurred_us bigint" if loader.postgres else "occurred_at timestamp with time zone"
     loader.temp_table(
         "ingest_interaction",
         "network varchar(16), kind varchar(16), actor_id bigint, target_id bigint, "
-        "post_external_id varchar(128), occurred_at timestamp with time zone",
+        f"post_external_id varchar(128), {time_column}",
     )
     text, rows = ready
     dropped = result.interactions.dropped
     if text:
-        loader.copy_text("ingest_interaction", _INTERACTION_COLUMNS, text)
+        loader.copy_text("ingest_interaction", _INTERACTION_COPY, text)
     if loader.postgres:
         more, _, unresolved = _interaction_lines(interactions, ids)
         if unresolved:
@@ -761,7 +773,7 @@ def _store_interactions(
             unresolved = _with_known_ids(unresolved, ids, result)
             loader.load(
                 "ingest_interaction",
-                _INTERACTION_COLUMNS,
+                _INTERACTION_COPY,
                 (
                     (
                         r.network,
@@ -769,14 +781,14 @@ def _store_interactions(
                         ids[r.network][r.actor_id],
                         ids[r.network][r.target_id],
                         r.post_id,
-                        r.occurred_at,
+                        (r.occurred_at - _EPOCH) // _MICROSECOND,
                     )
                     for r in unresolved
                 ),
                 analyze=False,
             )
         if more:
-            loader.copy_text("ingest_interaction", _INTERACTION_COLUMNS, more)
+            loader.copy_text("ingest_interaction", _INTERACTION_COPY, more)
     else:
         interactions = _with_known_ids(interactions, ids, result)
         loader.load(
@@ -801,7 +813,8 @@ def _store_interactions(
         "(network, kind, actor_id, target_id, post_id, post_external_id, occurred_at) "
     )
     source = (
-        "t.network, t.kind, t.actor_id, t.target_id, p.id, t.post_external_id, t.occurred_at "
+        "t.network, t.kind, t.actor_id, t.target_id, p.id, t.post_external_id, "
+        f"{_OCCURRED_AT if loader.postgres else 't.occurred_at'} "
         "FROM ingest_interaction t "
         f"LEFT JOIN {_POST} p ON t.post_external_id <> '' AND p.network = t.network "
         "AND p.external_id = t.post_external_id WHERE 1 = 1 "

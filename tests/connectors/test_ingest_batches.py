@@ -127,3 +127,32 @@ def test_the_stream_is_read_in_another_thread_one_batch_ahead():
     # When a batch is stored, the reader has already taken the next one (or all there are).
     assert stored[0] >= 2
     assert len(stored) == 4
+
+
+def test_times_are_stored_to_the_microsecond_however_far_and_whatever_their_offset():
+    from datetime import timezone
+
+    times = [
+        datetime(1, 1, 1, tzinfo=UTC),
+        datetime(1969, 12, 31, 23, 59, 59, 999999, tzinfo=UTC),
+        datetime(2012, 11, 6, 21, 7, 27, 123457, tzinfo=timezone(timedelta(hours=1))),
+        datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC),
+    ]
+
+    def batch(kind: str, suffix: str = "") -> Batch:
+        return Batch(
+            interactions=[
+                InteractionRecord(
+                    network="x", kind=kind, actor_id=f"a{n}{suffix}", target_id="t", occurred_at=at
+                )
+                for n, at in enumerate(times)
+            ]
+        )
+
+    # The first batch's text is made while it is stored; the second's, whose identities
+    # are all known by then, is made ahead in the preparing thread.
+    ingest_batches(batches=iter([batch("follow"), batch("mention")]))
+    ingest_batch(batch=batch("follow", "-single"))
+    for kind, count in (("follow", 2), ("mention", 1)):
+        stored = sorted(Interaction.objects.filter(kind=kind).values_list("occurred_at", flat=True))
+        assert stored == sorted(times * count)
