@@ -85,3 +85,8 @@ class Batch:
 
     def __len__(self) -> int:
         return len(self.identities) + len(self.posts) + len(self.interactions)
+
+    def extend(self, other: Batch) -> None:
+        self.identities.extend(other.identities)
+        self.posts.extend(other.posts)
+        self.interactions.extend(other.interactions)

@@ -31,6 +31,8 @@ from connectors.records import (
     InteractionRecord,
     PostRecord,
 )
+from connectors.twitter.statuses import NETWORK as NETWORK_OF_STATUSES
+from connectors.twitter.statuses import StatusError, v1_status_records
 
 MAX_LINE_BYTES = 1024 * 1024
 _decode = json.JSONDecoder().decode
@@ -217,6 +219,9 @@ def parse_line(obj: object, *, default_network: str | None, into: Batch) -> None
     if plain is not None:
         into.interactions.append(plain)
         return
+    if _is_v1_status(obj):
+        _v1_status(obj, default_network, into)
+        return
     record_type = obj.get("record", "activity")
     network = _network(obj, default_network)
     if record_type == "identity":
@@ -275,6 +280,31 @@ def parse_line(obj: object, *, default_network: str | None, into: Batch) -> None
         raise LineError(problem)
     into.identities.extend(identities)
     into.interactions.append(interaction)
+
+
+def _is_v1_status(obj: dict) -> bool:
+    """A status as the X API v1.1 gave it, author included: twarc 1 and twitter-to-sqlite save
+    these, one per line. Activity and identity lines never have ``id_str`` and ``user``."""
+    return "id_str" in obj and isinstance(obj.get("user"), dict) and not {"record", "kind"} & obj.keys()
+
+
+def _v1_status(obj: dict, default_network: str | None, into: Batch) -> None:
+    network = obj.get("network", default_network or NETWORK_OF_STATUSES)
+    if network != NETWORK_OF_STATUSES:
+        raise LineError(f"an X status, but the network given is {network!r}")
+    found = Batch()
+    try:
+        v1_status_records(obj, found)
+    except StatusError as exc:
+        raise LineError(str(exc)) from None
+    for problem in (
+        *map(identity_record_problem, found.identities),
+        *map(post_record_problem, found.posts),
+        *map(interaction_record_problem, found.interactions),
+    ):
+        if problem:
+            raise LineError(problem)
+    into.extend(found)
 
 
 def _refuse_unless_jsonl(first: bytes) -> None:

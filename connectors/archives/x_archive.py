@@ -23,7 +23,8 @@ from pathlib import Path
 from django.conf import settings
 
 from connectors.archives.ytd import YtdFormatError, YtdReader
-from connectors.records import Batch, IdentityRecord, InteractionRecord, PostRecord
+from connectors.records import Batch, IdentityRecord, InteractionRecord
+from connectors.twitter.statuses import StatusError, status_records
 
 NETWORK = "x"
 _TWEETS = re.compile(r"^(?:.*/)?data/tweets?(?:-part\d+)?\.js$")
@@ -137,112 +138,6 @@ class _Progress:
         return min((self.finished + self.chars) / self.total, 1.0)
 
 
-def _count(value: object) -> int | None:
-    """Counts in the archive are strings ("12"); anything else is treated as unknown."""
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return value
-    if isinstance(value, str) and value.isdigit():
-        return int(value)
-    return None
-
-
-def _tweet_records(tweet: dict, *, author_id: str, handle: str, batch: Batch) -> None:
-    tweet_id = str(tweet.get("id_str") or tweet.get("id") or "")
-    try:
-        created_at = datetime.strptime(tweet.get("created_at", ""), "%a %b %d %H:%M:%S %z %Y")
-    except (TypeError, ValueError):
-        raise BrokenJsonError(f"tweet {tweet_id or '?'} has no readable created_at") from None
-    if not tweet_id.isdigit():
-        raise BrokenJsonError("a tweet has no id_str")
-    text = tweet.get("full_text") or tweet.get("text") or ""
-    mentions = [m for m in (tweet.get("entities") or {}).get("user_mentions") or [] if isinstance(m, dict)]
-    reply_to_post = tweet.get("in_reply_to_status_id_str") or ""
-    reply_to_user = tweet.get("in_reply_to_user_id_str") or ""
-    retweeted = tweet.get("retweeted_status") if isinstance(tweet.get("retweeted_status"), dict) else None
-    quoted_id = tweet.get("quoted_status_id_str") or ""
-
-    kind, parent, reposted_user = "post", "", ""
-    if retweeted or text.startswith("RT @"):
-        kind = "repost"
-        if retweeted:
-            parent = str(retweeted.get("id_str") or "")
-            reposted_user = str((retweeted.get("user") or {}).get("id_str") or "")
-        elif mentions:
-            # The archive keeps a repost as "RT @author: ..." with the author as first mention.
-            reposted_user = str(mentions[0].get("id_str") or "")
-    elif reply_to_post:
-        kind, parent = "reply", reply_to_post
-    elif quoted_id:
-        kind, parent = "quote", quoted_id
-
-    language = tweet.get("lang") or ""
-    batch.posts.append(
-        PostRecord(
-            network=NETWORK,
-            external_id=tweet_id,
-            author_id=author_id,
-            created_at=created_at,
-            kind=kind,
-            text=text,
-            language="" if language == "und" else language,
-            url=f"https://x.com/{handle or 'i'}/status/{tweet_id}",
-            parent_id=parent,
-            # A repost's counts are the original post's, not the member's.
-            reposts=None if kind == "repost" else _count(tweet.get("retweet_count")),
-            likes=None if kind == "repost" else _count(tweet.get("favorite_count")),
-        )
-    )
-    for mention in mentions:
-        mention_id = str(mention.get("id_str") or "")
-        if not mention_id.isdigit():
-            continue
-        batch.identities.append(
-            IdentityRecord(
-                network=NETWORK,
-                external_id=mention_id,
-                handle=str(mention.get("screen_name") or ""),
-                name=str(mention.get("name") or ""),
-            )
-        )
-    if kind == "repost" and reposted_user:
-        # Without the original's id, the repost's own id keeps each repost a distinct event.
-        batch.interactions.append(
-            InteractionRecord(
-                network=NETWORK,
-                kind="repost",
-                actor_id=author_id,
-                target_id=reposted_user,
-                occurred_at=created_at,
-                post_id=parent or tweet_id,
-            )
-        )
-    if kind == "reply" and reply_to_user:
-        batch.interactions.append(
-            InteractionRecord(
-                network=NETWORK,
-                kind="reply",
-                actor_id=author_id,
-                target_id=reply_to_user,
-                occurred_at=created_at,
-                post_id=reply_to_post,
-            )
-        )
-    implicit = {reposted_user, reply_to_user}
-    for mention in mentions:
-        mention_id = str(mention.get("id_str") or "")
-        if mention_id.isdigit() and mention_id not in implicit:
-            batch.interactions.append(
-                InteractionRecord(
-                    network=NETWORK,
-                    kind="mention",
-                    actor_id=author_id,
-                    target_id=mention_id,
-                    occurred_at=created_at,
-                    post_id=tweet_id,
-                )
-            )
-
-
 def x_archive_chunks(
     *, path: Path, observed_at: datetime, stats: ArchiveStats, chunk_records: int = 5000
 ) -> Iterator[ArchiveChunk]:
@@ -294,7 +189,10 @@ def x_archive_chunks(
 
         for name in tweet_files:
             for tweet in _elements(archive, name, "tweet", progress):
-                _tweet_records(tweet, author_id=member.external_id, handle=member.handle, batch=batch)
+                try:
+                    status_records(tweet, author_id=member.external_id, handle=member.handle, batch=batch)
+                except StatusError as exc:
+                    raise BrokenJsonError(str(exc)) from None
                 stats.tweets += 1
                 if full():
                     yield ArchiveChunk(batch, progress.fraction)

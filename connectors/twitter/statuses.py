@@ -1,0 +1,166 @@
+"""X's v1.1 status (tweet) and user objects.
+
+An archive's ``tweets.js`` holds v1.1 statuses, without their author; the v1.1 API, and the
+tools that saved its output (twarc 1, twitter-to-sqlite), give each status its author as a
+``user`` object. Both come through ``status_records``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from connectors.records import Batch, IdentityRecord, InteractionRecord, PostRecord
+
+NETWORK = "x"
+
+
+class StatusError(ValueError):
+    """A status that cannot be read; the message says why and can be shown as is."""
+
+
+def _count(value: object) -> int | None:
+    """Counts in the archive are strings ("12"); anything else is treated as unknown."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    return None
+
+
+def status_records(tweet: dict, *, author_id: str, handle: str, batch: Batch) -> None:
+    """Add the records one status says to ``batch``: the post, the identities it mentions,
+    and its repost, reply and mention interactions. Raises ``StatusError``."""
+    tweet_id = str(tweet.get("id_str") or tweet.get("id") or "")
+    try:
+        created_at = datetime.strptime(tweet.get("created_at", ""), "%a %b %d %H:%M:%S %z %Y")
+    except (TypeError, ValueError):
+        raise StatusError(f"tweet {tweet_id or '?'} has no readable created_at") from None
+    if not tweet_id.isdigit():
+        raise StatusError("a tweet has no id_str")
+    text = tweet.get("full_text") or tweet.get("text") or ""
+    mentions = [m for m in (tweet.get("entities") or {}).get("user_mentions") or [] if isinstance(m, dict)]
+    reply_to_post = tweet.get("in_reply_to_status_id_str") or ""
+    reply_to_user = tweet.get("in_reply_to_user_id_str") or ""
+    retweeted = tweet.get("retweeted_status") if isinstance(tweet.get("retweeted_status"), dict) else None
+    quoted_id = tweet.get("quoted_status_id_str") or ""
+
+    kind, parent, reposted_user = "post", "", ""
+    if retweeted or text.startswith("RT @"):
+        kind = "repost"
+        if retweeted:
+            parent = str(retweeted.get("id_str") or "")
+            reposted_user = str((retweeted.get("user") or {}).get("id_str") or "")
+        elif mentions:
+            # The archive keeps a repost as "RT @author: ..." with the author as first mention.
+            reposted_user = str(mentions[0].get("id_str") or "")
+    elif reply_to_post:
+        kind, parent = "reply", reply_to_post
+    elif quoted_id:
+        kind, parent = "quote", quoted_id
+
+    language = tweet.get("lang") or ""
+    batch.posts.append(
+        PostRecord(
+            network=NETWORK,
+            external_id=tweet_id,
+            author_id=author_id,
+            created_at=created_at,
+            kind=kind,
+            text=text,
+            language="" if language == "und" else language,
+            url=f"https://x.com/{handle or 'i'}/status/{tweet_id}",
+            parent_id=parent,
+            # A repost's counts are the original post's, not the member's.
+            reposts=None if kind == "repost" else _count(tweet.get("retweet_count")),
+            likes=None if kind == "repost" else _count(tweet.get("favorite_count")),
+        )
+    )
+    for mention in mentions:
+        mention_id = str(mention.get("id_str") or "")
+        if not mention_id.isdigit():
+            continue
+        batch.identities.append(
+            IdentityRecord(
+                network=NETWORK,
+                external_id=mention_id,
+                handle=str(mention.get("screen_name") or ""),
+                name=str(mention.get("name") or ""),
+            )
+        )
+    if kind == "repost" and reposted_user:
+        # Without the original's id, the repost's own id keeps each repost a distinct event.
+        batch.interactions.append(
+            InteractionRecord(
+                network=NETWORK,
+                kind="repost",
+                actor_id=author_id,
+                target_id=reposted_user,
+                occurred_at=created_at,
+                post_id=parent or tweet_id,
+            )
+        )
+    if kind == "reply" and reply_to_user:
+        batch.interactions.append(
+            InteractionRecord(
+                network=NETWORK,
+                kind="reply",
+                actor_id=author_id,
+                target_id=reply_to_user,
+                occurred_at=created_at,
+                post_id=reply_to_post,
+            )
+        )
+    implicit = {reposted_user, reply_to_user}
+    # A repost's text is the original's, and so are the mentions in it.
+    for mention in [] if kind == "repost" else mentions:
+        mention_id = str(mention.get("id_str") or "")
+        if mention_id.isdigit() and mention_id not in implicit:
+            batch.interactions.append(
+                InteractionRecord(
+                    network=NETWORK,
+                    kind="mention",
+                    actor_id=author_id,
+                    target_id=mention_id,
+                    occurred_at=created_at,
+                    post_id=tweet_id,
+                )
+            )
+
+
+def identity_from_v1_user(user: dict) -> IdentityRecord:
+    """A v1.1 user object as an identity. Raises ``StatusError`` without a numeric id_str."""
+    external_id = str(user.get("id_str") or "")
+    if not external_id.isdigit():
+        raise StatusError("a user has no id_str")
+    handle = str(user.get("screen_name") or "")
+    verified = user.get("verified")
+    return IdentityRecord(
+        network=NETWORK,
+        external_id=external_id,
+        handle=handle,
+        name=str(user.get("name") or ""),
+        followers=_count(user.get("followers_count")),
+        following=_count(user.get("friends_count")),
+        posts=_count(user.get("statuses_count")),
+        verified=verified if isinstance(verified, bool) else None,
+        location=str(user.get("location") or ""),
+        bio=str(user.get("description") or ""),
+        url=f"https://x.com/{handle}" if handle else "",
+    )
+
+
+def v1_status_records(status: dict, batch: Batch) -> None:
+    """Add the records of a status that names its author (``user``), as the v1.1 API gives
+    it: the author and the author of the post it reposts or quotes, with their counts as the
+    status saw them, then what ``status_records`` adds. Raises ``StatusError``."""
+    user = status.get("user")
+    if not isinstance(user, dict):
+        raise StatusError("a status has no user object")
+    author = identity_from_v1_user(user)
+    found = Batch(identities=[author])
+    for key in ("retweeted_status", "quoted_status"):
+        inner = status.get(key)
+        if isinstance(inner, dict) and isinstance(inner.get("user"), dict):
+            found.identities.append(identity_from_v1_user(inner["user"]))
+    status_records(status, author_id=author.external_id, handle=author.handle, batch=found)
+    batch.extend(found)
