@@ -712,6 +712,10 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 
 
+def _microseconds(at: datetime) -> int:
+    return (at - _EPOCH) // _MICROSECOND
+
+
 def _interaction_lines(
     records: list[InteractionRecord], ids: dict[str, dict[str, int]]
 ) -> tuple[str, int, list[InteractionRecord]]:
@@ -767,33 +771,18 @@ def _store_interactions(
     if text:
         loader.copy_text("ingest_interaction", _INTERACTION_COPY, text)
     if loader.postgres:
-        more, _, unresolved = _interaction_lines(interactions, ids)
-        if unresolved:
-            # A record whose text needs escaping, or an identity deleted after the upsert.
-            unresolved = _with_known_ids(unresolved, ids, result)
-            loader.load(
-                "ingest_interaction",
-                _INTERACTION_COPY,
-                (
-                    (
-                        r.network,
-                        r.kind,
-                        ids[r.network][r.actor_id],
-                        ids[r.network][r.target_id],
-                        r.post_id,
-                        (r.occurred_at - _EPOCH) // _MICROSECOND,
-                    )
-                    for r in unresolved
-                ),
-                analyze=False,
-            )
+        more, _, rest = _interaction_lines(interactions, ids)
         if more:
             loader.copy_text("ingest_interaction", _INTERACTION_COPY, more)
+        # Left: a record whose text needs escaping, or an identity deleted after the upsert.
+        columns, when = _INTERACTION_COPY, _microseconds
     else:
-        interactions = _with_known_ids(interactions, ids, result)
+        rest, columns, when = interactions, _INTERACTION_COLUMNS, loader.dt
+    if rest:
+        rest = _with_known_ids(rest, ids, result)
         loader.load(
             "ingest_interaction",
-            _INTERACTION_COLUMNS,
+            columns,
             (
                 (
                     r.network,
@@ -801,9 +790,9 @@ def _store_interactions(
                     ids[r.network][r.actor_id],
                     ids[r.network][r.target_id],
                     r.post_id,
-                    loader.dt(r.occurred_at),
+                    when(r.occurred_at),
                 )
-                for r in interactions
+                for r in rest
             ),
             analyze=False,
         )
