@@ -339,7 +339,8 @@ def main() -> None:
         base_rate = base["events"] / base["seconds"]
         print("\nbaseline: the same parser's batches stored with Django's bulk_create, empty tables")
         print(
-            f"  end to end      {base['events']:,} events in {base['seconds']:.1f}s = {base_rate:,.0f} events/s"
+            f"  end to end      {base['events']:,} events in {base['seconds']:.1f}s "
+            f"= {base_rate:,.0f} events/s"
         )
         print(f"  first {_rate_at_mark(base)}")
 
