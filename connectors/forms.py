@@ -4,6 +4,8 @@ from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
+from connectors.records import NETWORK_NAMES, NETWORKS
+
 
 class _UploadForm(forms.Form):
     extensions: tuple[str, ...] = ()
@@ -45,4 +47,13 @@ class ActivityUploadForm(_UploadForm):
         label="Activity file (JSON Lines)",
         help_text="One JSON object per line, in the documented import format.",
         widget=forms.ClearableFileInput(attrs={"accept": ".jsonl,.ndjson,.json"}),
+    )
+    network = forms.ChoiceField(
+        label="Network of lines that name none",
+        required=False,
+        choices=[
+            ("", "None: every line names its network"),
+            *((n, NETWORK_NAMES[n]) for n in NETWORKS),
+        ],
+        help_text="Like --network on the command line: lines with their own network keep it.",
     )

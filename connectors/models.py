@@ -230,6 +230,12 @@ class SyncRun(models.Model):
         max_length=500, blank=True, help_text="Stored upload, relative to MEDIA_ROOT."
     )
     upload_name = models.CharField(max_length=255, blank=True, help_text="File name as uploaded.")
+    default_network = models.CharField(
+        max_length=16,
+        choices=NETWORK_CHOICES,
+        blank=True,
+        help_text="For an activity file: the network of the lines that name none.",
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 NETWORKS = ("x", "mastodon", "bluesky", "youtube")
+# As shown to people.
+NETWORK_NAMES = {"x": "X", "mastodon": "Mastodon", "bluesky": "Bluesky", "youtube": "YouTube"}
 
 POST_KINDS = (
     "post",

@@ -243,8 +243,11 @@ def jsonl_import_staged(*, path: Path, network: str | None, progress: Progress |
 # --- sync runs for uploads ---------------------------------------------------------------------
 
 
-def import_upload_create(*, member: Member, source: str, upload: UploadedFile) -> SyncRun:
-    """Store an uploaded file and queue its import; returns the queued SyncRun."""
+def import_upload_create(*, member: Member, source: str, upload: UploadedFile, network: str = "") -> SyncRun:
+    """Store an uploaded file and queue its import; returns the queued SyncRun.
+
+    ``network`` is, for an activity file, the network of the lines that name none.
+    """
     from connectors.tasks import import_run_task
 
     if source not in (SyncRun.Source.X_ARCHIVE, SyncRun.Source.JSONL):
@@ -253,7 +256,11 @@ def import_upload_create(*, member: Member, source: str, upload: UploadedFile) -
     stored = default_storage.save(f"imports/{member.pk}/upload{extension}", upload)
     with transaction.atomic():
         run = SyncRun.objects.create(
-            member=member, source=source, upload_path=stored, upload_name=(upload.name or "")[:255]
+            member=member,
+            source=source,
+            upload_path=stored,
+            upload_name=(upload.name or "")[:255],
+            default_network=network,
         )
         # Queue after commit: a worker that picked it up earlier would not find the row.
         transaction.on_commit(lambda: import_run_task.delay(run.pk))
@@ -289,7 +296,7 @@ def import_run_execute(*, run_id: int) -> SyncRun | None:
         if run.source == SyncRun.Source.X_ARCHIVE:
             report = archive_import(path=path, member=run.member, progress=progress)
         else:
-            report = jsonl_import_staged(path=path, network=None, progress=progress)
+            report = jsonl_import_staged(path=path, network=run.default_network or None, progress=progress)
     except ImportRefused as exc:
         return _run_finish(run, status=SyncRun.Status.FAILED, error=str(exc))
     except Exception as exc:

@@ -23,7 +23,12 @@ def _upload(request, *, form_class, source: str, template: str):
         return redirect("accounts:privacy")
     form = form_class(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        run = services.import_upload_create(member=member, source=source, upload=form.cleaned_data["file"])
+        run = services.import_upload_create(
+            member=member,
+            source=source,
+            upload=form.cleaned_data["file"],
+            network=form.cleaned_data.get("network", ""),
+        )
         return redirect("connectors:run_detail", run_id=run.pk)
     recent = SyncRun.objects.filter(member=member, source=source)[:5]
     return render(request, template, {"form": form, "recent": recent})

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from accounts.models import Member
 from connectors.models import ConnectedAccount, Identity, Interaction, Post
+from connectors.records import NETWORK_NAMES
 from scoring.engine import Snapshot, snapshot_diff
 from scoring.engine.explain import ChangeReport
 from scoring.models import IdentityScore, MemberScore
@@ -43,7 +44,6 @@ SIGNAL_HEADLINES = {
     "efficiency": "How many reactions each of your posts draws",
     "audience": "The size of your audience",
 }
-NETWORK_NAMES = {"x": "X", "mastodon": "Mastodon", "bluesky": "Bluesky", "youtube": "YouTube"}
 REACTION_KINDS = ("repost", "reply", "quote", "like", "mention")
 WINDOW_DAYS = 90
 

@@ -154,3 +154,32 @@ def test_a_user_without_a_member_profile_is_sent_home(client):
     client.force_login(UserFactory())
 
     assert client.get(reverse("connectors:archive_upload")).status_code == 302
+
+
+def test_an_activity_file_can_give_the_network_of_lines_that_name_none(
+    member_client, django_capture_on_commit_callbacks
+):
+    bare = {key: value for key, value in LINE.items() if key != "network"}
+    content = (json.dumps(bare) + "\n" + json.dumps({**LINE, "network": "x"}) + "\n").encode()
+
+    page = member_client.get(reverse("connectors:activity_upload")).content.decode()
+    assert "Network of lines that name none" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        member_client.post(
+            reverse("connectors:activity_upload"),
+            {"file": SimpleUploadedFile("a.jsonl", content), "network": "mastodon"},
+        )
+
+    run = SyncRun.objects.get()
+    assert (run.status, run.default_network, run.stats["rejected"]) == ("succeeded", "mastodon", 0)
+    assert sorted(Interaction.objects.values_list("network", flat=True)) == ["mastodon", "x"]
+
+
+def test_a_network_that_is_not_one_of_ours_is_refused_by_the_form(member_client):
+    response = member_client.post(
+        reverse("connectors:activity_upload"),
+        {"file": SimpleUploadedFile("a.jsonl", json.dumps(LINE).encode()), "network": "myspace"},
+    )
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert not SyncRun.objects.exists()
