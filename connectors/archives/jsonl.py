@@ -96,7 +96,7 @@ def _count(obj: dict, key: str) -> int | None:
     value = obj.get(key)
     if value is None:
         return None
-    if isinstance(value, str) and value.isdigit():
+    if isinstance(value, str) and value.isascii() and value.isdigit():
         return int(value)
     if isinstance(value, bool) or not isinstance(value, int):
         raise LineError(f"{key} must be a whole number")
@@ -297,6 +297,9 @@ def _v1_status(obj: dict, default_network: str | None, into: Batch) -> None:
         v1_status_records(obj, found)
     except StatusError as exc:
         raise LineError(str(exc)) from None
+    except (AttributeError, TypeError, ValueError):
+        # A field of a type no status has; the parser checks the ones it relies on.
+        raise LineError("not a readable X status: a field has the wrong type") from None
     for problem in (
         *map(identity_record_problem, found.identities),
         *map(post_record_problem, found.posts),

@@ -22,37 +22,51 @@ def _count(value: object) -> int | None:
     """Counts in the archive are strings ("12"); anything else is treated as unknown."""
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
         return value
-    if isinstance(value, str) and value.isdigit():
+    if isinstance(value, str) and value.isascii() and value.isdigit():
         return int(value)
     return None
+
+
+def _digits(value: object) -> str:
+    """An id as X writes it, ASCII digits (or a number), else ""."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return str(value)
+    return value if isinstance(value, str) and value.isascii() and value.isdigit() else ""
 
 
 def status_records(tweet: dict, *, author_id: str, handle: str, batch: Batch) -> None:
     """Add the records one status says to ``batch``: the post, the identities it mentions,
     and its repost, reply and mention interactions. Raises ``StatusError``."""
-    tweet_id = str(tweet.get("id_str") or tweet.get("id") or "")
+    tweet_id = _digits(tweet.get("id_str")) or _digits(tweet.get("id"))
     try:
         created_at = datetime.strptime(tweet.get("created_at", ""), "%a %b %d %H:%M:%S %z %Y")
     except (TypeError, ValueError):
         raise StatusError(f"tweet {tweet_id or '?'} has no readable created_at") from None
-    if not tweet_id.isdigit():
+    if not tweet_id:
         raise StatusError("a tweet has no id_str")
     text = tweet.get("full_text") or tweet.get("text") or ""
-    mentions = [m for m in (tweet.get("entities") or {}).get("user_mentions") or [] if isinstance(m, dict)]
-    reply_to_post = tweet.get("in_reply_to_status_id_str") or ""
-    reply_to_user = tweet.get("in_reply_to_user_id_str") or ""
+    if not isinstance(text, str):
+        raise StatusError(f"tweet {tweet_id} has a text that is not a string")
+    entities = tweet.get("entities") if isinstance(tweet.get("entities"), dict) else {}
+    listed = entities.get("user_mentions")
+    mentions = [m for m in listed if isinstance(m, dict)] if isinstance(listed, list) else []
+    reply_to_post = _digits(tweet.get("in_reply_to_status_id_str"))
+    reply_to_user = _digits(tweet.get("in_reply_to_user_id_str"))
     retweeted = tweet.get("retweeted_status") if isinstance(tweet.get("retweeted_status"), dict) else None
-    quoted_id = tweet.get("quoted_status_id_str") or ""
+    quoted_id = _digits(tweet.get("quoted_status_id_str"))
 
     kind, parent, reposted_user = "post", "", ""
     if retweeted or text.startswith("RT @"):
         kind = "repost"
         if retweeted:
-            parent = str(retweeted.get("id_str") or "")
-            reposted_user = str((retweeted.get("user") or {}).get("id_str") or "")
+            parent = _digits(retweeted.get("id_str"))
+            original_author = retweeted.get("user")
+            reposted_user = (
+                _digits(original_author.get("id_str")) if isinstance(original_author, dict) else ""
+            )
         elif mentions:
             # The archive keeps a repost as "RT @author: ..." with the author as first mention.
-            reposted_user = str(mentions[0].get("id_str") or "")
+            reposted_user = _digits(mentions[0].get("id_str"))
     elif reply_to_post:
         kind, parent = "reply", reply_to_post
     elif quoted_id:
@@ -76,8 +90,8 @@ def status_records(tweet: dict, *, author_id: str, handle: str, batch: Batch) ->
         )
     )
     for mention in mentions:
-        mention_id = str(mention.get("id_str") or "")
-        if not mention_id.isdigit():
+        mention_id = _digits(mention.get("id_str"))
+        if not mention_id:
             continue
         batch.identities.append(
             IdentityRecord(
@@ -113,8 +127,8 @@ def status_records(tweet: dict, *, author_id: str, handle: str, batch: Batch) ->
     implicit = {reposted_user, reply_to_user}
     # A repost's text is the original's, and so are the mentions in it.
     for mention in [] if kind == "repost" else mentions:
-        mention_id = str(mention.get("id_str") or "")
-        if mention_id.isdigit() and mention_id not in implicit:
+        mention_id = _digits(mention.get("id_str"))
+        if mention_id and mention_id not in implicit:
             batch.interactions.append(
                 InteractionRecord(
                     network=NETWORK,
@@ -129,8 +143,8 @@ def status_records(tweet: dict, *, author_id: str, handle: str, batch: Batch) ->
 
 def identity_from_v1_user(user: dict) -> IdentityRecord:
     """A v1.1 user object as an identity. Raises ``StatusError`` without a numeric id_str."""
-    external_id = str(user.get("id_str") or "")
-    if not external_id.isdigit():
+    external_id = _digits(user.get("id_str"))
+    if not external_id:
         raise StatusError("a user has no id_str")
     handle = str(user.get("screen_name") or "")
     verified = user.get("verified")

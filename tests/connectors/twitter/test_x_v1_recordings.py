@@ -121,7 +121,7 @@ def test_retweets_are_reposts_of_the_original_and_carry_its_author(v1_api):
 
 def test_saved_statuses_import_as_json_lines_and_a_broken_one_is_rejected_by_line(v1_api, db):
     statuses = [status._json for status in _timelines(v1_api)]
-    broken = dict(statuses[0], id_str="not-a-number")
+    broken = {key: value for key, value in statuses[0].items() if key != "id"} | {"id_str": "not-a-number"}
     lines = (
         [json.dumps(s) for s in statuses[:3]] + [json.dumps(broken)] + [json.dumps(s) for s in statuses[3:]]
     )
@@ -134,3 +134,32 @@ def test_saved_statuses_import_as_json_lines_and_a_broken_one_is_rejected_by_lin
     assert report.ingest.interactions.new == 19 + 3  # the replies and the mentions above
     again = activity_import_jsonl(stream=io.BytesIO("\n".join(lines).encode()))
     assert again.ingest.posts.new == again.ingest.interactions.new == 0
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({"entities": ["a"]}, None),
+        ({"full_text": 5}, "has a text that is not a string"),
+        ({"retweeted_status": {"id_str": "1", "user": "x"}}, None),
+        ({"user": {"id_str": "12", "followers_count": "²"}}, None),
+        ({"user": {"id_str": "²"}}, "a user has no id_str"),
+        ({"created_at": 5}, "has no readable created_at"),
+    ],
+)
+def test_a_status_with_fields_of_odd_types_is_read_or_rejected_by_line_never_fatal(
+    v1_api, db, change, reason
+):
+    good = _timelines(v1_api)[0]._json
+    lines = [json.dumps(good), json.dumps({**good, **change, "id_str": "42"})]
+
+    report = activity_import_jsonl(stream=io.BytesIO("\n".join(lines).encode()))
+
+    assert report.read == 2
+    if reason is None:
+        assert report.rejected_lines == []
+        assert report.ingest.posts.new == 2
+    else:
+        assert [r.line for r in report.rejected_lines] == [2]
+        assert reason in report.rejected_lines[0].reason
+        assert report.ingest.posts.new == 1
