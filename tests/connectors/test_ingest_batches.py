@@ -156,3 +156,30 @@ def test_times_are_stored_to_the_microsecond_however_far_and_whatever_their_offs
     for kind, count in (("follow", 2), ("mention", 1)):
         stored = sorted(Interaction.objects.filter(kind=kind).values_list("occurred_at", flat=True))
         assert stored == sorted(times * count)
+
+
+def test_of_one_interaction_given_twice_in_a_batch_the_earliest_is_kept():
+    def act(actor: str, minutes: int, kind: str = "follow") -> InteractionRecord:
+        return InteractionRecord(
+            network="x", kind=kind, actor_id=actor, target_id="t", occurred_at=T0 + timedelta(minutes=minutes)
+        )
+
+    # In the second batch "b" and "t" are known (its lines are made ahead) and "n" is new
+    # (its lines are made while the batch is stored); the later time comes first in each pair.
+    first = Batch(interactions=[act("a", 0), act("b", 1)])
+    second = Batch(interactions=[act("b", 9, "mention"), act("b", 5, "mention"), act("n", 7), act("n", 3)])
+    ingest_batches(batches=iter([first, second]))
+    ingest_batch(batch=Batch(interactions=[act("c", 8), act("c", 2)]))
+
+    stored = {
+        (actor, kind): at - T0
+        for actor, kind, at in Interaction.objects.values_list("actor__external_id", "kind", "occurred_at")
+    }
+    minutes = timedelta(minutes=1)
+    assert stored == {
+        ("a", "follow"): 0 * minutes,
+        ("b", "follow"): 1 * minutes,
+        ("b", "mention"): 5 * minutes,
+        ("n", "follow"): 3 * minutes,
+        ("c", "follow"): 2 * minutes,
+    }
