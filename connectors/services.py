@@ -331,14 +331,20 @@ def tombstone_add(*, network: str, external_id: str) -> Tombstone:
     Its posts, and interactions it gave or received, go with it (cascade); from now on
     ``ingest_batch`` drops any record that involves it.
     """
+    from accounts.privacy.purge import identities_purge
+    from scoring.locks import scores_write_lock
+
     digest = tombstone_digest(network=network, external_id=external_id)
     with transaction.atomic():
+        scores_write_lock()
         tombstone, _ = Tombstone.objects.get_or_create(digest=digest)
-        identities = Identity.objects.filter(network=network, external_id=external_id)
-        # Connected accounts protect their identity from accidental deletion; opting out is
-        # the deliberate case, and the tokens must go too.
-        ConnectedAccount.objects.filter(identity__in=identities).delete()
-        identities.delete()
+        # The privacy purge: it waits for the ingests in flight (which may hold this
+        # identity's id) and takes its scores, connected accounts and tokens with it.
+        identities_purge(
+            identity_ids=list(
+                Identity.objects.filter(network=network, external_id=external_id).values_list("pk", flat=True)
+            )
+        )
     return tombstone
 
 
