@@ -434,6 +434,7 @@ class _KnownIdentities:
     def __init__(self) -> None:
         self.ids: dict[str, dict[str, int]] = {}
         self.size = 0
+        self.generation = 0  # how many times it was emptied
         self.batches_learned = 0
         self._learning = threading.Condition()
 
@@ -458,6 +459,7 @@ class _KnownIdentities:
         if self.size > self.LIMIT:
             self.ids = {}
             self.size = 0
+            self.generation += 1
 
     def unknown(self, keys: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
         ids = self.ids
@@ -887,7 +889,9 @@ class _Prepared:
     """A batch checked and indexed, without the database (see ``ingest_batches``).
 
     Interactions whose actor and target ids were already known are ready as COPY text; the
-    others wait in ``interactions`` for the identity step.
+    others wait in ``interactions`` for the identity step. ``fresh`` is, when worked out
+    ahead, the identities the records name that were not known, and the cache generation
+    it was worked out against.
     """
 
     result: IngestResult
@@ -895,6 +899,7 @@ class _Prepared:
     posts: list[PostRecord]
     interactions: list[InteractionRecord]
     ready: tuple[str, int]
+    fresh: tuple[int, set[tuple[str, str]]] | None = None
 
 
 def _prepare(batch: Batch) -> _Prepared:
@@ -935,8 +940,12 @@ def _store(prepared: _Prepared, known: _KnownIdentities) -> IngestResult:
         # were checked by an earlier batch of this transaction, and no tombstone can have
         # been added since, for the lock above is held until its end.
         known.prune()
+        if prepared.fresh is not None and prepared.fresh[0] == known.generation:
+            fresh = prepared.fresh[1]
+        else:
+            fresh = known.unknown(_referenced(posts, interactions))
         identities, posts, interactions, fresh = _drop_tombstoned(
-            identities, posts, interactions, known.unknown(_referenced(posts, interactions)), result
+            identities, posts, interactions, fresh, result
         )
         explicit, unique_posts = _deduplicated(identities, posts, result)
         if explicit or fresh or unique_posts or interactions or ready[1]:
@@ -987,8 +996,13 @@ def ingest_batches(
 
     def prepare(batch: Batch, index: int, stop: threading.Event) -> _Prepared:
         prepared = _prepare(batch)
-        if postgres and known.wait_for(index, stop):
-            _make_ready(prepared, known)
+        # Once the batch before has learned its ids, nothing is learned until this batch's
+        # own identity step: what is known now is what its storing will know.
+        if known.wait_for(index, stop):
+            if postgres:
+                _make_ready(prepared, known)
+            referred = _referenced(prepared.posts, prepared.interactions)
+            prepared.fresh = (known.generation, known.unknown(referred))
         return prepared
 
     with transaction.atomic():
