@@ -183,3 +183,26 @@ def test_of_one_interaction_given_twice_in_a_batch_the_earliest_is_kept():
         ("n", "follow"): 3 * minutes,
         ("c", "follow"): 2 * minutes,
     }
+
+
+def test_the_switch_interval_is_shortened_while_storing_and_put_back_after():
+    import sys
+
+    seen = []
+    before = sys.getswitchinterval()
+
+    def batches():
+        for batch in _batches():
+            seen.append(sys.getswitchinterval())
+            yield batch
+
+    with pytest.raises(ValueError):
+        ingest_batches(batches=batches(), on_stored=lambda result: _raise_after(seen))
+    ingest_batches(batches=batches())
+    assert seen and max(seen) <= 0.0005
+    assert sys.getswitchinterval() == before
+
+
+def _raise_after(seen: list) -> None:
+    if len(seen) >= 2:
+        raise ValueError("stop")
