@@ -286,8 +286,13 @@ def _checked_interactions(
 # --- 2. tombstones ----------------------------------------------------------------------
 
 
-def _tombstoned_keys(keys: set[tuple[str, str]]) -> set[tuple[str, str]]:
-    if not keys or not Tombstone.objects.exists():
+def _tombstoned_keys(keys: set[tuple[str, str]], known: _KnownIdentities) -> set[tuple[str, str]]:
+    if not keys:
+        return set()
+    if known.any_tombstone is None:
+        # Once per transaction: none can be added while it holds the tombstone lock.
+        known.any_tombstone = Tombstone.objects.exists()
+    if not known.any_tombstone:
         return set()
     by_digest = {tombstone_digest(network=n, external_id=e): (n, e) for n, e in keys}
     digests = list(by_digest)
@@ -347,10 +352,14 @@ class _Loader:
     def temp_table(self, name: str, columns: str) -> None:
         # Dropped first as well as at the end: when the caller holds an outer transaction
         # (a whole archive imported atomically), ON COMMIT DROP fires only at its end.
-        schema = "pg_temp" if self.postgres else "temp"
-        self.cursor.execute(f"DROP TABLE IF EXISTS {schema}.{name}")
-        suffix = " ON COMMIT DROP" if self.postgres else ""
-        self.cursor.execute(f"CREATE TEMP TABLE {name} ({columns}){suffix}")
+        if self.postgres:
+            # One round trip: two statements in one string (no parameters).
+            self.cursor.execute(
+                f"DROP TABLE IF EXISTS pg_temp.{name}; CREATE TEMP TABLE {name} ({columns}) ON COMMIT DROP"
+            )
+        else:
+            self.cursor.execute(f"DROP TABLE IF EXISTS temp.{name}")
+            self.cursor.execute(f"CREATE TEMP TABLE {name} ({columns})")
 
     def load(
         self, name: str, column_names: Sequence[str], rows: Iterable[tuple], *, analyze: bool = True
@@ -390,9 +399,11 @@ class _Loader:
             copy.write(data.encode())
 
     def drop(self, *names: str) -> None:
-        schema = "pg_temp" if self.postgres else "temp"
+        if self.postgres:
+            self.cursor.execute(f"DROP TABLE IF EXISTS {', '.join('pg_temp.' + name for name in names)}")
+            return
         for name in names:
-            self.cursor.execute(f"DROP TABLE IF EXISTS {schema}.{name}")
+            self.cursor.execute(f"DROP TABLE IF EXISTS temp.{name}")
 
     def existing_keys(self, temp: str, table: str) -> set[tuple[str, str]]:
         """Which of the temp table's (network, external_id) keys already exist (SQLite path)."""
@@ -437,6 +448,10 @@ class _KnownIdentities:
         self.ids: dict[str, dict[str, int]] = {}
         self.size = 0
         self.generation = 0  # how many times it was emptied
+        # Transaction state the batches of a stream share: the tombstone lock and work_mem
+        # are set, and whether any tombstone exists (None: not asked yet).
+        self.locked = False
+        self.any_tombstone: bool | None = None
         self.batches_learned = 0
         self._learning = threading.Condition()
 
@@ -848,9 +863,9 @@ def _referenced(posts: list[PostRecord], interactions: list[InteractionRecord]) 
     return referenced
 
 
-def _drop_tombstoned(identities, posts, interactions, referenced, result: IngestResult):
+def _drop_tombstoned(identities, posts, interactions, referenced, result: IngestResult, known):
     """The records that involve no tombstoned identity, and the identities they refer to."""
-    gone = _tombstoned_keys(referenced | {(r.network, r.external_id) for r in identities})
+    gone = _tombstoned_keys(referenced | {(r.network, r.external_id) for r in identities}, known)
     if not gone:
         return identities, posts, interactions, referenced
     kept_identities = [r for r in identities if (r.network, r.external_id) not in gone]
@@ -930,7 +945,7 @@ def _store(prepared: _Prepared, known: _KnownIdentities) -> IngestResult:
     learned = False
     with transaction.atomic(), connection.cursor() as cursor:
         loader = _Loader(cursor)
-        if loader.postgres:
+        if loader.postgres and not known.locked:
             # Serializes with tombstone_add, which inserts into this table: a tombstone
             # committed before this lock is seen below, and one being added waits until
             # this batch has committed, then purges what it stored. Ingests share the lock.
@@ -938,6 +953,8 @@ def _store(prepared: _Prepared, known: _KnownIdentities) -> IngestResult:
             # The interaction INSERT sorts the batch (see _store_interactions); at the
             # default 4 MB a 50k batch spills the sort to disk.
             cursor.execute("SET LOCAL work_mem = '64MB'")
+            # Both last until the transaction ends, so the later batches of a stream skip them.
+            known.locked = True
         # Only identities not known need checking against tombstones and storing: known ones
         # were checked by an earlier batch of this transaction, and no tombstone can have
         # been added since, for the lock above is held until its end.
@@ -947,7 +964,7 @@ def _store(prepared: _Prepared, known: _KnownIdentities) -> IngestResult:
         else:
             fresh = known.unknown(_referenced(posts, interactions))
         identities, posts, interactions, fresh = _drop_tombstoned(
-            identities, posts, interactions, fresh, result
+            identities, posts, interactions, fresh, result, known
         )
         explicit, unique_posts = _deduplicated(identities, posts, result)
         if explicit or fresh or unique_posts or interactions or ready[1]:
