@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import pickle  # noqa: S403  (only our own staging files, written and read by this process)
+import random
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import timedelta
@@ -13,7 +15,7 @@ from typing import BinaryIO
 
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -83,15 +85,46 @@ Progress = Callable[[float], None]
 HISTORY_BACKFILL_DAYS = 90
 
 
-def _ingest_all(batches: Iterator[Batch], report: ImportReport, *, backfill_days: int = 0) -> None:
+# PostgreSQL's codes for a transaction it aborted so that others could go on: deadlock
+# detected, serialization failure. Run again, such a transaction usually succeeds.
+_RETRYABLE = frozenset({"40P01", "40001"})
+IMPORT_ATTEMPTS = 3
+
+
+def _ingest_all(
+    batches: Callable[[], Iterator[Batch]],
+    report: ImportReport,
+    *,
+    backfill_days: int = 0,
+    retry: bool = True,
+) -> None:
     """Store every batch in one transaction: a failure in the last leaves none of them.
 
-    ``batches`` is read in a second thread (see ``ingest_batches``), so it must not touch the
-    database. Once stored, what changed is re-scored (queued for after the commit).
+    Each call of ``batches`` starts the batches over; they are read in a second thread (see
+    ``ingest_batches``), so they must not touch the database. Once stored, what changed is
+    re-scored (queued for after the commit).
+
+    Two imports that name the same new identities in opposite orders deadlock: each holds
+    the identities it inserted until it commits. PostgreSQL aborts one of them, which is then
+    run again from the start (with ``retry``), up to ``IMPORT_ATTEMPTS`` times in all.
     """
-    with transaction.atomic():
-        report.ingest.add(ingest_batches(batches=batches))
-        score_refresh_queue(identity_ids=report.ingest.changed_identity_ids, backfill_days=backfill_days)
+    for attempt in range(1, IMPORT_ATTEMPTS + 1):
+        try:
+            with transaction.atomic():
+                result = ingest_batches(batches=batches())
+                score_refresh_queue(identity_ids=result.changed_identity_ids, backfill_days=backfill_days)
+        except OperationalError as exc:
+            sqlstate = getattr(exc.__cause__, "sqlstate", None)
+            if not retry or attempt == IMPORT_ATTEMPTS or sqlstate not in _RETRYABLE:
+                raise
+            logger.warning(
+                "import aborted by PostgreSQL (%s), attempt %s; running it again", sqlstate, attempt
+            )
+            # Apart, so that the two do not meet again at once.
+            time.sleep(random.uniform(0.1, 0.5) * attempt)  # noqa: S311  (timing, not security)
+        else:
+            report.ingest.add(result)
+            return
 
 
 def activity_import_jsonl(*, stream: BinaryIO, network: str | None = None) -> ImportReport:
@@ -100,15 +133,21 @@ def activity_import_jsonl(*, stream: BinaryIO, network: str | None = None) -> Im
     Bad lines are reported and skipped; a file that is not JSON Lines raises ImportRefused.
     """
     report = ImportReport()
+    start = stream.tell() if stream.seekable() else None
 
     def batches() -> Iterator[Batch]:
+        if start is not None:
+            stream.seek(start)
+        report.read = report.rejected = 0
+        report.rejected_lines.clear()
         for chunk in jsonl_chunks(stream=stream, default_network=network):
             report.read += chunk.records
             report.reject(chunk.rejections)
             yield chunk.batch
 
     try:
-        _ingest_all(batches(), report)
+        # A stream read once cannot start over, so it is not run again.
+        _ingest_all(batches, report, retry=start is not None)
     except JsonlFormatError as exc:
         raise ImportRefused(str(exc)) from None
     return report
@@ -180,7 +219,7 @@ def archive_import(*, path: Path, member: Member, progress: Progress | None = No
                 .exists()
             ):
                 raise ImportRefused(OPTED_OUT_MESSAGE)
-            _ingest_all(iter(stage), report)
+            _ingest_all(lambda: iter(stage), report)
             # The archive lists every follower and followed account: its counts are the
             # account's audience as of the export, which the score's audience signal reads.
             counts = {}
@@ -234,7 +273,7 @@ def jsonl_import_staged(*, path: Path, network: str | None, progress: Progress |
                         progress(0.9 * done / size)
             except JsonlFormatError as exc:
                 raise ImportRefused(str(exc)) from None
-        _ingest_all(iter(stage), report)
+        _ingest_all(lambda: iter(stage), report)
     finally:
         stage.close()
     return report

@@ -255,3 +255,36 @@ def test_the_fast_path_for_plain_interactions_agrees_with_the_full_parser(monkey
     assert len(fast[0].interactions) == 8 and len(fast[1]) == len(lines) - 8
     # orjson would have read this count as a float: "must be a whole number"
     assert (29, "followers is out of range") in fast[1]
+
+
+def test_an_import_aborted_by_a_deadlock_is_read_again_from_the_start_and_counted_once(db, monkeypatch):
+    import io
+
+    from django.db import OperationalError
+
+    from connectors import services
+
+    class Deadlock(Exception):
+        sqlstate = "40P01"
+
+    real = services.ingest_batches
+    calls = []
+
+    def once_aborted(*, batches):
+        calls.append(1)
+        if len(calls) == 1:
+            list(batches)  # read it all, as a real attempt may before it is aborted
+            raise OperationalError("deadlock detected") from Deadlock()
+        return real(batches=batches)
+
+    monkeypatch.setattr(services, "ingest_batches", once_aborted)
+    monkeypatch.setattr(services.time, "sleep", lambda seconds: None)
+    line = (
+        '{"network": "x", "kind": "follow", "actor": {"id": "1"}, "target": {"id": "2"}, '
+        '"occurred_at": "2024-01-01T00:00:00Z"}'
+    )
+    report = services.activity_import_jsonl(stream=io.BytesIO(f"{line}\nnot json\n".encode()))
+
+    assert len(calls) == 2
+    assert (report.read, report.rejected, report.ingest.interactions.new) == (2, 1, 1)
+    assert [r.line for r in report.rejected_lines] == [2]
