@@ -101,44 +101,30 @@ def status_records(tweet: dict, *, author_id: str, handle: str, batch: Batch) ->
                 name=str(mention.get("name") or ""),
             )
         )
+
+    def act(kind: str, target_id: str, post_id: str) -> None:
+        batch.interactions.append(
+            InteractionRecord(
+                network=NETWORK,
+                kind=kind,
+                actor_id=author_id,
+                target_id=target_id,
+                occurred_at=created_at,
+                post_id=post_id,
+            )
+        )
+
     if kind == "repost" and reposted_user:
         # Without the original's id, the repost's own id keeps each repost a distinct event.
-        batch.interactions.append(
-            InteractionRecord(
-                network=NETWORK,
-                kind="repost",
-                actor_id=author_id,
-                target_id=reposted_user,
-                occurred_at=created_at,
-                post_id=parent or tweet_id,
-            )
-        )
+        act("repost", reposted_user, parent or tweet_id)
     if kind == "reply" and reply_to_user:
-        batch.interactions.append(
-            InteractionRecord(
-                network=NETWORK,
-                kind="reply",
-                actor_id=author_id,
-                target_id=reply_to_user,
-                occurred_at=created_at,
-                post_id=reply_to_post,
-            )
-        )
+        act("reply", reply_to_user, reply_to_post)
     implicit = {reposted_user, reply_to_user}
     # A repost's text is the original's, and so are the mentions in it.
     for mention in [] if kind == "repost" else mentions:
         mention_id = _digits(mention.get("id_str"))
         if mention_id and mention_id not in implicit:
-            batch.interactions.append(
-                InteractionRecord(
-                    network=NETWORK,
-                    kind="mention",
-                    actor_id=author_id,
-                    target_id=mention_id,
-                    occurred_at=created_at,
-                    post_id=tweet_id,
-                )
-            )
+            act("mention", mention_id, tweet_id)
 
 
 def identity_from_v1_user(user: dict) -> IdentityRecord:
