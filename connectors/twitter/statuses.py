@@ -36,7 +36,7 @@ def _digits(value: object) -> str:
 
 def status_records(tweet: dict, *, author_id: str, handle: str, batch: Batch) -> None:
     """Add the records one status says to ``batch``: the post, the identities it mentions,
-    and its repost, reply and mention interactions. Raises ``StatusError``."""
+    and its repost, reply, quote and mention interactions. Raises ``StatusError``."""
     tweet_id = _digits(tweet.get("id_str")) or _digits(tweet.get("id"))
     try:
         created_at = datetime.strptime(tweet.get("created_at", ""), "%a %b %d %H:%M:%S %z %Y")
@@ -44,16 +44,22 @@ def status_records(tweet: dict, *, author_id: str, handle: str, batch: Batch) ->
         raise StatusError(f"tweet {tweet_id or '?'} has no readable created_at") from None
     if not tweet_id:
         raise StatusError("a tweet has no id_str")
-    text = tweet.get("full_text") or tweet.get("text") or ""
+    # A status streamed in compatibility mode is cut at 140 characters, its whole text and
+    # entities (mentions past the cut included) kept apart in extended_tweet.
+    extended = tweet.get("extended_tweet") if isinstance(tweet.get("extended_tweet"), dict) else {}
+    text = extended.get("full_text") or tweet.get("full_text") or tweet.get("text") or ""
     if not isinstance(text, str):
         raise StatusError(f"tweet {tweet_id} has a text that is not a string")
-    entities = tweet.get("entities") if isinstance(tweet.get("entities"), dict) else {}
+    entities = next((e for e in (extended.get("entities"), tweet.get("entities")) if isinstance(e, dict)), {})
     listed = entities.get("user_mentions")
     mentions = [m for m in listed if isinstance(m, dict)] if isinstance(listed, list) else []
     reply_to_post = _digits(tweet.get("in_reply_to_status_id_str"))
     reply_to_user = _digits(tweet.get("in_reply_to_user_id_str"))
     retweeted = tweet.get("retweeted_status") if isinstance(tweet.get("retweeted_status"), dict) else None
     quoted_id = _digits(tweet.get("quoted_status_id_str"))
+    # The API embeds the quoted status with its author; an archive gives only its id.
+    quoted = tweet.get("quoted_status") if isinstance(tweet.get("quoted_status"), dict) else {}
+    quoted_user = _digits(quoted["user"].get("id_str")) if isinstance(quoted.get("user"), dict) else ""
 
     kind, parent, reposted_user = "post", "", ""
     if retweeted or text.startswith("RT @"):
@@ -119,7 +125,15 @@ def status_records(tweet: dict, *, author_id: str, handle: str, batch: Batch) ->
         act("repost", reposted_user, parent or tweet_id)
     if kind == "reply" and reply_to_user:
         act("reply", reply_to_user, reply_to_post)
-    implicit = {reposted_user, reply_to_user}
+    if kind == "quote" and quoted_user:
+        act("quote", quoted_user, quoted_id)
+    # The account reposted, replied to or quoted is acted on once, not mentioned as well.
+    # (An "@bob ..." answering no status of his is a post that mentions him.)
+    implicit = {
+        reposted_user,
+        reply_to_user if kind == "reply" else "",
+        quoted_user if kind == "quote" else "",
+    }
     # A repost's text is the original's, and so are the mentions in it.
     for mention in [] if kind == "repost" else mentions:
         mention_id = _digits(mention.get("id_str"))

@@ -55,7 +55,10 @@ def test_archive_import_stores_what_the_samples_contain(archive):
     )
 
     kinds = sorted(Interaction.objects.values_list("kind", flat=True))
-    assert kinds == ["follow"] * 4 + ["mention"] * 6 + ["reply", "repost"]
+    assert kinds == ["follow"] * 4 + ["mention"] * 6 + ["quote", "reply", "repost"]
+    # The quoted post comes embedded with its author, @bwhitman.
+    quoted = Interaction.objects.get(kind="quote")
+    assert (quoted.target.external_id, quoted.post_external_id) == ("14148390", "861696799362478085")
     drvox = Identity.objects.get(external_id="22737278")
     assert drvox.handle == "drvox"
     assert Interaction.objects.get(kind="repost").target == drvox

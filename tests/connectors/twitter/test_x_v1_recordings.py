@@ -163,3 +163,60 @@ def test_a_status_with_fields_of_odd_types_is_read_or_rejected_by_line_never_fat
         assert [r.line for r in report.rejected_lines] == [2]
         assert reason in report.rejected_lines[0].reason
         assert report.ingest.posts.new == 1
+
+
+def _status(v1_api, **changes) -> dict:
+    """The first recorded status of @TweepyDev (a plain post), changed."""
+    return {**_timelines(v1_api)[0]._json, **changes}
+
+
+def _mention(user_id: str, handle: str) -> dict:
+    return {"id_str": user_id, "screen_name": handle, "name": handle}
+
+
+def test_a_streamed_status_is_read_whole_from_its_extended_tweet(v1_api):
+    whole = "x" * 150 + " @bob"
+    status = _status(
+        v1_api,
+        text="x" * 137 + "…",
+        truncated=True,
+        extended_tweet={"full_text": whole, "entities": {"user_mentions": [_mention("99", "bob")]}},
+    )
+    batch = Batch()
+    v1_status_records(status, batch)
+
+    assert batch.posts[0].text == whole
+    assert [(i.kind, i.target_id) for i in batch.interactions] == [("mention", "99")]
+
+
+def test_an_answer_to_an_account_but_to_no_status_of_it_mentions_it(v1_api):
+    status = _status(
+        v1_api,
+        text="@bob hello",
+        in_reply_to_user_id_str="99",
+        in_reply_to_status_id_str=None,
+        entities={"user_mentions": [_mention("99", "bob")]},
+    )
+    batch = Batch()
+    v1_status_records(status, batch)
+
+    assert batch.posts[0].kind == "post"
+    assert [(i.kind, i.target_id) for i in batch.interactions] == [("mention", "99")]
+
+
+def test_a_quote_is_an_interaction_with_the_quoted_author_who_is_stored_with_their_counts(v1_api):
+    quoted_author = {"id_str": "783214", "screen_name": "Twitter", "followers_count": 5}
+    status = _status(
+        v1_api,
+        quoted_status_id_str="1341793727208181762",
+        quoted_status={"id_str": "1341793727208181762", "user": quoted_author},
+        entities={"user_mentions": [_mention("783214", "Twitter")]},
+    )
+    batch = Batch()
+    v1_status_records(status, batch)
+
+    assert (batch.posts[0].kind, batch.posts[0].parent_id) == ("quote", "1341793727208181762")
+    assert [(i.kind, i.target_id, i.post_id) for i in batch.interactions] == [
+        ("quote", "783214", "1341793727208181762")
+    ]
+    assert any(i.external_id == "783214" and i.followers == 5 for i in batch.identities)
