@@ -322,6 +322,10 @@ def _refuse_unless_jsonl(first: bytes) -> None:
         raise JsonlFormatError("This is a zip file. Upload an X archive as an archive, not as JSON Lines.")
     try:
         obj = json.loads(stripped)
+    except RecursionError:
+        raise JsonlFormatError(
+            "This is not JSON Lines: its first line is nested too deeply to read."
+        ) from None
     except (ValueError, UnicodeDecodeError):
         raise JsonlFormatError(
             "This is not JSON Lines: its first line is not a JSON object "
@@ -394,6 +398,9 @@ def jsonl_chunks(
                 obj = _decode(raw.decode("utf-8"))
             except UnicodeDecodeError:
                 chunk.rejections.append(LineRejection(line_no, "not UTF-8 text"))
+                continue
+            except RecursionError:
+                chunk.rejections.append(LineRejection(line_no, "not valid JSON: nested too deeply"))
                 continue
             except ValueError as exc:
                 reason = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)

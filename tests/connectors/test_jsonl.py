@@ -288,3 +288,21 @@ def test_an_import_aborted_by_a_deadlock_is_read_again_from_the_start_and_counte
     assert len(calls) == 2
     assert (report.read, report.rejected, report.ingest.interactions.new) == (2, 1, 1)
     assert [r.line for r in report.rejected_lines] == [2]
+
+
+def test_a_line_nested_too_deeply_is_rejected_and_a_first_line_so_nested_refuses_the_file(db):
+    import io
+
+    from connectors.services import ImportRefused, activity_import_jsonl
+
+    good = (
+        '{"network": "x", "kind": "follow", "actor": {"id": "1"}, "target": {"id": "2"}, '
+        '"occurred_at": "2024-01-01T00:00:00Z"}'
+    )
+    deep = '{"a": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    report = activity_import_jsonl(stream=io.BytesIO(f"{good}\n{deep}\n".encode()))
+    assert [(r.line, r.reason) for r in report.rejected_lines] == [(2, "not valid JSON: nested too deeply")]
+    assert report.ingest.interactions.new == 1
+
+    with pytest.raises(ImportRefused, match="nested too deeply"):
+        activity_import_jsonl(stream=io.BytesIO(f"{deep}\n{good}\n".encode()))
