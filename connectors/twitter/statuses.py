@@ -134,11 +134,39 @@ def status_records(tweet: dict, *, author_id: str, handle: str, batch: Batch) ->
         reply_to_user if kind == "reply" else "",
         quoted_user if kind == "quote" else "",
     }
-    # A repost's text is the original's, and so are the mentions in it.
+    # A repost's text is the original's, and so are the mentions in it. A reply's text opens
+    # with the accounts in the conversation, put there by X, before what is shown
+    # (display_text_range): only the accounts named after that were mentioned by the author.
+    shown_from = _shown_from(tweet, extended) if kind == "reply" else 0
     for mention in [] if kind == "repost" else mentions:
+        if _ends_before(mention, shown_from):
+            continue
         mention_id = _digits(mention.get("id_str"))
         if mention_id and mention_id not in implicit:
             act("mention", mention_id, tweet_id)
+
+
+def _shown_from(tweet: dict, extended: dict) -> int:
+    """Where the shown text of a status starts, per its display_text_range (else 0)."""
+    for source in (extended, tweet):
+        shown = source.get("display_text_range")
+        start = _number(shown[0]) if isinstance(shown, list) and shown else None
+        if start is not None:
+            return start
+    return 0
+
+
+def _ends_before(mention: dict, offset: int) -> bool:
+    indices = mention.get("indices")
+    end = _number(indices[1]) if isinstance(indices, list) and len(indices) == 2 else None
+    return end is not None and end <= offset
+
+
+def _number(value: object) -> int | None:
+    """Offsets are numbers in the API and strings in an archive ("45")."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return int(value) if isinstance(value, str) and value.isascii() and value.isdigit() else None
 
 
 def identity_from_v1_user(user: dict) -> IdentityRecord:

@@ -31,7 +31,8 @@ def test_archive_import_stores_what_the_samples_contain(archive):
     report = archive_import(path=archive, member=member)
 
     # account.js: @simonw, id 12497; tweets.json: 3 tweets (a repost of @drvox, a reply to
-    # @scientiffic that mentions 6 more accounts, a quote); 2 followers, 2 followed.
+    # @scientiffic that names 6 more accounts, 3 after the conversation X puts first, a quote);
+    # 2 followers, 2 followed.
     simon = Identity.objects.get(network="x", external_id="12497")
     assert (simon.handle, simon.name, simon.member) == ("simonw", "Simon Willison", member)
     assert Post.objects.filter(author=simon).count() == 3
@@ -55,7 +56,11 @@ def test_archive_import_stores_what_the_samples_contain(archive):
     )
 
     kinds = sorted(Interaction.objects.values_list("kind", flat=True))
-    assert kinds == ["follow"] * 4 + ["mention"] * 6 + ["quote", "reply", "repost"]
+    assert kinds == ["follow"] * 4 + ["mention"] * 3 + ["quote", "reply", "repost"]
+    # The reply opens with @scientiffic @Wikipedia @unsplash @cagarrity, the conversation X
+    # put before its shown text; the author named @inaturalist, @Natbat and @observablehq.
+    mentioned = Interaction.objects.filter(kind="mention").values_list("target__handle", flat=True)
+    assert sorted(mentioned) == ["Natbat", "inaturalist", "observablehq"]
     # The quoted post comes embedded with its author, @bwhitman.
     quoted = Interaction.objects.get(kind="quote")
     assert (quoted.target.external_id, quoted.post_external_id) == ("14148390", "861696799362478085")
