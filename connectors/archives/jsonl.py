@@ -35,6 +35,11 @@ from connectors.twitter.statuses import NETWORK as NETWORK_OF_STATUSES
 from connectors.twitter.statuses import StatusError, v1_status_records
 
 MAX_LINE_BYTES = 1024 * 1024
+# Lines a chunk (one ingest batch) holds. Each batch costs a dozen round trips and
+# statements whatever its size, so small ones are slow: on 1M events, 5,000 a batch stored
+# 62k events/s, 50,000 a batch 87-92k (bench/ingest_bench.py). Three are alive at once, at
+# some 30-40 MB each.
+CHUNK_RECORDS = 50_000
 _decode = json.JSONDecoder().decode
 # About four times faster than the json module. Its result is used only for a line that
 # ``_plain_interaction`` takes, which looks at strings and objects alone, where the two agree;
@@ -354,7 +359,7 @@ def _lines(stream: BinaryIO) -> Iterator[tuple[bytes | None, int]]:
 
 
 def jsonl_chunks(
-    *, stream: BinaryIO, default_network: str | None = None, chunk_records: int = 5000
+    *, stream: BinaryIO, default_network: str | None = None, chunk_records: int = CHUNK_RECORDS
 ) -> Iterator[ParsedChunk]:
     """Parse a JSON Lines byte stream into chunks of about ``chunk_records`` lines each.
 
