@@ -226,6 +226,26 @@ def interaction_record_problem(record: InteractionRecord) -> str | None:
     return None
 
 
+def plain_ids(actor: object, target: object, post: object) -> bool:
+    """Whether an interaction's ids are of the common kind that passes the id checks: plain
+    strings, only the post's may be empty, none longer than MAX_ID_LENGTH or holding a NUL.
+
+    The inline test of the JSON Lines parser and of ``_checked_interactions``; False only
+    means the full check must give the answer (and the reason).
+    """
+    return (
+        type(actor) is str
+        and type(target) is str
+        and type(post) is str
+        and 0 < len(actor) <= MAX_ID_LENGTH
+        and 0 < len(target) <= MAX_ID_LENGTH
+        and len(post) <= MAX_ID_LENGTH
+        and "\x00" not in actor
+        and "\x00" not in target
+        and "\x00" not in post
+    )
+
+
 def _checked(records: Sequence, problem_of, record_type: str, counts: Counts, result: IngestResult) -> list:
     """The records ``problem_of`` finds nothing wrong with; the others are counted and their
     reasons recorded under ``record_type``."""
@@ -253,24 +273,13 @@ def _checked_interactions(
     valid: list[InteractionRecord] = []
     append = valid.append
     for index, r in enumerate(records):
-        actor = r.actor_id
-        target = r.target_id
-        post = r.post_id
         at = r.occurred_at
         if (
-            type(actor) is str
-            and type(target) is str
-            and type(post) is str
+            plain_ids(r.actor_id, r.target_id, r.post_id)
             and type(at) is datetime
-            and 0 < len(actor) <= MAX_ID_LENGTH
-            and 0 < len(target) <= MAX_ID_LENGTH
-            and len(post) <= MAX_ID_LENGTH
+            and type(at.tzinfo) is dt_timezone
             and r.network in NETWORKS
             and r.kind in INTERACTION_KINDS
-            and type(at.tzinfo) is dt_timezone
-            and "\x00" not in actor
-            and "\x00" not in target
-            and "\x00" not in post
         ):
             append(r)
             continue

@@ -17,9 +17,9 @@ from typing import BinaryIO
 import orjson
 
 from connectors.ingest import (
-    MAX_ID_LENGTH,
     identity_record_problem,
     interaction_record_problem,
+    plain_ids,
     post_record_problem,
 )
 from connectors.records import (
@@ -194,17 +194,7 @@ def _plain_interaction(obj: dict, default_network: str | None) -> InteractionRec
     if post_id is None:
         post_id = ""
     if not (
-        type(actor_id) is str
-        and type(target_id) is str
-        and type(post_id) is str
-        and type(raw) is str
-        and 0 < len(actor_id) <= MAX_ID_LENGTH
-        and 0 < len(target_id) <= MAX_ID_LENGTH
-        and len(post_id) <= MAX_ID_LENGTH
-        and "\x00" not in actor_id
-        and "\x00" not in target_id
-        and "\x00" not in post_id
-        and not (kind == "follow" and post_id)
+        type(raw) is str and plain_ids(actor_id, target_id, post_id) and not (kind == "follow" and post_id)
     ):
         return None
     try:
