@@ -1,7 +1,9 @@
 """The one path by which activity reaches the database.
 
 Every connector and importer parses its source into a ``records.Batch`` and calls
-``ingest_batch``. The batch is stored whole or not at all, with set-based statements only:
+``ingest_batch``, or, for a whole file, ``ingest_batches`` with a stream of them (one
+transaction, the next batch prepared in a thread meanwhile; see there). The batch is stored
+whole or not at all, with set-based statements only:
 
 1. Records are checked (network, kind, ids, aware datetimes, counts); bad ones are
    rejected with a reason and the rest go on.
