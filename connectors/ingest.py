@@ -47,13 +47,16 @@ from django.utils import timezone
 
 from connectors.models import Identity, Interaction, Post, Tombstone, tombstone_digest
 from connectors.records import (
+    CANONICALIZED_NETWORKS,
     INTERACTION_KINDS,
     NETWORKS,
     POST_KINDS,
     Batch,
+    ExternalIdError,
     IdentityRecord,
     InteractionRecord,
     PostRecord,
+    external_id_canonical,
 )
 
 MAX_ID_LENGTH = 128
@@ -189,7 +192,7 @@ def identity_record_problem(record: IdentityRecord) -> str | None:
             return problem
     if record.verified is not None and not isinstance(record.verified, bool):
         return "verified must be true, false or absent"
-    return None
+    return _canonicalize(record, ("external_id",))
 
 
 def post_record_problem(record: PostRecord) -> str | None:
@@ -208,7 +211,7 @@ def post_record_problem(record: PostRecord) -> str | None:
             return problem
     if len(record.parent_id) > MAX_ID_LENGTH:
         return f"parent id is longer than {MAX_ID_LENGTH} characters"
-    return None
+    return _canonicalize(record, ("author_id",))
 
 
 def interaction_record_problem(record: InteractionRecord) -> str | None:
@@ -225,6 +228,21 @@ def interaction_record_problem(record: InteractionRecord) -> str | None:
             return problem
     if not isinstance(record.post_id, str) or len(record.post_id) > MAX_ID_LENGTH or "\x00" in record.post_id:
         return "post id must be a string of at most 128 characters"
+    return _canonicalize(record, ("actor_id", "target_id"))
+
+
+def _canonicalize(record, names: tuple[str, ...]) -> str | None:
+    """Rewrite the record's account ids in their canonical form (``records.external_id_canonical``),
+    in place, so that one account is stored, and meets its tombstone, under one id; or the
+    reason an id cannot be used."""
+    if record.network not in CANONICALIZED_NETWORKS:
+        return None
+    for name in names:
+        try:
+            value = external_id_canonical(network=record.network, external_id=getattr(record, name))
+        except ExternalIdError as exc:
+            return str(exc)
+        setattr(record, name, value)
     return None
 
 
@@ -281,6 +299,7 @@ def _checked_interactions(
             and type(at) is datetime
             and type(at.tzinfo) is dt_timezone
             and r.network in NETWORKS
+            and r.network not in CANONICALIZED_NETWORKS
             and r.kind in INTERACTION_KINDS
         ):
             append(r)

@@ -236,6 +236,8 @@ class SyncRun(models.Model):
         blank=True,
         help_text="For an activity file: the network of the lines that name none.",
     )
+    # Times a worker claimed the run; the sweeper re-queues an interrupted one a bounded number of times.
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at"]

@@ -8,8 +8,11 @@ External ids are strings everywhere (X ids overflow JavaScript numbers; Bluesky 
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from urllib.parse import urlsplit
 
 NETWORKS = ("x", "mastodon", "bluesky", "youtube")
 # As shown to people.
@@ -27,6 +30,80 @@ POST_KINDS = (
     "check-in",
     "review",
 )
+
+# --- one canonical id per account --------------------------------------------------------------
+#
+# An account must be stored, and tombstoned when it opts out, under one id whatever form a
+# source wrote it in; otherwise an import naming it another way would bring it back.
+
+_MASTODON_ACCT = re.compile(r"^@?([A-Za-z0-9_][A-Za-z0-9_.-]*)@([A-Za-z0-9.-]+\.[A-Za-z]{2,63})$")
+_MASTODON_PROFILE_PATH = re.compile(r"^/(?:users/|@)([A-Za-z0-9_][A-Za-z0-9_.-]*)/?$")
+_HANDLE_LIKE = re.compile(r"^@?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$", re.IGNORECASE)
+
+
+# The networks whose account ids come in several forms (see external_id_canonical).
+CANONICALIZED_NETWORKS = frozenset({"mastodon", "bluesky"})
+
+
+class ExternalIdError(ValueError):
+    """An id written in a form that cannot name one account for sure; the message says which form to use."""
+
+
+def external_id_canonical(*, network: str, external_id: str) -> str:
+    """The form of an account id under which it is stored and tombstoned.
+
+    - Mastodon: the address ``user@server`` in lower case (user names are case-insensitive
+      there), from ``@user@server``, ``https://server/@user`` or ``https://server/users/user``
+      (the actor URI). A bare number is refused: it is the account's row number on its own
+      server, meaningless without the server, and it would escape an opt-out.
+    - Bluesky: the DID. A handle is refused: handles change hands, the DID does not.
+    - Other networks' ids, and ids of no recognised form (such as generated demo ids), are
+      kept as they are.
+    """
+    if network == "mastodon":
+        return _mastodon_id(external_id)
+    if network == "bluesky":
+        if external_id.startswith("did:"):
+            return external_id
+        if _HANDLE_LIKE.match(external_id):
+            raise ExternalIdError(
+                f"{external_id!r} is a Bluesky handle; give the account's DID (did:plc:…), "
+                "which never changes"
+            )
+    return external_id
+
+
+def external_ids_canonical(*, network: str, external_ids: Iterable[str]) -> list[str]:
+    """The distinct canonical forms of ``external_ids``; ids of no usable form are left out
+    (they name nothing that ingest can have stored)."""
+    found: dict[str, None] = {}
+    for external_id in external_ids:
+        try:
+            canonical = external_id_canonical(network=network, external_id=external_id)
+        except ExternalIdError:
+            continue
+        if canonical:
+            found[canonical] = None
+    return list(found)
+
+
+def _mastodon_id(value: str) -> str:
+    if value.isdigit():
+        raise ExternalIdError(
+            f"{value!r} is a Mastodon account number, which only means something on its own server; "
+            "give the account's address, like alice@mastodon.social"
+        )
+    if value.startswith(("https://", "http://")):
+        parts = urlsplit(value)
+        found = _MASTODON_PROFILE_PATH.match(parts.path or "")
+        if parts.hostname and found and not parts.query:
+            return f"{found.group(1)}@{parts.hostname}".lower()
+        return value
+    found = _MASTODON_ACCT.match(value)
+    if found:
+        return f"{found.group(1)}@{found.group(2)}".lower()
+    return value
+
 
 # What one identity does to another. "mention" and "follow" need no post; the others
 # concern the target's post (or, for reply/quote, the post replied to or quoted).

@@ -9,14 +9,15 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import BinaryIO
 
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import OperationalError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import Member
@@ -26,6 +27,7 @@ from connectors.archives.x_archive import ArchiveError, ArchiveStats, x_archive_
 from connectors.ingest import IngestResult, ingest_batches
 from connectors.models import ConnectedAccount, Identity, SyncRun, Tombstone, tombstone_digest
 from connectors.records import Batch
+from klout.queue import QUEUE_DOWN_MESSAGE, enqueue, enqueue_on_commit
 from scoring.services import score_refresh_queue
 
 logger = logging.getLogger(__name__)
@@ -282,15 +284,44 @@ def jsonl_import_staged(*, path: Path, network: str | None, progress: Progress |
 # --- sync runs for uploads ---------------------------------------------------------------------
 
 
+UPLOAD_SOURCES = (SyncRun.Source.X_ARCHIVE, SyncRun.Source.JSONL)
+_WAITING = (SyncRun.Status.QUEUED, SyncRun.Status.RUNNING)
+
+
+def imports_waiting_count(*, member: Member) -> int:
+    """The member's uploads queued or being imported."""
+    return SyncRun.objects.filter(member=member, source__in=UPLOAD_SOURCES, status__in=_WAITING).count()
+
+
+def import_quota_problem(*, member: Member) -> str | None:
+    """Why the member may not upload another file now, in words for them; None when they may.
+
+    Asked before the upload is read, so that a member cannot fill the disk and the queue
+    with files faster than the worker imports them.
+    """
+    waiting = imports_waiting_count(member=member)
+    if waiting >= settings.IMPORT_MAX_WAITING_PER_MEMBER:
+        return (
+            f"You already have {waiting} imports waiting or running. Once one of them is done, "
+            "upload the next file."
+        )
+    return None
+
+
 def import_upload_create(*, member: Member, source: str, upload: UploadedFile, network: str = "") -> SyncRun:
     """Store an uploaded file and queue its import; returns the queued SyncRun.
 
-    ``network`` is, for an activity file, the network of the lines that name none.
+    ``network`` is, for an activity file, the network of the lines that name none. Raises
+    ImportRefused when the member has too many imports waiting. When the job queue cannot be
+    reached the run is marked failed with a message saying so, and the stored file is deleted.
     """
     from connectors.tasks import import_run_task
 
-    if source not in (SyncRun.Source.X_ARCHIVE, SyncRun.Source.JSONL):
+    if source not in UPLOAD_SOURCES:
         raise ValueError(f"not an upload source: {source}")
+    problem = import_quota_problem(member=member)
+    if problem:
+        raise ImportRefused(problem)
     extension = ".zip" if source == SyncRun.Source.X_ARCHIVE else ".jsonl"
     stored = default_storage.save(f"imports/{member.pk}/upload{extension}", upload)
     with transaction.atomic():
@@ -302,7 +333,11 @@ def import_upload_create(*, member: Member, source: str, upload: UploadedFile, n
             default_network=network,
         )
         # Queue after commit: a worker that picked it up earlier would not find the row.
-        transaction.on_commit(lambda: import_run_task.delay(run.pk))
+        enqueue_on_commit(
+            import_run_task,
+            run.pk,
+            on_failure=lambda: _run_finish(run, status=SyncRun.Status.FAILED, error=QUEUE_DOWN_MESSAGE),
+        )
     return run
 
 
@@ -321,7 +356,7 @@ def _progress_setter(run_id: int) -> Progress:
 def import_run_execute(*, run_id: int) -> SyncRun | None:
     """Run a queued upload import. Safe to call twice: only one call claims the run."""
     claimed = SyncRun.objects.filter(pk=run_id, status=SyncRun.Status.QUEUED).update(
-        status=SyncRun.Status.RUNNING, started_at=timezone.now(), progress=0
+        status=SyncRun.Status.RUNNING, started_at=timezone.now(), progress=0, attempts=F("attempts") + 1
     )
     if not claimed:
         logger.info("import run %s is not queued any more; nothing to do", run_id)
@@ -359,6 +394,60 @@ def _run_finish(run: SyncRun, *, status: str, error: str = "", stats: dict | Non
     if run.upload_path:
         default_storage.delete(run.upload_path)
     return run
+
+
+# --- work that a stopped worker left behind ------------------------------------------------------
+
+# Claims of one upload before the sweeper gives up on it: an import the worker was killed in
+# twice (out of memory, or past its time limit) would be killed again.
+IMPORT_MAX_ATTEMPTS = 2
+INTERRUPTED_MESSAGE = (
+    "The import stopped before it finished ({reason}). Nothing of it was stored. "
+    "Try again later, or with a smaller file."
+)
+
+
+def sync_runs_recover(*, before: datetime) -> dict[str, int]:
+    """Re-queue or fail the runs a stopped worker or a lost message left behind.
+
+    ``before``: work queued or started earlier than this is stuck (no task outlives its hard
+    time limit).
+
+    1. An upload still queued long after it was made (its message was lost) is sent again;
+       the claim in ``import_run_execute`` makes a duplicate harmless.
+    2. An upload still running past the task time limit was interrupted (worker killed): it
+       is put back in the queue, since imports are all or nothing, unless it was already
+       tried ``IMPORT_MAX_ATTEMPTS`` times; then it fails, and its file is deleted.
+    3. An API sync still running past the time limit is marked failed: the account's lease
+       expires by itself and the next periodic sync resumes from the stored cursor.
+    """
+    from connectors.tasks import import_run_task
+
+    counts = {"requeued": 0, "failed": 0}
+    uploads = SyncRun.objects.filter(source__in=UPLOAD_SOURCES)
+    for run in uploads.filter(status=SyncRun.Status.QUEUED, created_at__lt=before):
+        counts["requeued"] += enqueue(import_run_task, run.pk)
+    for run in uploads.filter(status=SyncRun.Status.RUNNING, started_at__lt=before):
+        if run.attempts < IMPORT_MAX_ATTEMPTS and run.upload_path:
+            put_back = SyncRun.objects.filter(pk=run.pk, status=SyncRun.Status.RUNNING).update(
+                status=SyncRun.Status.QUEUED, progress=0
+            )
+            if put_back and enqueue(import_run_task, run.pk):
+                counts["requeued"] += 1
+            continue
+        reason = f"it was interrupted {run.attempts} times"
+        _run_finish(run, status=SyncRun.Status.FAILED, error=INTERRUPTED_MESSAGE.format(reason=reason))
+        counts["failed"] += 1
+    counts["failed"] += (
+        SyncRun.objects.exclude(source__in=UPLOAD_SOURCES)
+        .filter(status=SyncRun.Status.RUNNING, started_at__lt=before)
+        .update(
+            status=SyncRun.Status.FAILED,
+            finished_at=timezone.now(),
+            error="The sync was interrupted (the worker stopped); the next one resumes where it stopped.",
+        )
+    )
+    return counts
 
 
 # --- tombstones -----------------------------------------------------------------------------------
@@ -435,4 +524,6 @@ def account_sync_now(*, account: ConnectedAccount) -> None:
         raise SyncRefused("This network is read from uploaded files only.")
     from connectors.twitter.tasks import x_account_sync_task
 
-    transaction.on_commit(lambda: x_account_sync_task.delay(account.pk))
+    # Nothing is written first, so nothing to wait for a commit of.
+    if not enqueue(x_account_sync_task, account.pk):
+        raise SyncRefused(QUEUE_DOWN_MESSAGE)

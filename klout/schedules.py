@@ -36,6 +36,13 @@ PERIODIC_TASKS: list[Schedule] = [
         description="Deletes expired sign-in sessions from the database.",
     ),
     Schedule(
+        name="Recover stuck work",
+        task="klout.tasks.stuck_work_sweep",
+        minute="*/10",
+        description="Re-queues or fails imports, exports and score runs left queued or running by a "
+        "stopped worker or a lost message.",
+    ),
+    Schedule(
         name="Recompute every score",
         task="scoring.tasks.score_recompute_daily",
         minute="0",

@@ -124,6 +124,14 @@ CELERY_TASK_SOFT_TIME_LIMIT = max(1, CELERY_TASK_TIME_LIMIT - 60)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Sending a task retries briefly: a web request must not hang on a broker that is down, and
+# the caller marks its row failed instead (klout.queue).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
@@ -234,6 +242,11 @@ TOKEN_ENCRYPTION_KEY = env_str("TOKEN_ENCRYPTION_KEY", "")
 IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 2 * 1024**3, minimum=1)
 IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("IMPORT_MAX_UNCOMPRESSED_BYTES", 8 * 1024**3, minimum=1)
 IMPORT_MAX_COMPRESSION_RATIO = env_int("IMPORT_MAX_COMPRESSION_RATIO", 200, minimum=1)
+# Entries an archive may hold: the zip's central directory costs memory per entry before any
+# other check can run, so its count is read from the end record first.
+IMPORT_MAX_ZIP_ENTRIES = env_int("IMPORT_MAX_ZIP_ENTRIES", 100_000, minimum=1)
+# Uploads a member may have queued or importing at once.
+IMPORT_MAX_WAITING_PER_MEMBER = env_int("IMPORT_MAX_WAITING_PER_MEMBER", 3, minimum=1)
 
 # --- X/Twitter ------------------------------------------------------------------------------
 # OAuth 2.0 app credentials from the X developer portal (User authentication settings:
@@ -251,11 +264,20 @@ CELERY_IMPORTS = ("connectors.twitter.tasks",)
 MASTODON_INSTANCE_URL = env_url("MASTODON_INSTANCE_URL", "https://{instance}", schemes=("https", "http"))
 # Bluesky: a public AppView answers app.bsky.actor.getProfile without authentication.
 BLUESKY_APPVIEW_URL = env_url("BLUESKY_APPVIEW_URL", "https://public.api.bsky.app", schemes=("https", "http"))
+# Where did:plc documents are read, to check that a DID names the handle back.
+BLUESKY_PLC_DIRECTORY_URL = env_url(
+    "BLUESKY_PLC_DIRECTORY_URL", "https://plc.directory", schemes=("https", "http")
+).rstrip("/")
 # X: reading a bio needs an app-only bearer token (X developer portal, "Keys and tokens").
 # Without it the opt-out page offers signing in with X instead, when X OAuth is configured.
 X_BEARER_TOKEN = env_str("X_BEARER_TOKEN", "")
 PRIVACY_OPTOUT_CODE_LIFETIME_MINUTES = env_int("PRIVACY_OPTOUT_CODE_LIFETIME_MINUTES", 24 * 60, minimum=5)
 PRIVACY_PROFILE_TIMEOUT_SECONDS = env_int("PRIVACY_PROFILE_TIMEOUT_SECONDS", 10, minimum=1)
+# The most one profile read may take in all, however slowly the server sends its answer.
+PRIVACY_PROFILE_DEADLINE_SECONDS = env_int("PRIVACY_PROFILE_DEADLINE_SECONDS", 20, minimum=1)
+# Hosts taken from what a person typed must resolve to public addresses only. Never on in
+# production: only tests, whose fake servers listen on 127.0.0.1, turn it on.
+OUTBOUND_ALLOW_PRIVATE_ADDRESSES = False
 # How long a data-export zip stays downloadable before the hourly cleanup deletes it.
 PRIVACY_EXPORT_LIFETIME_HOURS = env_int("PRIVACY_EXPORT_LIFETIME_HOURS", 72, minimum=1)
 CELERY_IMPORTS = (*globals().get("CELERY_IMPORTS", ()), "accounts.privacy.tasks")

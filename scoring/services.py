@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.models import Member
 from connectors.models import Identity
+from klout.queue import enqueue_on_commit
 from scoring.columnar import Frame, fetch_columns, replace_frame, upsert_frame
 from scoring.engine import (
     MODEL_VERSION,
@@ -441,4 +442,17 @@ def score_refresh_queue(*, identity_ids: Iterable[int], backfill_days: int = 0) 
 
     ids = sorted({int(i) for i in identity_ids})
     if ids:
-        transaction.on_commit(lambda: score_recompute_changed.delay(ids, backfill_days))
+        # When the broker is down the change waits for the daily recompute, which scores everyone.
+        enqueue_on_commit(score_recompute_changed, ids, backfill_days, on_failure=lambda: None)
+
+
+def score_runs_recover(*, before: datetime) -> int:
+    """Mark failed the runs still "running" that started before ``before``: their worker stopped.
+
+    Nothing needs redoing: a failed run changed no score, and the next run covers its work.
+    """
+    return ScoreRun.objects.filter(status=ScoreRun.Status.RUNNING, started_at__lt=before).update(
+        status=ScoreRun.Status.FAILED,
+        finished_at=timezone.now(),
+        error="The run was interrupted (its worker stopped); the next run covers its work.",
+    )

@@ -3,8 +3,9 @@
 1. ``optout_challenge_start`` gives the person a one-time code (it expires) and a
    private status page. New requests are rate-limited per requester and per account.
 2. The person puts the code in their bio. ``optout_challenge_check`` reads the public
-   profile: when the person presses "check now" (rate-limited: a pause between checks
-   and a maximum number of them), and in the background from the worker (backing off).
+   profile, always in the worker (a slow server must not hold a web process): when the
+   person presses "check now" (``optout_challenge_check_queue``; rate-limited: a pause
+   between checks and a maximum number of them), and in the background (backing off).
    A transient failure of the network's API is not counted against the person.
 3. When the code is there, the identity is tombstoned and purged
    (``identity_opt_out``) and the handle is blanked from the request.
@@ -31,6 +32,7 @@ from accounts.privacy.profiles import (
     x_bio_checks_configured,
 )
 from accounts.privacy.services import identity_opt_out
+from klout.queue import QUEUE_DOWN_MESSAGE, enqueue_on_commit
 
 # Pause between two checks the person asks for, and how many they may ask for per code.
 CHECK_INTERVAL = timedelta(seconds=20)
@@ -49,6 +51,8 @@ _ANY_CODE = re.compile(r"KLOUT-[A-Z0-9]{8}", re.IGNORECASE)
 class CheckOutcome:
     verified: bool
     message: str
+    # Handed to the worker, whose result the status page shows when it comes.
+    queued: bool = False
 
 
 def optout_challenge_start(*, network: str, handle: str, requester: str) -> OptOutChallenge:
@@ -89,6 +93,36 @@ def optout_challenge_start(*, network: str, handle: str, requester: str) -> OptO
         )
 
 
+CHECK_QUEUED_MESSAGE = "Klout is reading the bio of {who} now; this page shows what it found in a moment."
+
+
+def optout_challenge_check_queue(*, challenge_id: int) -> CheckOutcome:
+    """Hand a "check now" to the worker, unless the rate limit refuses it at once.
+
+    The check itself (``optout_challenge_check``, manual) counts the attempt and applies the
+    limits again under its lock, so two clicks queued together read the profile once.
+    """
+    from accounts.privacy.tasks import optout_challenge_check_task
+
+    now = timezone.now()
+    with transaction.atomic():
+        challenge = OptOutChallenge.objects.select_for_update().get(pk=challenge_id)
+        refusal = _refusal(challenge, manual=True, now=now)
+        if refusal is not None:
+            return refusal
+        challenge.check_queued_at = now
+        challenge.save(update_fields=["check_queued_at"])
+
+        def queue_down() -> None:
+            OptOutChallenge.objects.filter(pk=challenge_id).update(
+                check_queued_at=None, last_result=QUEUE_DOWN_MESSAGE
+            )
+
+        enqueue_on_commit(optout_challenge_check_task, challenge_id, True, on_failure=queue_down)
+    who = handle_display(network=challenge.network, handle=challenge.handle)
+    return CheckOutcome(verified=False, message=CHECK_QUEUED_MESSAGE.format(who=who), queued=True)
+
+
 def optout_challenge_check(*, challenge_id: int, manual: bool) -> CheckOutcome:
     """Read the profile and opt the account out when the code is in its bio."""
     now = timezone.now()
@@ -96,6 +130,10 @@ def optout_challenge_check(*, challenge_id: int, manual: bool) -> CheckOutcome:
         challenge = OptOutChallenge.objects.select_for_update().get(pk=challenge_id)
         refusal = _refusal(challenge, manual=manual, now=now)
         if refusal is not None:
+            if challenge.check_queued_at is not None:
+                challenge.check_queued_at = None
+                challenge.last_result = refusal.message
+                challenge.save(update_fields=["check_queued_at", "last_result"])
             return refusal
         # Counted and stamped before the slow network call, under the lock, so that two
         # clicks at once cannot both pass the rate limit.
@@ -138,8 +176,18 @@ def optout_challenge_check(*, challenge_id: int, manual: bool) -> CheckOutcome:
         locked.verified_at = timezone.now()
         locked.handle = ""
         locked.next_check_at = None
+        locked.check_queued_at = None
         locked.last_result = message
-        locked.save(update_fields=["status", "verified_at", "handle", "next_check_at", "last_result"])
+        locked.save(
+            update_fields=[
+                "status",
+                "verified_at",
+                "handle",
+                "next_check_at",
+                "check_queued_at",
+                "last_result",
+            ]
+        )
     return CheckOutcome(verified=True, message=message)
 
 
@@ -185,7 +233,7 @@ def _not_found(challenge: OptOutChallenge, bio: str) -> str:
 
 def _remember(challenge: OptOutChallenge, outcome: CheckOutcome) -> CheckOutcome:
     OptOutChallenge.objects.filter(pk=challenge.pk, status=OptOutChallenge.Status.PENDING).update(
-        last_result=outcome.message
+        last_result=outcome.message, check_queued_at=None
     )
     return outcome
 

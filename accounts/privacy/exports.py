@@ -19,20 +19,21 @@ import secrets
 import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import Member, User
 from accounts.privacy.audit import privacy_event_record, subject_digest
 from accounts.privacy.models import DataExport, PrivacyEvent
 from connectors.models import ConnectedAccount, Identity, Interaction, Post, SyncRun
+from klout.queue import QUEUE_DOWN_MESSAGE, enqueue, enqueue_on_commit
 from scoring.models import NETWORK_COLUMNS, RECEIVED_COLUMNS, SIGNAL_COLUMNS, IdentityScore, MemberScore
 
 logger = logging.getLogger(__name__)
@@ -76,7 +77,11 @@ def data_export_request(*, user: User) -> DataExport:
     try:
         with transaction.atomic():
             export = DataExport.objects.create(user=user)
-            transaction.on_commit(lambda: data_export_build_task.delay(export.pk))
+            enqueue_on_commit(
+                data_export_build_task,
+                export.pk,
+                on_failure=lambda: _export_fail(export.pk, QUEUE_DOWN_MESSAGE),
+            )
     except IntegrityError:
         # Two clicks at once: the unique constraint let one through; that one is the answer.
         return DataExport.objects.get(
@@ -218,10 +223,17 @@ def _write_table(archive: zipfile.ZipFile, name: str, fields: tuple[str, ...], r
     return count
 
 
+def _export_fail(export_id: int, message: str) -> None:
+    """Mark the export failed (so the person may ask again) with a message for them."""
+    DataExport.objects.filter(
+        pk=export_id, status__in=[DataExport.Status.QUEUED, DataExport.Status.RUNNING]
+    ).update(status=DataExport.Status.FAILED, finished_at=timezone.now(), error=message)
+
+
 def data_export_build(*, export_id: int) -> DataExport | None:
     """Build a queued export; a second call for the same export does nothing."""
     claimed = DataExport.objects.filter(pk=export_id, status=DataExport.Status.QUEUED).update(
-        status=DataExport.Status.RUNNING, progress=0
+        status=DataExport.Status.RUNNING, progress=0, started_at=timezone.now(), attempts=F("attempts") + 1
     )
     if not claimed:
         logger.info("data export %s is not queued any more; nothing to do", export_id)
@@ -300,6 +312,39 @@ def data_exports_expire() -> int:
         if leftover.stat().st_mtime < cutoff:
             leftover.unlink(missing_ok=True)
     return len(expired)
+
+
+# Builds of one export before the sweeper gives up on it.
+EXPORT_MAX_ATTEMPTS = 2
+
+
+def data_exports_recover(*, before: datetime) -> dict[str, int]:
+    """Re-queue or fail exports that a lost message or a stopped worker left queued or building.
+
+    ``before``: work queued or started earlier than this is stuck (no task outlives its hard
+    time limit). A queued one is sent again (the claim makes a duplicate harmless); a build
+    interrupted fewer than ``EXPORT_MAX_ATTEMPTS`` times is queued again, later ones fail,
+    so that the person can ask for a new export instead of waiting forever.
+    """
+    from accounts.privacy.tasks import data_export_build_task
+
+    counts = {"requeued": 0, "failed": 0}
+    for export_id in DataExport.objects.filter(
+        status=DataExport.Status.QUEUED, created_at__lt=before
+    ).values_list("pk", flat=True):
+        counts["requeued"] += enqueue(data_export_build_task, export_id)
+    running = DataExport.objects.filter(status=DataExport.Status.RUNNING, started_at__lt=before)
+    for export_id, attempts in running.values_list("pk", "attempts"):
+        if attempts < EXPORT_MAX_ATTEMPTS:
+            put_back = DataExport.objects.filter(pk=export_id, status=DataExport.Status.RUNNING).update(
+                status=DataExport.Status.QUEUED, progress=0
+            )
+            if put_back and enqueue(data_export_build_task, export_id):
+                counts["requeued"] += 1
+            continue
+        _export_fail(export_id, "The export stopped before it finished, twice. Please ask for a new one.")
+        counts["failed"] += 1
+    return counts
 
 
 def exports_files_delete_on_commit(*, user: User) -> None:

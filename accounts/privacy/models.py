@@ -78,6 +78,9 @@ class OptOutChallenge(models.Model):
     next_check_at = models.DateTimeField(null=True, blank=True)
     background_checks = models.PositiveSmallIntegerField(default=0)
     last_result = models.TextField(blank=True)
+    # Set when the person pressed "check now" and the check was handed to the worker; cleared
+    # with its result. The status page refreshes itself meanwhile.
+    check_queued_at = models.DateTimeField(null=True, blank=True)
     verified_at = models.DateTimeField(null=True, blank=True)
     # Keyed hash of the requester's address, only for the rate limit on new requests.
     requester_digest = models.CharField(max_length=64, blank=True)
@@ -116,9 +119,12 @@ class DataExport(models.Model):
     file_name = models.CharField(max_length=100, blank=True)
     size = models.BigIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
+    # Times a worker claimed the build; the sweeper re-queues an interrupted one a bounded number of times.
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         app_label = "accounts"

@@ -4,21 +4,33 @@ One small reader per network, all returning a ``PublicProfile``; failures are a
 ``ProfileError`` whose message is for the person and which says whether trying again
 later may help (``transient``). Base URLs come from settings, so tests point them at a
 local fake server.
+
+A proof covers only what it proves. The bio is read from the server that speaks for the
+account, and the ids returned (which are tombstoned and purged) are only those that server
+vouches for:
+
+- Mastodon: the server named in the address answers the lookup. The actor URI it gives is
+  accepted when it is on that same server; otherwise (an address whose domain delegates to
+  another host, or a server naming someone else's account) the actor's own host must confirm
+  by WebFinger that the actor is known by this address, and the bio is read from that host.
+- Bluesky: the handle resolves to a DID, and that DID's document must name the handle back
+  (both ways, as the AT Protocol verifies handles); the bio is the DID's profile.
+- X: X's own API says which account has the username; nobody else is asked.
 """
 
 from __future__ import annotations
 
 import html
-import ipaddress
 import re
-import socket
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-import requests
 from django.conf import settings
 from django.utils.html import strip_tags
+
+from connectors.public_http import PublicFetchError, public_get
+from connectors.records import external_ids_canonical
 
 NETWORK_LABELS = {"mastodon": "Mastodon", "bluesky": "Bluesky", "x": "X"}
 
@@ -83,75 +95,114 @@ def profile_read(*, network: str, handle: str) -> PublicProfile:
 
 # --- HTTP --------------------------------------------------------------------------------
 
+# A profile is a few kilobytes; a DID document or WebFinger answer less.
+MAX_PROFILE_BYTES = 256 * 1024
 
-def _get_json(url: str, *, what: str, headers: dict[str, str] | None = None) -> tuple[int, Any]:
-    timeout = settings.PRIVACY_PROFILE_TIMEOUT_SECONDS
+
+def _get_json(
+    url: str, *, what: str, public_only: bool = False, headers: dict[str, str] | None = None
+) -> tuple[int, Any]:
+    """Status and JSON body of a bounded GET (see ``connectors.public_http``); the body is None
+    when an error status came without JSON."""
     try:
-        # Redirects are not followed: a profile lookup has no reason to send us elsewhere,
-        # and following one could reach a host the checks below did not vet.
-        response = requests.get(url, headers=headers or {}, timeout=timeout, allow_redirects=False)
-    except requests.Timeout:
-        message = f"{what} did not answer in time; please try again in a few minutes."
-        raise ProfileError(message, transient=True) from None
-    except requests.RequestException:
-        message = f"{what} could not be reached; please try again in a few minutes."
-        raise ProfileError(message, transient=True) from None
-    if response.status_code == 429 or response.status_code >= 500:
+        response = public_get(
+            url, what=what, public_only=public_only, headers=headers, max_bytes=MAX_PROFILE_BYTES
+        )
+    except PublicFetchError as error:
+        raise ProfileError(error.message, transient=error.transient) from None
+    if response.status == 429 or response.status >= 500:
         raise ProfileError(
-            f"{what} is busy or failing (HTTP {response.status_code}); please try again in a few minutes.",
+            f"{what} is busy or failing (HTTP {response.status}); please try again in a few minutes.",
             transient=True,
         )
     try:
         body = response.json()
     except ValueError:
-        if response.ok:
+        if 200 <= response.status < 300:
             message = f"{what} sent an answer we could not read; please try again later."
             raise ProfileError(message, transient=True) from None
         body = None
-    return response.status_code, body
-
-
-def _public_host(host: str) -> None:
-    """Refuse instances that resolve to this machine or a private network.
-
-    The instance name comes from a form anyone can fill in; without this check the
-    server could be made to call its own internal services.
-    """
-    try:
-        infos = socket.getaddrinfo(host, 443, proto=socket.IPPROTO_TCP)
-    except OSError:
-        message = f"The server {host} was not found. Check the address after the second @."
-        raise ProfileError(message, transient=False) from None
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if not address.is_global:
-            raise ProfileError(f"{host} is not a public Mastodon server.", transient=False)
+    return response.status, body
 
 
 # --- Mastodon ------------------------------------------------------------------------------
 
 
+def _mastodon_base(host: str) -> tuple[str, bool]:
+    """The API address of the server ``host``, and whether it was built from ``host`` (and so
+    must be a public server) rather than fixed by the operator."""
+    template = settings.MASTODON_INSTANCE_URL
+    return template.format(instance=host).rstrip("/"), "{instance}" in template
+
+
+def _mastodon_lookup(host: str, user: str, *, what: str) -> tuple[int, Any]:
+    base, from_host = _mastodon_base(host)
+    return _get_json(f"{base}/api/v1/accounts/lookup?acct={quote(user)}", what=what, public_only=from_host)
+
+
 def _mastodon(handle: str) -> PublicProfile:
     user, instance = handle.split("@", 1)
-    template = settings.MASTODON_INSTANCE_URL
-    base = template.format(instance=instance).rstrip("/")
-    if "{instance}" in template:
-        _public_host(urlsplit(base).hostname or instance)
     what = f"The Mastodon server {instance}"
-    status, body = _get_json(f"{base}/api/v1/accounts/lookup?acct={quote(user)}", what=what)
+    status, body = _mastodon_lookup(instance, user, what=what)
     if status == 404:
         raise ProfileError(f"No Mastodon account @{handle} was found on {instance}.", transient=False)
     if status != 200 or not isinstance(body, dict) or not body.get("id"):
         raise ProfileError(
             f"{what} answered the lookup of @{handle} with an error (HTTP {status}).", transient=True
         )
+    actor = body.get("uri") if isinstance(body.get("uri"), str) else ""
+    actor_host = (urlsplit(actor).hostname or "").lower() if actor.startswith("https://") else ""
+    if actor_host and actor_host != instance:
+        body = _mastodon_confirmed_elsewhere(handle=handle, actor=actor, actor_host=actor_host)
+    elif not actor_host:
+        # No actor URI we can place: only the address itself is proven.
+        actor = ""
     fields = body.get("fields") if isinstance(body.get("fields"), list) else []
     texts = [_html_text(body.get("note") or "")]
     texts += [_html_text(f"{f.get('name', '')} {f.get('value', '')}") for f in fields if isinstance(f, dict)]
-    # Ids the Mastodon connector may store the account under: the actor URI (the same
-    # everywhere in the fediverse) and the canonical user@instance address.
-    ids = tuple(i for i in (body.get("uri") or "", handle.lower()) if i)
+    # Ids the account may be stored under: its address, and its actor URI's own form
+    # (the same on every server of the fediverse); both canonical (connectors.records).
+    ids = tuple(external_ids_canonical(network="mastodon", external_ids=[handle, actor]))
     return PublicProfile(network="mastodon", external_ids=ids, handle=handle, bio="\n".join(texts))
+
+
+def _mastodon_confirmed_elsewhere(*, handle: str, actor: str, actor_host: str) -> dict:
+    """The account as its actor's own server shows it, once that server confirmed the address.
+
+    The server named in the address said the account lives on ``actor_host``. That is how a
+    domain that delegates to another host works (alice@example.com served by
+    social.example.com), and also what a server would say to have someone else's account
+    opted out. Only ``actor_host`` can tell the two apart: its WebFinger must answer for this
+    address with this actor, and then the bio is read from it, not from the server that
+    pointed there.
+    """
+    what = f"The Mastodon server {actor_host}"
+    refused = ProfileError(
+        f"@{handle} could not be confirmed: its server names an account on {actor_host}, "
+        f"which does not know it by this address.",
+        transient=False,
+    )
+    base, from_host = _mastodon_base(actor_host)
+    status, finger = _get_json(
+        f"{base}/.well-known/webfinger?resource={quote('acct:' + handle)}", what=what, public_only=from_host
+    )
+    if status in (400, 404, 410):
+        raise refused
+    if status != 200 or not isinstance(finger, dict):
+        raise ProfileError(f"{what} answered WebFinger with an error (HTTP {status}).", transient=True)
+    links = finger.get("links") if isinstance(finger.get("links"), list) else []
+    selves = {
+        link.get("href")
+        for link in links
+        if isinstance(link, dict) and link.get("rel") == "self" and "json" in str(link.get("type", ""))
+    }
+    if actor not in selves:
+        raise refused
+    local_name = actor.rstrip("/").rsplit("/", 1)[-1].lstrip("@")
+    status, body = _mastodon_lookup(actor_host, local_name, what=what)
+    if status != 200 or not isinstance(body, dict) or body.get("uri") != actor:
+        raise refused
+    return body
 
 
 def _html_text(value: str) -> str:
@@ -165,28 +216,64 @@ def _html_text(value: str) -> str:
 
 def _bluesky(handle: str) -> PublicProfile:
     base = settings.BLUESKY_APPVIEW_URL.rstrip("/")
-    what = "Bluesky"
-    status, body = _get_json(f"{base}/xrpc/app.bsky.actor.getProfile?actor={quote(handle)}", what=what)
-    if status == 400 and isinstance(body, dict) and body.get("error") in ("InvalidRequest", "NotFound", None):
-        raise ProfileError(
-            f"No Bluesky account {handle_display(network='bluesky', handle=handle)} was found.",
-            transient=False,
-        )
-    if status == 404:
-        raise ProfileError(
-            f"No Bluesky account {handle_display(network='bluesky', handle=handle)} was found.",
-            transient=False,
-        )
+    shown = handle_display(network="bluesky", handle=handle)
+    not_found = ProfileError(f"No Bluesky account {shown} was found.", transient=False)
+    if handle.startswith("did:"):
+        did = handle
+    else:
+        did = _bluesky_resolve(base, handle, not_found=not_found)
+        document = _did_document(did)
+        names = document.get("alsoKnownAs") if isinstance(document.get("alsoKnownAs"), list) else []
+        if f"at://{handle}" not in {str(name).lower() for name in names}:
+            raise ProfileError(
+                f"{shown} could not be confirmed: it points to {did}, whose record does not name it back.",
+                transient=False,
+            )
+    status, body = _get_json(f"{base}/xrpc/app.bsky.actor.getProfile?actor={quote(did)}", what="Bluesky")
+    if status in (400, 404):
+        raise not_found
     if status != 200 or not isinstance(body, dict) or not isinstance(body.get("did"), str):
         raise ProfileError(
             f"Bluesky answered the profile lookup with an error (HTTP {status}).", transient=True
         )
+    if body["did"] != did:
+        raise ProfileError(f"Bluesky answered for another account than {shown}.", transient=True)
     return PublicProfile(
         network="bluesky",
-        external_ids=(body["did"],),
+        external_ids=(did,),
         handle=body.get("handle") or handle,
         bio=body.get("description") or "",
     )
+
+
+def _bluesky_resolve(base: str, handle: str, *, not_found: ProfileError) -> str:
+    status, body = _get_json(
+        f"{base}/xrpc/com.atproto.identity.resolveHandle?handle={quote(handle)}", what="Bluesky"
+    )
+    if status in (400, 404):
+        raise not_found
+    did = body.get("did") if isinstance(body, dict) else None
+    if status != 200 or not isinstance(did, str) or not _DID.match(did):
+        raise ProfileError(
+            f"Bluesky answered the handle lookup with an error (HTTP {status}).", transient=True
+        )
+    return did
+
+
+def _did_document(did: str) -> dict:
+    """The DID's document: from the PLC directory (did:plc) or the did:web host itself."""
+    if did.startswith("did:plc:"):
+        url = f"{settings.BLUESKY_PLC_DIRECTORY_URL.rstrip('/')}/{quote(did, safe=':')}"
+        what, public_only = "The Bluesky PLC directory", False
+    else:
+        host = did.removeprefix("did:web:").lower()
+        if not _HOSTNAME.match(host):
+            raise ProfileError(f"{did} is not a DID this server can check.", transient=False)
+        url, what, public_only = f"https://{host}/.well-known/did.json", f"The server {host}", True
+    status, document = _get_json(url, what=what, public_only=public_only)
+    if status != 200 or not isinstance(document, dict) or document.get("id") != did:
+        raise ProfileError(f"{what} did not give the record of {did} (HTTP {status}).", transient=True)
+    return document
 
 
 # --- X ------------------------------------------------------------------------------------
@@ -210,6 +297,8 @@ def _x(handle: str) -> PublicProfile:
         )
     if status != 200 or not isinstance(data, dict) or not data.get("id"):
         raise ProfileError(f"X answered the profile lookup with an error (HTTP {status}).", transient=True)
+    if str(data.get("username") or "").lower() != handle.lower() or not str(data["id"]).isdigit():
+        raise ProfileError(f"X answered for another account than @{handle}.", transient=True)
     return PublicProfile(
         network="x",
         external_ids=(str(data["id"]),),

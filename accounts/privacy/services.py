@@ -15,6 +15,7 @@ from accounts.privacy.exports import exports_files_delete_on_commit
 from accounts.privacy.models import PrivacyEvent
 from accounts.privacy.purge import PurgeCounts, identities_purge, sync_runs_purge, tombstones_write
 from connectors.models import ConnectedAccount, Identity, SyncRun, tombstone_digest
+from connectors.records import external_ids_canonical
 from scoring.locks import scores_write_lock
 from scoring.models import MemberScore
 
@@ -88,7 +89,7 @@ def identity_opt_out(*, network: str, external_ids: Iterable[str]) -> PurgeCount
     actor URI and ``user@instance``); each gets a tombstone. The audit row carries the
     tombstone digest of the first, which is what the tombstone table holds anyway.
     """
-    external_ids = [e for e in dict.fromkeys(external_ids) if e]
+    external_ids = external_ids_canonical(network=network, external_ids=external_ids)
     if not external_ids:
         raise ValueError("an identity opt-out needs at least one external id")
     with transaction.atomic():

@@ -21,8 +21,8 @@ def data_exports_expire_task() -> int:
 
 
 @shared_task(acks_late=True)
-def optout_challenge_check_task(challenge_id: int) -> bool:
-    return challenges.optout_challenge_check(challenge_id=challenge_id, manual=False).verified
+def optout_challenge_check_task(challenge_id: int, manual: bool = False) -> bool:
+    return challenges.optout_challenge_check(challenge_id=challenge_id, manual=manual).verified
 
 
 @shared_task

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -10,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.privacy import challenges, exports, profiles, selectors, services, x_signin
@@ -18,6 +21,9 @@ from accounts.privacy.models import DataExport, OptOutChallenge
 from connectors.errors import ConnectorError
 
 X_SESSION_KEY = "privacy_x_optout_pending"
+# A check handed to the worker that has not answered in this long is shown as finished; the
+# background checks go on anyway.
+CHECKING_SHOWN_FOR = timedelta(minutes=2)
 
 
 def _member(request: HttpRequest):
@@ -144,11 +150,24 @@ def public_opt_out_status(request: HttpRequest, token: str) -> HttpResponse:
     if challenge is None:
         raise Http404("This opt-out link is not valid.")
     if request.method == "POST":
-        outcome = challenges.optout_challenge_check(challenge_id=challenge.pk, manual=True)
-        (messages.success if outcome.verified else messages.error)(request, outcome.message)
+        outcome = challenges.optout_challenge_check_queue(challenge_id=challenge.pk)
+        challenge.refresh_from_db()
+        if challenge.check_queued_at is None:
+            # Refused at once (rate limit, expired), or the check already ran (an eager queue).
+            text = (
+                challenge.last_result
+                if challenge.last_result and outcome.message.startswith("Klout is reading")
+                else outcome.message
+            )
+            verified = challenge.status == OptOutChallenge.Status.VERIFIED
+            (messages.success if verified else messages.error)(request, text)
+        else:
+            messages.info(request, outcome.message)
         return redirect("accounts:privacy_public_status", token=token)
     context = {
         "challenge": challenge,
+        "checking": challenge.check_queued_at is not None
+        and timezone.now() - challenge.check_queued_at < CHECKING_SHOWN_FOR,
         "network_label": profiles.NETWORK_LABELS.get(challenge.network, challenge.network),
         "who": profiles.handle_display(network=challenge.network, handle=challenge.handle)
         if challenge.handle

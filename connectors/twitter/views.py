@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,6 +17,7 @@ from connectors.twitter.client import XClient
 from connectors.twitter.selectors import x_accounts_of_member
 from connectors.twitter.services import x_account_connect
 from connectors.twitter.tasks import x_account_sync_task
+from klout.queue import enqueue
 
 SESSION_KEY = "x_oauth_pending"
 
@@ -83,6 +83,11 @@ def connect_callback(request: HttpRequest) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("x:account")
-    transaction.on_commit(lambda: x_account_sync_task.delay(account.pk))
-    messages.success(request, f"Connected @{account.identity.handle}. Its activity is being read now.")
+    if enqueue(x_account_sync_task, account.pk):
+        messages.success(request, f"Connected @{account.identity.handle}. Its activity is being read now.")
+    else:
+        messages.success(
+            request,
+            f"Connected @{account.identity.handle}. Its activity will be read with the next hourly sync.",
+        )
     return redirect("x:account")

@@ -18,12 +18,20 @@ from accounts.privacy.tasks import data_exports_expire_task, optout_challenges_c
 from connectors.ingest import ingest_batch
 from connectors.models import Identity, Interaction, Tombstone, tombstone_digest
 from connectors.records import Batch, IdentityRecord, InteractionRecord
-from tests.accounts.test_privacy_support import WHEN, bluesky_profile, mastodon_account, x_user
+from tests.accounts.test_privacy_support import (
+    WHEN,
+    bluesky_did_document,
+    bluesky_profile,
+    mastodon_account,
+    x_user,
+)
 from tests.fakes.http_server import FakeHTTPServer, FakeResponse
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 MASTODON_URI = "https://icosahedron.website/users/halcy"
+# The one form Mastodon accounts are stored and tombstoned under (connectors.records).
+MASTODON_ID = "halcy@icosahedron.website"
 BLUESKY_DID = "did:plc:kvwvcn5iqfooopmyzvb4qzba"
 
 
@@ -33,15 +41,19 @@ class Profiles:
     def __init__(self) -> None:
         self.mastodon = mastodon_account()
         self.bluesky = bluesky_profile()
+        self.bluesky_did_document = bluesky_did_document()
         self.x = x_user()
 
     def __call__(self, request) -> FakeResponse:
         if request.path == "/api/v1/accounts/lookup" and request.param("acct") == "halcy":
             return FakeResponse(body=self.mastodon)
-        if request.path == "/xrpc/app.bsky.actor.getProfile" and request.param("actor") in (
-            "test.marshal.dev",
-            BLUESKY_DID,
-        ):
+        if request.path == "/xrpc/com.atproto.identity.resolveHandle":
+            if request.param("handle") == "test.marshal.dev":
+                return FakeResponse(body={"did": BLUESKY_DID})
+            return FakeResponse(status=400, body={"error": "InvalidRequest", "message": "Unable to resolve"})
+        if request.path == f"/{BLUESKY_DID}":
+            return FakeResponse(body=self.bluesky_did_document)
+        if request.path == "/xrpc/app.bsky.actor.getProfile" and request.param("actor") == BLUESKY_DID:
             return FakeResponse(body=self.bluesky)
         if request.path == "/2/users/by/username/Twitter":
             return FakeResponse(body=self.x)
@@ -64,6 +76,7 @@ def server(profiles, settings):
     with FakeHTTPServer(handler=profiles) as fake:
         settings.MASTODON_INSTANCE_URL = fake.url
         settings.BLUESKY_APPVIEW_URL = fake.url
+        settings.BLUESKY_PLC_DIRECTORY_URL = fake.url
         settings.X_API_BASE_URL = fake.url
         settings.X_BEARER_TOKEN = "app-bearer"
         settings.PRIVACY_PROFILE_TIMEOUT_SECONDS = 2
@@ -99,7 +112,8 @@ def _seed_identity(network: str, external_id: str) -> None:
 
 def test_mastodon_profile_is_read_from_the_lookup_with_the_note_as_plain_text(server):
     profile = profile_read(network="mastodon", handle="halcy@icosahedron.website")
-    assert profile.external_ids == (MASTODON_URI, "halcy@icosahedron.website")
+    # The actor URI is on the server that answered, and is the same account as the address.
+    assert profile.external_ids == (MASTODON_ID,)
     assert "i am exactly like all the other guys." in profile.bio
     assert "<p>" not in profile.bio
     assert server.requests_to("/api/v1/accounts/lookup")[0].param("acct") == "halcy"
@@ -153,7 +167,7 @@ def test_a_failing_or_garbled_api_is_transient(server):
 def test_a_mastodon_server_on_a_private_address_is_refused(settings, monkeypatch):
     settings.MASTODON_INSTANCE_URL = "https://{instance}"
     monkeypatch.setattr(socket, "getaddrinfo", lambda *a, **k: [(2, 1, 6, "", ("10.0.0.7", 443))])
-    with pytest.raises(ProfileError, match="is not a public Mastodon server"):
+    with pytest.raises(ProfileError, match="intranet.example is not a public server"):
         profile_read(network="mastodon", handle="alice@intranet.example")
 
 
@@ -209,21 +223,21 @@ def test_the_requesters_address_is_stored_only_as_a_keyed_hash(server):
 
 def test_code_in_a_mastodon_bio_opts_the_identity_out_and_purges_it(server, profiles):
     _seed_identity("mastodon", MASTODON_URI)
+    assert Identity.objects.filter(external_id=MASTODON_ID).exists()
     challenge = _start("mastodon", "@halcy@icosahedron.website")
     profiles.mastodon["note"] += f"<p>opting out: {challenge.code}</p>"
     outcome = optout_challenge_check(challenge_id=challenge.pk, manual=True)
     assert outcome.verified, outcome.message
-    assert not Identity.objects.filter(external_id=MASTODON_URI).exists()
+    assert not Identity.objects.filter(external_id=MASTODON_ID).exists()
     assert not Interaction.objects.exists()
-    for external_id in (MASTODON_URI, "halcy@icosahedron.website"):
-        assert Tombstone.objects.filter(
-            digest=tombstone_digest(network="mastodon", external_id=external_id)
-        ).exists()
+    assert Tombstone.objects.filter(
+        digest=tombstone_digest(network="mastodon", external_id=MASTODON_ID)
+    ).exists()
     challenge.refresh_from_db()
     assert challenge.status == OptOutChallenge.Status.VERIFIED
     assert challenge.handle == ""
     event = PrivacyEvent.objects.get(kind=PrivacyEvent.Kind.IDENTITY_OPT_OUT)
-    assert event.subject_digest == tombstone_digest(network="mastodon", external_id=MASTODON_URI)
+    assert event.subject_digest == tombstone_digest(network="mastodon", external_id=MASTODON_ID)
     assert event.counts["identities"] == 1
 
 
@@ -307,13 +321,14 @@ def test_checks_are_rate_limited_by_a_pause_and_a_maximum(server):
     challenge = _start("bluesky", "test.marshal.dev")
     optout_challenge_check(challenge_id=challenge.pk, manual=True)
     again = optout_challenge_check(challenge_id=challenge.pk, manual=True)
-    assert again.message.startswith("Please wait") and len(server.requests) == 1
+    profile_reads = "/xrpc/app.bsky.actor.getProfile"
+    assert again.message.startswith("Please wait") and len(server.requests_to(profile_reads)) == 1
     OptOutChallenge.objects.filter(pk=challenge.pk).update(
         attempts=challenges.MAX_CHECKS, last_checked_at=None
     )
     used_up = optout_challenge_check(challenge_id=challenge.pk, manual=True)
     assert f"You have used all {challenges.MAX_CHECKS} checks" in used_up.message
-    assert len(server.requests) == 1
+    assert len(server.requests_to(profile_reads)) == 1
 
 
 def test_a_failing_network_does_not_use_up_an_attempt(server):
@@ -397,3 +412,26 @@ def test_public_page_says_x_bio_checks_are_not_configured_and_offers_x_sign_in(c
 
 def test_an_unknown_status_link_is_a_404(client):
     assert client.get(reverse("accounts:privacy_public_status", args=["nope"])).status_code == 404
+
+
+def test_check_now_reads_the_bio_in_the_worker_and_the_page_waits_for_it(
+    client, server, profiles, monkeypatch, django_capture_on_commit_callbacks
+):
+    from accounts.privacy import tasks
+
+    queued = []
+    monkeypatch.setattr(tasks.optout_challenge_check_task, "delay", lambda *args: queued.append(args))
+    challenge = _start("bluesky", "test.marshal.dev")
+    profiles.bluesky["description"] = challenge.code
+    status_url = reverse("accounts:privacy_public_status", args=[challenge.token])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(status_url)
+
+    assert queued == [(challenge.pk, True)]
+    assert server.requests == []  # the web request read nothing
+    waiting = client.get(status_url).content.decode()
+    assert 'http-equiv="refresh"' in waiting and "Klout is reading the bio now" in waiting
+    assert tasks.optout_challenge_check_task(*queued[0]) is True
+    done = client.get(status_url).content.decode()
+    assert "account is opted out" in done and 'http-equiv="refresh"' not in done

@@ -143,6 +143,12 @@ def bluesky_profile() -> dict:
     return data["subject"]
 
 
+def bluesky_did_document() -> dict:
+    """The real DID document of test.marshal.dev, as the PLC directory serves it."""
+    data = json.loads((FIXTURES / "bluesky" / "sdk-test-data" / "did_doc.json").read_text())
+    return data["didDoc"]
+
+
 def x_user() -> dict:
     """X's real answer to GET /2/users/by/username/Twitter."""
     path = FIXTURES / "twitter" / "tweepy-cassettes" / "test_client_get_user.yaml"

@@ -173,14 +173,14 @@ def test_identities_on_different_networks_with_the_same_id_are_distinct():
         batch=Batch(
             identities=[
                 IdentityRecord(network="x", external_id="42", handle="on_x"),
-                IdentityRecord(network="mastodon", external_id="42", handle="on_mastodon"),
+                IdentityRecord(network="youtube", external_id="42", handle="on_youtube"),
             ]
         )
     )
 
     assert sorted(Identity.objects.values_list("network", "handle")) == [
-        ("mastodon", "on_mastodon"),
         ("x", "on_x"),
+        ("youtube", "on_youtube"),
     ]
 
 

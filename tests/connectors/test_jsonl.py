@@ -125,10 +125,10 @@ def test_a_byte_order_mark_at_the_start_is_ignored():
 def test_network_option_applies_to_lines_without_one():
     line = {key: value for key, value in ISSUE_EXAMPLE.items() if key != "network"}
 
-    report = activity_import_jsonl(stream=_file(line), network="mastodon")
+    report = activity_import_jsonl(stream=_file(line), network="youtube")
 
     assert report.rejected == 0
-    assert Interaction.objects.get().network == "mastodon"
+    assert Interaction.objects.get().network == "youtube"
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from accounts.privacy.services import identity_opt_out
 from connectors.ingest import ingest_batch
 from connectors.models import ConnectedAccount, Identity, Interaction, Post, Tombstone
 from connectors.records import Batch, IdentityRecord, InteractionRecord, PostRecord
@@ -80,3 +81,89 @@ def test_tombstoning_twice_keeps_one_tombstone():
     tombstone_add(network="x", external_id=GONE)
 
     assert Tombstone.objects.count() == 1
+
+
+# --- one canonical id per account --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "alice@mastodon.social",
+        "@Alice@Mastodon.Social",
+        "https://mastodon.social/users/alice",
+        "https://mastodon.social/@Alice/",
+    ],
+)
+def test_a_mastodon_opt_out_meets_every_form_of_the_accounts_id(written):
+    identity_opt_out(network="mastodon", external_ids=["https://mastodon.social/users/alice"])
+
+    result = ingest_batch(
+        batch=Batch(
+            identities=[IdentityRecord(network="mastodon", external_id=written, handle="alice")],
+            interactions=[
+                InteractionRecord(
+                    network="mastodon",
+                    kind="like",
+                    actor_id="bob@mastodon.social",
+                    target_id=written,
+                    occurred_at=T0,
+                )
+            ],
+        )
+    )
+
+    assert (result.identities.dropped, result.interactions.dropped) == (1, 1)
+    assert not Identity.objects.filter(handle="alice").exists()
+
+
+def test_every_form_of_a_mastodon_id_is_stored_as_one_identity():
+    forms = ["Alice@Mastodon.social", "https://mastodon.social/users/alice", "https://mastodon.social/@alice"]
+    ingest_batch(
+        batch=Batch(
+            interactions=[
+                InteractionRecord(
+                    network="mastodon",
+                    kind="like",
+                    actor_id=form,
+                    target_id="bob@example.social",
+                    occurred_at=T0,
+                )
+                for form in forms
+            ]
+        )
+    )
+    assert sorted(Identity.objects.values_list("external_id", flat=True)) == [
+        "alice@mastodon.social",
+        "bob@example.social",
+    ]
+    assert Interaction.objects.count() == 1
+
+
+def test_a_mastodon_account_number_is_refused_because_an_opt_out_could_not_meet_it():
+    result = ingest_batch(
+        batch=Batch(
+            identities=[IdentityRecord(network="mastodon", external_id="109302", handle="someone")],
+            interactions=[
+                InteractionRecord(
+                    network="mastodon",
+                    kind="like",
+                    actor_id="109302",
+                    target_id="bob@example.social",
+                    occurred_at=T0,
+                )
+            ],
+        )
+    )
+    assert (result.identities.rejected, result.interactions.rejected) == (1, 1)
+    assert "Mastodon account number" in result.rejections[0].reason
+    assert "alice@mastodon.social" in result.rejections[0].reason
+    assert not Identity.objects.exists()
+
+
+def test_a_bluesky_handle_in_place_of_a_did_is_refused():
+    result = ingest_batch(
+        batch=Batch(identities=[IdentityRecord(network="bluesky", external_id="alice.bsky.social")])
+    )
+    assert result.identities.rejected == 1
+    assert "give the account's DID" in result.rejections[0].reason

@@ -167,12 +167,12 @@ def test_an_activity_file_can_give_the_network_of_lines_that_name_none(
     with django_capture_on_commit_callbacks(execute=True):
         member_client.post(
             reverse("connectors:activity_upload"),
-            {"file": SimpleUploadedFile("a.jsonl", content), "network": "mastodon"},
+            {"file": SimpleUploadedFile("a.jsonl", content), "network": "youtube"},
         )
 
     run = SyncRun.objects.get()
-    assert (run.status, run.default_network, run.stats["rejected"]) == ("succeeded", "mastodon", 0)
-    assert sorted(Interaction.objects.values_list("network", flat=True)) == ["mastodon", "x"]
+    assert (run.status, run.default_network, run.stats["rejected"]) == ("succeeded", "youtube", 0)
+    assert sorted(Interaction.objects.values_list("network", flat=True)) == ["x", "youtube"]
 
 
 def test_a_network_that_is_not_one_of_ours_is_refused_by_the_form(member_client):

@@ -35,6 +35,9 @@ class FakeResponse:
     # With ``truncate``: announce the full Content-Length, then close the connection early
     # (a dropped connection) instead of a short but complete response (garbage JSON).
     short_read: bool = False
+    # Seconds between two bytes of the body: a server trickling its answer, which never
+    # trips a client's per-read timeout.
+    drip: float = 0.0
 
     def encoded(self) -> tuple[bytes, dict[str, str]]:
         headers = dict(self.headers)
@@ -141,7 +144,13 @@ class FakeHTTPServer:
                     if response.short_read:
                         self.send_header("Connection", "close")
                     self.end_headers()
-                    self.wfile.write(sent)
+                    if response.drip:
+                        for offset in range(len(sent)):
+                            self.wfile.write(sent[offset : offset + 1])
+                            self.wfile.flush()
+                            time.sleep(response.drip)
+                    else:
+                        self.wfile.write(sent)
                     self.wfile.flush()
                 except (BrokenPipeError, ConnectionResetError):
                     # The client gave up (its timeout); nothing left to tell it.
