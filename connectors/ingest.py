@@ -19,6 +19,14 @@ whole or not at all, with set-based statements only:
    Re-ingesting the same data therefore adds no rows, and counts move to the values most
    recently ingested.
 
+Every record has its provenance (``records.Provenance``): fetched from a network's API,
+imported by the operator, or uploaded by a member. A row is changed only by a source at least
+as trusted as the one that wrote it (``records.Origin``); the same interaction or post fetched
+from the API replaces a self-reported one, and the API's fetch of a post removes the
+self-reported reactions to it. An upload describes only its uploader's own identities: the
+profiles of others are left out (they enter as bare ids), and posts and interactions that
+concern none of the uploader's identities are left out, counted as ``not_own``.
+
 Upserts only reach rows that are new or would change: unchanged rows are filtered out
 before the INSERT, because ``ON CONFLICT DO UPDATE`` locks (and so writes) every row it
 meets even when its ``WHERE`` then declines the update, and most rows of a batch are
@@ -50,12 +58,15 @@ from connectors.records import (
     CANONICALIZED_NETWORKS,
     INTERACTION_KINDS,
     NETWORKS,
+    OPERATOR_IMPORT,
     POST_KINDS,
     Batch,
     ExternalIdError,
     IdentityRecord,
     InteractionRecord,
+    Origin,
     PostRecord,
+    Provenance,
     external_id_canonical,
 )
 
@@ -78,6 +89,8 @@ class Counts:
     rejected: int = 0
     # Dropped because they involve a tombstoned (opted-out) identity.
     dropped: int = 0
+    # Left out of an upload because they are not about the uploader's own identities.
+    not_own: int = 0
 
     def add(self, other: Counts) -> None:
         self.new += other.new
@@ -85,6 +98,7 @@ class Counts:
         self.duplicate += other.duplicate
         self.rejected += other.rejected
         self.dropped += other.dropped
+        self.not_own += other.not_own
 
 
 @dataclass(frozen=True)
@@ -105,12 +119,15 @@ class IngestResult:
     # posts, actors and targets of new interactions.
     changed_identity_ids: set[int] = field(default_factory=set)
     rejections: list[Rejection] = field(default_factory=list)
+    # Self-reported interactions removed because the API fetched the post they are about.
+    self_reported_replaced: int = 0
 
     def add(self, other: IngestResult) -> None:
         self.identities.add(other.identities)
         self.posts.add(other.posts)
         self.interactions.add(other.interactions)
         self.bare_identities_created += other.bare_identities_created
+        self.self_reported_replaced += other.self_reported_replaced
         self.changed_identity_ids |= other.changed_identity_ids
         self.rejections.extend(other.rejections)
 
@@ -135,6 +152,10 @@ class IngestResult:
     @property
     def dropped(self) -> int:
         return self.identities.dropped + self.posts.dropped + self.interactions.dropped
+
+    @property
+    def not_own(self) -> int:
+        return self.identities.not_own + self.posts.not_own + self.interactions.not_own
 
 
 # --- 1. checking records ------------------------------------------------------------------
@@ -444,19 +465,31 @@ class _Loader:
         return {(n, e) for n, e in self.cursor.fetchall()}
 
 
+# Ranks above every origin: a row that no source described yet (a bare identity) is changed
+# by any.
+_NO_ORIGIN = 32767
+
+
 def _changed(loader: _Loader, new: str, old: str, text_cols: Sequence[str], value_cols: Sequence[str]) -> str:
     """SQL that is true when an incoming row (alias ``new``) would change the stored one (``old``).
 
-    Empty text and NULL values mean "the source did not say", so they never overwrite.
+    Empty text and NULL values mean "the source did not say", so they never overwrite. Only a
+    source at least as trusted as the stored row's (a lower ``origin``) may change it; ``origin``
+    is among ``value_cols``, so a more trusted source saying the same is a change too.
     """
     parts = [f"({new}.{c} <> '' AND {new}.{c} {loader.distinct} {old}.{c})" for c in text_cols]
     parts += [f"({new}.{c} IS NOT NULL AND {new}.{c} {loader.distinct} {old}.{c})" for c in value_cols]
-    return " OR ".join(parts)
+    return f"({new}.origin <= COALESCE({old}.origin, {_NO_ORIGIN}) AND ({' OR '.join(parts)}))"
 
 
-def _assignments(table: str, text_cols: Sequence[str], value_cols: Sequence[str]) -> str:
+def _assignments(
+    table: str, text_cols: Sequence[str], value_cols: Sequence[str], replaced: Sequence[str] = ()
+) -> str:
+    """SET clauses for an upsert: text and values only where the source said something; the
+    ``replaced`` columns taken as they come (an uploader's id, which the API's fetch clears)."""
     parts = [f"{c} = CASE WHEN excluded.{c} <> '' THEN excluded.{c} ELSE {table}.{c} END" for c in text_cols]
     parts += [f"{c} = COALESCE(excluded.{c}, {table}.{c})" for c in value_cols]
+    parts += [f"{c} = excluded.{c}" for c in replaced]
     parts.append("updated_at = excluded.updated_at")
     return ", ".join(parts)
 
@@ -523,7 +556,7 @@ class _KnownIdentities:
 
 
 _ID_TEXT = ("handle", "name", "location", "bio", "url")
-_ID_VALUES = ("followers", "following", "posts_count", "verified")
+_ID_VALUES = ("followers", "following", "posts_count", "verified", "origin")
 
 
 def _store_identities(
@@ -534,6 +567,7 @@ def _store_identities(
     result: IngestResult,
     *,
     want_ids: bool,
+    origin: Origin,
     known: _KnownIdentities | None = None,
 ) -> dict[str, dict[str, int]]:
     """Upsert the identities; with ``want_ids``, return the id of every one, by network and external id.
@@ -544,7 +578,8 @@ def _store_identities(
     Most rows of an activity batch are bare identities (an id and nothing else), loaded as
     two-column COPY text; the other columns take their "source did not say" defaults. No
     ANALYZE: the planner's row estimate for a never-analyzed table comes from its size on
-    disk, which is enough for the hash joins these statements need.
+    disk, which is enough for the hash joins these statements need. The explicit rows carry the
+    batch's ``origin``, bare ones none: a bare row never changes a stored identity.
     """
     bare_keys = [key for key in bare if key not in explicit] if explicit else list(bare)
     if known is not None:
@@ -557,7 +592,7 @@ def _store_identities(
         "network varchar(16), external_id varchar(128), handle varchar(255) DEFAULT '', "
         "name varchar(255) DEFAULT '', location varchar(255) DEFAULT '', bio text DEFAULT '', "
         "url varchar(500) DEFAULT '', followers bigint, following bigint, posts_count bigint, "
-        "verified boolean",
+        "verified boolean, origin smallint",
     )
     if explicit:
         loader.load(
@@ -576,6 +611,7 @@ def _store_identities(
                     r.following,
                     r.posts,
                     r.verified,
+                    int(origin),
                 )
                 for (network, external_id), r in explicit.items()
             ),
@@ -669,18 +705,24 @@ def _store_identities(
 
 
 _POST_TEXT = ("kind", "text", "language", "url", "parent_external_id")
-_POST_VALUES = ("reposts", "replies", "likes", "quotes", "views")
+_POST_VALUES = ("reposts", "replies", "likes", "quotes", "views", "origin")
 
 
-def _store_posts(loader: _Loader, posts: dict[tuple[str, str], PostRecord], now: datetime, result) -> None:
+def _store_posts(
+    loader: _Loader, posts: dict[tuple[str, str], PostRecord], now: datetime, result, provenance: Provenance
+) -> None:
     loader.temp_table(
         "ingest_post",
         "network varchar(16), external_id varchar(128), author_external_id varchar(128), "
         "created_at timestamp with time zone, kind varchar(16), text text, language varchar(16), "
         "url varchar(500), parent_external_id varchar(128), reposts bigint, replies bigint, likes bigint, "
-        "quotes bigint, views bigint",
+        "quotes bigint, views bigint, origin smallint, reported_by_id bigint",
     )
-    columns = ("network", "external_id", "author_external_id", "created_at", *_POST_TEXT, *_POST_VALUES)
+    columns = (
+        "network", "external_id", "author_external_id", "created_at", *_POST_TEXT, *_POST_VALUES,
+        "reported_by_id",
+    )  # fmt: skip
+    origin, reported_by = int(provenance.origin), provenance.reported_by
     loader.load(
         "ingest_post",
         columns,
@@ -700,13 +742,16 @@ def _store_posts(loader: _Loader, posts: dict[tuple[str, str], PostRecord], now:
                 r.likes,
                 r.quotes,
                 r.views,
+                origin,
+                reported_by,
             )
             for r in posts.values()
         ),
     )
     existing = set() if loader.postgres else loader.existing_keys("ingest_post", _POST)
-    moved = ("network", "external_id", "created_at", *_POST_TEXT, *_POST_VALUES)
+    moved = ("network", "external_id", "created_at", *_POST_TEXT, *_POST_VALUES, "reported_by_id")
     inserted_flag = ", (xmax = 0)" if loader.postgres else ""
+    assignments = _assignments(_POST, _POST_TEXT, _POST_VALUES, replaced=("reported_by_id",))
     loader.cursor.execute(
         f"INSERT INTO {_POST} ({', '.join(moved)}, author_id, first_seen, updated_at) "  # noqa: S608
         f"SELECT {', '.join('t.' + c for c in moved)}, a.id, %s, %s FROM ingest_post t "
@@ -716,7 +761,7 @@ def _store_posts(loader: _Loader, posts: dict[tuple[str, str], PostRecord], now:
         # Rows locked in key order, like identities and interactions, so that two batches
         # stored at once wait for each other instead of deadlocking.
         "ORDER BY t.network, t.external_id "
-        f"ON CONFLICT (network, external_id) DO UPDATE SET {_assignments(_POST, _POST_TEXT, _POST_VALUES)} "
+        f"ON CONFLICT (network, external_id) DO UPDATE SET {assignments} "
         f"WHERE {_changed(loader, 'excluded', _POST, _POST_TEXT, _POST_VALUES)} "
         f"RETURNING author_id, network, external_id{inserted_flag}",
         [loader.dt(now), loader.dt(now)],
@@ -728,6 +773,36 @@ def _store_posts(loader: _Loader, posts: dict[tuple[str, str], PostRecord], now:
             result.posts.new += 1
         else:
             result.posts.updated += 1
+    if provenance.origin == Origin.API:
+        _self_reported_replace(loader, result)
+
+
+def _self_reported_replace(loader: _Loader, result: IngestResult) -> None:
+    """Delete the self-reported reactions to the posts just fetched from the API.
+
+    What the network says about a post (its counts, and who reacted where it names them)
+    replaces what a member uploaded about it. Read through the partial index of self-reported
+    interactions, so a batch with none to replace costs one empty probe a post.
+    """
+    # The origin is written into the statement, so that the planner sees the partial index fits.
+    uploaded = int(Origin.UPLOAD)
+    if loader.postgres:
+        statement = (
+            f"DELETE FROM {_INTERACTION} i USING ingest_post t WHERE i.origin = {uploaded} "  # noqa: S608
+            "AND i.network = t.network AND i.post_external_id = t.external_id "
+            "RETURNING i.actor_id, i.target_id"
+        )
+    else:
+        statement = (
+            f"DELETE FROM {_INTERACTION} WHERE origin = {uploaded} AND EXISTS ("  # noqa: S608
+            f"SELECT 1 FROM ingest_post t WHERE t.network = {_INTERACTION}.network "
+            f"AND t.external_id = {_INTERACTION}.post_external_id) RETURNING actor_id, target_id"
+        )
+    loader.cursor.execute(statement)
+    for actor_id, target_id in loader.cursor.fetchall():
+        result.self_reported_replaced += 1
+        result.changed_identity_ids.add(actor_id)
+        result.changed_identity_ids.add(target_id)
 
 
 def _with_known_ids(
@@ -755,7 +830,7 @@ _INTERACTION_COLUMNS = ("network", "kind", "actor_id", "target_id", "post_extern
 _INTERACTION_COPY = (*_INTERACTION_COLUMNS[:-1], "occurred_us")
 _OCCURRED_AT = (
     "timestamptz 'epoch' + (t.occurred_us / 1000000) * interval '1 second' "
-    "+ (t.occurred_us % 1000000) * interval '1 microsecond'"
+    "+ mod(t.occurred_us, 1000000) * interval '1 microsecond'"
 )
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
@@ -801,6 +876,7 @@ def _store_interactions(
     interactions: list[InteractionRecord],
     ids: dict[str, dict[str, int]],
     result: IngestResult,
+    provenance: Provenance,
 ) -> None:
     """Insert the new interactions, carrying actor and target ids resolved by the identity step.
 
@@ -808,6 +884,11 @@ def _store_interactions(
     ``interactions`` is made here, now that every identity has an id. With the ids in the
     temporary table the big INSERT joins nothing but posts, and that join finds nothing on
     the usual path (no post known) at the price of one index probe a row.
+
+    The batch's provenance is the same for every row, so it travels as two parameters, not in
+    each row. An interaction already stored from a less trusted source takes this one's
+    origin (counted as updated); an upload adds nothing to a post the API fetched, whose
+    reactions are the network's to tell.
     """
     time_column = "occurred_us bigint" if loader.postgres else "occurred_at timestamp with time zone"
     loader.temp_table(
@@ -848,42 +929,73 @@ def _store_interactions(
     rows += len(interactions) - (result.interactions.dropped - dropped)
     into = (
         f"INSERT INTO {_INTERACTION} "  # noqa: S608
-        "(network, kind, actor_id, target_id, post_id, post_external_id, occurred_at) "
+        "(network, kind, actor_id, target_id, post_id, post_external_id, occurred_at, "
+        "origin, reported_by_id) "
+    )
+    origin = int(provenance.origin)
+    not_on_fetched_posts = (
+        f"AND (p.id IS NULL OR p.origin <> {int(Origin.API)}) " if provenance.self_reported else ""
+    )
+    # Of rows with one key, the earliest is the one kept: on PostgreSQL the only one sent (DO
+    # UPDATE may not meet a row of its own statement twice), on SQLite the first inserted.
+    one_per_key = (
+        "DISTINCT ON (t.actor_id, t.target_id, t.kind, t.post_external_id) " if loader.postgres else ""
     )
     source = (
-        "t.network, t.kind, t.actor_id, t.target_id, p.id, t.post_external_id, "
-        f"{_OCCURRED_AT if loader.postgres else 't.occurred_at'} "
+        f"{one_per_key}t.network, t.kind, t.actor_id, t.target_id, p.id, t.post_external_id, "
+        f"{_OCCURRED_AT if loader.postgres else 't.occurred_at'}, %s, %s "
         "FROM ingest_interaction t "
         f"LEFT JOIN {_POST} p ON t.post_external_id <> '' AND p.network = t.network "
-        "AND p.external_id = t.post_external_id WHERE 1 = 1 "
+        f"AND p.external_id = t.post_external_id WHERE 1 = 1 {not_on_fetched_posts}"
         # In key order, the unique index is filled page after page instead of at random:
-        # about a quarter faster on a large table. Of rows with one key, the earliest is
-        # inserted first, so it is the one kept.
+        # about a quarter faster on a large table.
         "ORDER BY t.actor_id, t.target_id, t.kind, t.post_external_id, "
         f"{'t.occurred_us' if loader.postgres else 't.occurred_at'} "
     )
+    if provenance.self_reported:
+        # Nothing is less trusted than an upload: what is stored already stays as it is.
+        conflict = "DO NOTHING "
+    else:
+        conflict = (
+            "DO UPDATE SET origin = excluded.origin, reported_by_id = excluded.reported_by_id "
+            f"WHERE {_INTERACTION}.origin > excluded.origin "
+        )
+    params = [origin, provenance.reported_by]
     insert = (
-        f"{into}SELECT {source}"
-        "ON CONFLICT (actor_id, target_id, kind, post_external_id) DO NOTHING "
-        "RETURNING actor_id, target_id"
+        f"{into}SELECT {source}ON CONFLICT (actor_id, target_id, kind, post_external_id) {conflict}"
+        f"RETURNING actor_id, target_id{', (xmax = 0) AS inserted' if loader.postgres else ''}"
     )
+    before = result.interactions.new
     if loader.postgres:
         # Fold the returned pairs in the server: a 50k batch returns a few thousand ids, not 100k.
         loader.cursor.execute(
-            f"WITH ins AS ({insert}) SELECT (SELECT count(*) FROM ins), "  # noqa: S608
-            "ARRAY(SELECT actor_id FROM ins UNION SELECT target_id FROM ins)"
+            f"WITH ins AS ({insert}) SELECT (SELECT count(*) FILTER (WHERE inserted) FROM ins), "  # noqa: S608
+            "(SELECT count(*) FILTER (WHERE NOT inserted) FROM ins), "
+            "ARRAY(SELECT actor_id FROM ins UNION SELECT target_id FROM ins)",
+            params,
         )
-        new, changed = loader.cursor.fetchone()
+        new, upgraded, changed = loader.cursor.fetchone()
         result.interactions.new += new
+        result.interactions.updated += upgraded
         result.changed_identity_ids.update(changed)
     else:
-        loader.cursor.execute(insert)
+        upgraded = 0
+        if not provenance.self_reported:
+            loader.cursor.execute(
+                f"SELECT count(*) FROM ingest_interaction t JOIN {_INTERACTION} i "  # noqa: S608
+                "ON i.actor_id = t.actor_id AND i.target_id = t.target_id AND i.kind = t.kind "
+                "AND i.post_external_id = t.post_external_id WHERE i.origin > %s",
+                [origin],
+            )
+            upgraded = loader.cursor.fetchone()[0]
+        loader.cursor.execute(insert, params)
         returned = loader.cursor.fetchall()
-        result.interactions.new += len(returned)
+        result.interactions.new += len(returned) - upgraded
+        result.interactions.updated += upgraded
         for actor_id, target_id in returned:
             result.changed_identity_ids.add(actor_id)
             result.changed_identity_ids.add(target_id)
-    result.interactions.duplicate += rows - result.interactions.new
+    result.interactions.duplicate += rows - (result.interactions.new - before) - upgraded
 
 
 def _referenced(posts: list[PostRecord], interactions: list[InteractionRecord]) -> set[tuple[str, str]]:
@@ -949,12 +1061,29 @@ class _Prepared:
     fresh: tuple[int, set[tuple[str, str]]] | None = None
 
 
-def _prepare(batch: Batch) -> _Prepared:
+def _prepare(batch: Batch, provenance: Provenance) -> _Prepared:
     result = IngestResult()
     identities = _checked(batch.identities, identity_record_problem, "identity", result.identities, result)
     posts = _checked(batch.posts, post_record_problem, "post", result.posts, result)
     interactions = _checked_interactions(batch.interactions, result)
+    if provenance.self_reported:
+        identities, posts, interactions = _own_only(identities, posts, interactions, provenance.own, result)
     return _Prepared(result, identities, posts, interactions, ("", 0))
+
+
+def _own_only(identities, posts, interactions, own: frozenset[tuple[str, str]], result: IngestResult):
+    """What an upload may say: its uploader's own profiles, their posts, and the interactions
+    they gave or received. The rest is counted as ``not_own`` and left out; an identity it
+    names without being the uploader's enters as a bare id, through the records that remain."""
+    kept_identities = [r for r in identities if (r.network, r.external_id) in own]
+    kept_posts = [r for r in posts if (r.network, r.author_id) in own]
+    kept_interactions = [
+        r for r in interactions if (r.network, r.actor_id) in own or (r.network, r.target_id) in own
+    ]
+    result.identities.not_own += len(identities) - len(kept_identities)
+    result.posts.not_own += len(posts) - len(kept_posts)
+    result.interactions.not_own += len(interactions) - len(kept_interactions)
+    return kept_identities, kept_posts, kept_interactions
 
 
 def _make_ready(prepared: _Prepared, known: _KnownIdentities) -> None:
@@ -964,7 +1093,7 @@ def _make_ready(prepared: _Prepared, known: _KnownIdentities) -> None:
         prepared.ready = (text, count)
 
 
-def _store(prepared: _Prepared, known: _KnownIdentities) -> IngestResult:
+def _store(prepared: _Prepared, known: _KnownIdentities, provenance: Provenance) -> IngestResult:
     """Store a prepared batch, all or nothing."""
     result = prepared.result
     identities, posts, interactions = prepared.identities, prepared.posts, prepared.interactions
@@ -1000,13 +1129,15 @@ def _store(prepared: _Prepared, known: _KnownIdentities) -> IngestResult:
         if explicit or fresh or unique_posts or interactions or ready[1]:
             now = timezone.now()
             want_ids = bool(interactions) or bool(ready[1])
-            ids = _store_identities(loader, explicit, fresh, now, result, want_ids=want_ids, known=known)
+            ids = _store_identities(
+                loader, explicit, fresh, now, result, want_ids=want_ids, origin=provenance.origin, known=known
+            )
             known.batch_learned()
             learned = True
             if unique_posts:
-                _store_posts(loader, unique_posts, now, result)
+                _store_posts(loader, unique_posts, now, result, provenance)
             if want_ids:
-                _store_interactions(loader, ready, interactions, ids, result)
+                _store_interactions(loader, ready, interactions, ids, result, provenance)
             loader.drop("ingest_identity", "ingest_post", "ingest_interaction")
 
         result.identities.duplicate += len(explicit) - result.identities.new - result.identities.updated
@@ -1016,13 +1147,21 @@ def _store(prepared: _Prepared, known: _KnownIdentities) -> IngestResult:
     return result
 
 
-def ingest_batch(*, batch: Batch) -> IngestResult:
-    """Store one batch of parsed records, all or nothing, idempotently. See the module docstring."""
-    return _store(_prepare(batch), _KnownIdentities())
+def ingest_batch(*, batch: Batch, provenance: Provenance = OPERATOR_IMPORT) -> IngestResult:
+    """Store one batch of parsed records, all or nothing, idempotently. See the module docstring.
+
+    ``provenance`` says who vouches for the batch: ``records.FETCHED`` for what a connector
+    read from a network's API, ``Provenance.upload(...)`` for a member's upload, and the
+    default, ``records.OPERATOR_IMPORT``, for the operator's own imports.
+    """
+    return _store(_prepare(batch, provenance), _KnownIdentities(), provenance)
 
 
 def ingest_batches(
-    *, batches: Iterable[Batch], on_stored: Callable[[IngestResult], None] | None = None
+    *,
+    batches: Iterable[Batch],
+    provenance: Provenance = OPERATOR_IMPORT,
+    on_stored: Callable[[IngestResult], None] | None = None,
 ) -> IngestResult:
     """Store a stream of batches in one transaction, all or nothing; returns their sum.
 
@@ -1044,7 +1183,7 @@ def ingest_batches(
     postgres = connection.vendor == "postgresql"
 
     def prepare(batch: Batch, index: int, stop: threading.Event) -> _Prepared:
-        prepared = _prepare(batch)
+        prepared = _prepare(batch, provenance)
         # Once the batch before has learned its ids, nothing is learned until this batch's
         # own identity step: what is known now is what its storing will know.
         if known.wait_for(index, stop):
@@ -1056,7 +1195,7 @@ def ingest_batches(
 
     with transaction.atomic(), _switch_interval.shortened():
         for prepared in _prepared_ahead(batches, prepare):
-            result = _store(prepared, known)
+            result = _store(prepared, known, provenance)
             total.add(result)
             if on_stored is not None:
                 on_stored(result)

@@ -14,9 +14,31 @@ from django.db.models import Q
 from django.utils import timezone
 
 from connectors.crypto import EncryptedTextField
-from connectors.records import INTERACTION_KINDS, NETWORKS, POST_KINDS
+from connectors.records import INTERACTION_KINDS, NETWORKS, POST_KINDS, Origin
 
 NETWORK_CHOICES = [(n, n) for n in NETWORKS]
+ORIGIN_CHOICES = [(origin.value, origin.label) for origin in Origin]
+
+
+def _origin_field(**kwargs) -> models.PositiveSmallIntegerField:
+    # Rows stored before provenance was kept are counted as imported by the operator: neither
+    # fetched from a network (which a "verified" mark would claim) nor self-reported.
+    return models.PositiveSmallIntegerField(choices=ORIGIN_CHOICES, **kwargs)
+
+
+def _reported_by_field() -> models.ForeignKey:
+    # No database constraint or index: the rows a member uploaded are about their own
+    # identities, and go with them when those are purged.
+    return models.ForeignKey(
+        "accounts.Member",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+        help_text="The member who uploaded it, when it is self-reported.",
+    )
 
 
 class Identity(models.Model):
@@ -37,6 +59,9 @@ class Identity(models.Model):
     location = models.CharField(max_length=255, blank=True)
     bio = models.TextField(blank=True)
     url = models.CharField(max_length=500, blank=True)
+    # Where the profile above (handle to url, and the counts) came from; None while the identity
+    # is known by its id only. A less trusted source never overwrites a more trusted one's.
+    origin = _origin_field(null=True, blank=True)
     member = models.ForeignKey(
         "accounts.Member",
         null=True,
@@ -83,6 +108,8 @@ class Post(models.Model):
     likes = models.BigIntegerField(null=True, blank=True)
     quotes = models.BigIntegerField(null=True, blank=True)
     views = models.BigIntegerField(null=True, blank=True)
+    origin = _origin_field(default=int(Origin.OPERATOR))
+    reported_by = _reported_by_field()
     first_seen = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -142,13 +169,17 @@ class Interaction(models.Model):
     )
     post_external_id = models.CharField(max_length=128, blank=True, default="")
     occurred_at = models.DateTimeField()
+    # Fetched from the network, imported by the operator, or uploaded by a member (self-reported,
+    # counted at a discount). The same interaction fetched from the API replaces an uploaded one.
+    origin = _origin_field(default=int(Origin.OPERATOR))
+    reported_by = _reported_by_field()
 
     class Meta:
         # The included columns let an incremental recompute read the reactions to and by a few
         # thousand identities from the indexes alone (PostgreSQL's index-only scans): fetching
         # each row from the heap, scattered across the table, cost seconds. On PostgreSQL the
-        # natural key's index includes occurred_at too, added by migration 0005 because Django
-        # leaves out a unique constraint with included columns on SQLite altogether.
+        # natural key's index includes occurred_at and origin too, added by migrations 0005 and
+        # 0008 because Django leaves out a unique constraint with included columns on SQLite.
         constraints = [
             models.UniqueConstraint(
                 fields=["actor", "target", "kind", "post_external_id"], name="interaction_natural_key"
@@ -156,9 +187,18 @@ class Interaction(models.Model):
         ]
         indexes = [
             models.Index(
-                fields=["target", "occurred_at"], name="interaction_target_time", include=["actor", "kind"]
+                fields=["target", "occurred_at"],
+                name="interaction_target_time",
+                include=["actor", "kind", "origin"],
             ),
             models.Index(fields=["post"], condition=models.Q(post__isnull=False), name="interaction_post"),
+            # Self-reported reactions to a post, which its fetch from the API replaces. Partial:
+            # only uploads pay for it.
+            models.Index(
+                fields=["network", "post_external_id"],
+                condition=models.Q(origin=int(Origin.UPLOAD)),
+                name="interaction_self_reported",
+            ),
         ]
 
     def __str__(self) -> str:

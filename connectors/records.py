@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import IntEnum
 from urllib.parse import urlsplit
 
 NETWORKS = ("x", "mastodon", "bluesky", "youtube")
@@ -169,3 +170,55 @@ class Batch:
         self.identities.extend(other.identities)
         self.posts.extend(other.posts)
         self.interactions.extend(other.interactions)
+
+
+# --- provenance -------------------------------------------------------------------------------
+
+
+class Origin(IntEnum):
+    """Where a stored record came from; a lower value is the more trusted source.
+
+    Stored on every identity's profile, post and interaction (``connectors.models``). A record
+    from a more trusted source replaces one from a less trusted source, never the other way.
+    """
+
+    API = 1  # fetched from a network's API by this service
+    OPERATOR = 2  # imported by the operator from the command line (and the generated demo data)
+    UPLOAD = 3  # uploaded by a member: self-reported
+
+    @property
+    def label(self) -> str:
+        return _ORIGIN_LABELS[self]
+
+
+_ORIGIN_LABELS = {
+    Origin.API: "fetched from the network's API",
+    Origin.OPERATOR: "imported by the operator",
+    Origin.UPLOAD: "uploaded by a member (self-reported)",
+}
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Who vouches for a batch, and for an upload what it may describe.
+
+    An upload by a member describes only that member's own identities (``own``, keys of
+    network and canonical external id): their profiles, their posts, the reactions they gave
+    and received. Anything else it names enters as a bare id.
+    """
+
+    origin: Origin
+    reported_by: int | None = None  # the uploading member's id
+    own: frozenset[tuple[str, str]] = frozenset()
+
+    @classmethod
+    def upload(cls, *, member_id: int, own: Iterable[tuple[str, str]]) -> Provenance:
+        return cls(origin=Origin.UPLOAD, reported_by=member_id, own=frozenset(own))
+
+    @property
+    def self_reported(self) -> bool:
+        return self.origin == Origin.UPLOAD
+
+
+FETCHED = Provenance(origin=Origin.API)
+OPERATOR_IMPORT = Provenance(origin=Origin.OPERATOR)

@@ -26,7 +26,7 @@ from connectors.archives.jsonl import JsonlFormatError, LineRejection, jsonl_chu
 from connectors.archives.x_archive import ArchiveError, ArchiveStats, x_archive_chunks
 from connectors.ingest import IngestResult, ingest_batches
 from connectors.models import ConnectedAccount, Identity, SyncRun, Tombstone, tombstone_digest
-from connectors.records import Batch
+from connectors.records import NETWORK_NAMES, OPERATOR_IMPORT, Batch, Origin, Provenance
 from klout.queue import QUEUE_DOWN_MESSAGE, enqueue, enqueue_on_commit
 from scoring.services import score_refresh_queue
 
@@ -63,6 +63,7 @@ class ImportReport:
             "duplicates": result.duplicates,
             "rejected": self.rejected + result.rejected,
             "dropped_opted_out": result.dropped,
+            "not_own": result.not_own,
             "identities": asdict(result.identities),
             "posts": asdict(result.posts),
             "interactions": asdict(result.interactions),
@@ -97,6 +98,7 @@ def _ingest_all(
     batches: Callable[[], Iterator[Batch]],
     report: ImportReport,
     *,
+    provenance: Provenance = OPERATOR_IMPORT,
     backfill_days: int = 0,
     retry: bool = True,
 ) -> None:
@@ -113,7 +115,7 @@ def _ingest_all(
     for attempt in range(1, IMPORT_ATTEMPTS + 1):
         try:
             with transaction.atomic():
-                result = ingest_batches(batches=batches())
+                result = ingest_batches(batches=batches(), provenance=provenance)
                 score_refresh_queue(identity_ids=result.changed_identity_ids, backfill_days=backfill_days)
         except OperationalError as exc:
             sqlstate = getattr(exc.__cause__, "sqlstate", None)
@@ -129,10 +131,14 @@ def _ingest_all(
             return
 
 
-def activity_import_jsonl(*, stream: BinaryIO, network: str | None = None) -> ImportReport:
+def activity_import_jsonl(
+    *, stream: BinaryIO, network: str | None = None, provenance: Provenance = OPERATOR_IMPORT
+) -> ImportReport:
     """Import a JSON Lines file (docs/import-format.md) as one transaction.
 
     Bad lines are reported and skipped; a file that is not JSON Lines raises ImportRefused.
+    The command line imports as the operator; a member's upload goes through
+    ``jsonl_import_staged``.
     """
     report = ImportReport()
     start = stream.tell() if stream.seekable() else None
@@ -149,7 +155,7 @@ def activity_import_jsonl(*, stream: BinaryIO, network: str | None = None) -> Im
 
     try:
         # A stream read once cannot start over, so it is not run again.
-        _ingest_all(batches, report, retry=start is not None)
+        _ingest_all(batches, report, provenance=provenance, retry=start is not None)
     except JsonlFormatError as exc:
         raise ImportRefused(str(exc)) from None
     return report
@@ -179,6 +185,11 @@ class _Stage:
         self.file.close()
 
 
+def member_identity_keys(*, member: Member) -> set[tuple[str, str]]:
+    """The (network, external id) of every identity linked to the member: what their uploads may describe."""
+    return set(Identity.objects.filter(member=member).values_list("network", "external_id"))
+
+
 def _member_identity_check(*, member: Member, account_id: str) -> None:
     owner = (
         Identity.objects.filter(network="x", external_id=account_id, member__isnull=False)
@@ -191,13 +202,20 @@ def _member_identity_check(*, member: Member, account_id: str) -> None:
         )
 
 
-def archive_import(*, path: Path, member: Member, progress: Progress | None = None) -> ImportReport:
+def archive_import(
+    *, path: Path, member: Member, progress: Progress | None = None, origin: Origin = Origin.UPLOAD
+) -> ImportReport:
     """Import an X archive for a member, all or nothing.
 
     1. Parse the whole archive into a staging file (progress 0-90%); any ArchiveError
        stops here, before a row is written.
     2. Store the staged batches in one transaction and link the archive's account to
        the member (90-100%).
+
+    The member's upload (``origin`` UPLOAD, from the web page) is self-reported: a zip can be
+    edited, so it describes only the member's own identities (those linked to them, and the
+    archive's account when nobody else has it) and what it says of their reactions counts at
+    a discount. The operator's import from the command line passes ``Origin.OPERATOR``.
     """
     if not member_may_be_tracked(member=member):
         raise ImportRefused(OPTED_OUT_MESSAGE)
@@ -213,6 +231,12 @@ def archive_import(*, path: Path, member: Member, progress: Progress | None = No
         except ArchiveError as exc:
             raise ImportRefused(str(exc)) from None
         _member_identity_check(member=member, account_id=report.archive.account_id)
+        account_key = ("x", report.archive.account_id)
+        if origin == Origin.UPLOAD:
+            own = member_identity_keys(member=member) | {account_key}
+            provenance = Provenance.upload(member_id=member.pk, own=own)
+        else:
+            provenance = Provenance(origin=origin)
         with transaction.atomic():
             # Under the member's lock: an opt-out that committed meanwhile wins over this import.
             if (
@@ -221,22 +245,27 @@ def archive_import(*, path: Path, member: Member, progress: Progress | None = No
                 .exists()
             ):
                 raise ImportRefused(OPTED_OUT_MESSAGE)
-            _ingest_all(lambda: iter(stage), report)
-            # The archive lists every follower and followed account: its counts are the
-            # account's audience as of the export, which the score's audience signal reads.
-            counts = {}
-            if report.archive.followers:
-                counts["followers"] = report.archive.followers
-            if report.archive.following:
-                counts["following"] = report.archive.following
+            _ingest_all(lambda: iter(stage), report, provenance=provenance)
             # An archive proves nothing about who owns the account, so it only links an account
             # nobody has linked yet; signing in with X later proves ownership and takes it over
             # (connectors.twitter.services.x_account_connect).
             linked = (
                 Identity.objects.filter(network="x", external_id=report.archive.account_id)
                 .filter(Q(member__isnull=True) | Q(member=member))
-                .update(member=member, **counts)
+                .update(member=member)
             )
+            # The archive lists every follower and followed account: its counts are the
+            # account's audience as of the export, which the score's audience signal reads,
+            # unless a more trusted source (the API) gave them.
+            counts = {}
+            if report.archive.followers:
+                counts["followers"] = report.archive.followers
+            if report.archive.following:
+                counts["following"] = report.archive.following
+            if counts and linked:
+                Identity.objects.filter(network="x", external_id=report.archive.account_id).filter(
+                    Q(origin__isnull=True) | Q(origin__gte=origin)
+                ).update(origin=origin, **counts)
             if not linked:
                 if not Identity.objects.filter(network="x", external_id=report.archive.account_id).exists():
                     # Ingest dropped it: the account's owner opted out of tracking.
@@ -257,8 +286,28 @@ def archive_import(*, path: Path, member: Member, progress: Progress | None = No
     return report
 
 
-def jsonl_import_staged(*, path: Path, network: str | None, progress: Progress | None = None) -> ImportReport:
-    """The uploaded-file variant of ``activity_import_jsonl``: parse (with progress), then store."""
+NOT_YOURS_MESSAGE = (
+    "None of this file's lines are about your own accounts ({accounts}). An activity file can "
+    "only describe your own accounts: their posts, the reactions they received and the ones they "
+    "gave. Nothing was imported."
+)
+NO_ACCOUNT_MESSAGE = (
+    "An activity file can only describe your own accounts, and none is linked to you yet. "
+    "Connect an account or import your archive first; then upload this file again."
+)
+
+
+def jsonl_import_staged(
+    *, path: Path, network: str | None, member: Member, progress: Progress | None = None
+) -> ImportReport:
+    """A member's upload of a JSON Lines file: parse (with progress), then store.
+
+    Self-reported: it describes only the member's own identities (see ``archive_import``).
+    A file of which nothing is about them is refused whole, saying so.
+    """
+    own = member_identity_keys(member=member)
+    if not own:
+        raise ImportRefused(NO_ACCOUNT_MESSAGE)
     report = ImportReport()
     stage = _Stage()
     size = max(path.stat().st_size, 1)
@@ -275,10 +324,31 @@ def jsonl_import_staged(*, path: Path, network: str | None, progress: Progress |
                         progress(0.9 * done / size)
             except JsonlFormatError as exc:
                 raise ImportRefused(str(exc)) from None
-        _ingest_all(lambda: iter(stage), report)
+        provenance = Provenance.upload(member_id=member.pk, own=own)
+        with transaction.atomic():
+            _ingest_all(lambda: iter(stage), report, provenance=provenance)
+            result = report.ingest
+            if result.not_own and not (result.imported or result.duplicates):
+                raise ImportRefused(NOT_YOURS_MESSAGE.format(accounts=_accounts_named(own)))
     finally:
         stage.close()
     return report
+
+
+def _accounts_named(keys: set[tuple[str, str]]) -> str:
+    handles = dict(
+        ((network, external_id), handle)
+        for network, external_id, handle in Identity.objects.filter(
+            network__in={n for n, _ in keys}, external_id__in={e for _, e in keys}
+        ).values_list("network", "external_id", "handle")
+    )
+    names = [
+        f"@{handles[key]} on {NETWORK_NAMES.get(key[0], key[0])}"
+        if handles.get(key)
+        else f"{key[0]} {key[1]}"
+        for key in sorted(keys)
+    ]
+    return ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
 
 
 # --- sync runs for uploads ---------------------------------------------------------------------
@@ -370,7 +440,9 @@ def import_run_execute(*, run_id: int) -> SyncRun | None:
         if run.source == SyncRun.Source.X_ARCHIVE:
             report = archive_import(path=path, member=run.member, progress=progress)
         else:
-            report = jsonl_import_staged(path=path, network=run.default_network or None, progress=progress)
+            report = jsonl_import_staged(
+                path=path, network=run.default_network or None, member=run.member, progress=progress
+            )
     except ImportRefused as exc:
         return _run_finish(run, status=SyncRun.Status.FAILED, error=str(exc))
     except Exception as exc:

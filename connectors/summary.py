@@ -18,6 +18,8 @@ def report_lines(report: ImportReport) -> list[str]:
     ]
     if result.dropped:
         lines.append(f"dropped (opted-out identities): {result.dropped}")
+    if result.not_own:
+        lines.append(f"not about the member's own accounts, left out: {result.not_own}")
     if report.archive:
         a = report.archive
         lines.append(

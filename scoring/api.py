@@ -39,6 +39,12 @@ class MemberScoreSerializer(serializers.Serializer):
     change_since_last_week = serializers.FloatField(allow_null=True)
     networks = serializers.DictField(child=serializers.FloatField(), help_text="Score points per network.")
     signals = serializers.DictField(child=serializers.FloatField(), help_text="Score points per signal.")
+    self_reported_points = serializers.FloatField(
+        allow_null=True, help_text="Points of the day's score that rest on the member's own uploads."
+    )
+    verified = serializers.BooleanField(
+        allow_null=True, help_text="True when at most 5% of the score rests on self-reported data."
+    )
     moved_since_yesterday = ChangeSerializer(many=True)
     history = HistoryPointSerializer(many=True)
 
@@ -50,6 +56,12 @@ class IdentityScoreSerializer(serializers.Serializer):
     day = serializers.DateField()
     model_version = serializers.CharField()
     signals = serializers.DictField(child=serializers.FloatField())
+    self_reported_points = serializers.FloatField(
+        help_text="Points of the score that rest on self-reported data (uploads)."
+    )
+    verified = serializers.BooleanField(
+        help_text="True when at most 5% of the score rests on self-reported data."
+    )
     received = serializers.DictField(
         child=serializers.IntegerField(), help_text="Reactions received in the 90-day window, by kind."
     )
@@ -73,6 +85,8 @@ class MyScoreApi(APIView):
             "change_since_last_week": d.change_week,
             "networks": current.networks if current else {},
             "signals": current.signals if current else {},
+            "self_reported_points": current.self_reported if current else None,
+            "verified": current.verified if current else None,
             "moved_since_yesterday": [
                 {"name": c.name, "before": c.before, "after": c.after, "delta": c.delta}
                 for c in (d.moved.signals if d.moved else [])
@@ -113,6 +127,8 @@ class IdentityScoreApi(APIView):
             "day": latest.day,
             "model_version": latest.model_version,
             "signals": latest.signals,
+            "self_reported_points": latest.self_reported,
+            "verified": latest.verified,
             "received": latest.received,
             "distinct_actors": latest.distinct_actors,
             "history": [{"day": s.day, "score": s.score} for s in reversed(history)],

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 import numpy as np
 from django.db import connection, transaction
 
+from connectors.records import Origin
 from scoring.columnar import fetch_columns
 from scoring.engine.inputs import EdgeList, FeatureTable
 from scoring.engine.model import DAY, DEFAULT_PARAMS, KINDS, NETWORKS, Params
@@ -28,6 +29,9 @@ class Extracted:
     features: FeatureTable
     edges: EdgeList
     now: float
+    # Per row: linked to its member by the member's own say (an uploaded archive), not proven
+    # by a connected account.
+    claimed: np.ndarray
 
 
 def _code_case(column: str, names: tuple[str, ...]) -> str:
@@ -177,12 +181,22 @@ def rows_of(table: str, alias: str, where: str, *, column: str = "", only: str |
     return f"FROM {table} {alias} JOIN {only} ON {only}.id = {alias}.{column} WHERE {where}"
 
 
+_UPLOADED = int(Origin.UPLOAD)
+# Linked to a member who never signed in with the account: their claim (an uploaded archive).
+_CLAIMED = (
+    "CASE WHEN d.member_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM connectors_connectedaccount c "
+    "WHERE c.identity_id = d.id AND c.member_id = d.member_id) THEN 1 ELSE 0 END"
+)
+
+
 def identities_read(*, only: str | None = None) -> dict[str, np.ndarray]:
     return fetch_columns(
         f"""
         SELECT {_int("d.id", "int8")}, {_int(_code_case("d.network", NETWORKS), "int2")},
                {_int("COALESCE(d.followers, 0)", "int8")}, {_int("COALESCE(d.following, 0)", "int8")},
-               {_int("COALESCE(d.member_id, 0)", "int8")}
+               {_int("COALESCE(d.member_id, 0)", "int8")},
+               {_int(f"CASE WHEN d.origin = {_UPLOADED} THEN 1 ELSE 0 END", "int2")},
+               {_int(_CLAIMED, "int2")}
         {rows_of("connectors_identity", "d", "TRUE", column="id", only=only)}
         """,
         [],
@@ -192,6 +206,8 @@ def identities_read(*, only: str | None = None) -> dict[str, np.ndarray]:
             ("followers", "int8"),
             ("following", "int8"),
             ("member", "int8"),
+            ("audience_reported", "int2"),
+            ("claimed", "int2"),
         ],
         order_by="id",
     )
@@ -201,17 +217,25 @@ def identities_read(*, only: str | None = None) -> dict[str, np.ndarray]:
 REACTION_WINDOW = (
     "i.occurred_at >= %s AND i.occurred_at <= %s AND i.kind <> 'follow' AND i.actor_id <> i.target_id"
 )
-REACTION_COLUMNS = [("actor", "int8"), ("target", "int8"), ("kind", "int2"), ("time", "epoch")]
+REACTION_COLUMNS = [
+    ("actor", "int8"),
+    ("target", "int8"),
+    ("kind", "int2"),
+    ("time", "epoch"),
+    ("reported", "int2"),
+]
 
 
 def reaction_select() -> str:
     """The select list of REACTION_COLUMNS over ``connectors_interaction i``.
 
     No network: an interaction's is its actor's, which ``assemble`` takes from the identities.
+    Every column read is in the covering indexes an incremental recompute reads from.
     """
     return (
         f"SELECT {_int('i.actor_id', 'int8')}, {_int('i.target_id', 'int8')}, "
-        f"{_int(_code_case('i.kind', KINDS), 'int2')}, {time_column('i.occurred_at')}"
+        f"{_int(_code_case('i.kind', KINDS), 'int2')}, {time_column('i.occurred_at')}, "
+        f"{_int(f'CASE WHEN i.origin = {_UPLOADED} THEN 1 ELSE 0 END', 'int2')}"
     )
 
 
@@ -240,6 +264,7 @@ def assemble(*, identities, posts, reactions, now: datetime) -> Extracted:
         followers=identities["followers"].astype(np.float64),
         following=identities["following"].astype(np.float64),
         posts=decayed_posts.astype(np.float64),
+        audience_self_reported=identities["audience_reported"] > 0,
     )
     edges = EdgeList(
         actor=actor,
@@ -247,9 +272,15 @@ def assemble(*, identities, posts, reactions, now: datetime) -> Extracted:
         kind=reactions["kind"].astype(np.int8),
         time=reactions["time"],
         network=features.network[actor],
+        self_reported=reactions["reported"] > 0,
     )
     return Extracted(
-        identity_ids=ids, member_ids=identities["member"], features=features, edges=edges, now=now.timestamp()
+        identity_ids=ids,
+        member_ids=identities["member"],
+        features=features,
+        edges=edges,
+        now=now.timestamp(),
+        claimed=identities["claimed"] > 0,
     )
 
 

@@ -40,6 +40,9 @@ class ScoreRun(models.Model):
         return f"{self.kind} score run for {self.day} ({self.status})"
 
 
+# A score is shown as verified when no more than this share of it rests on self-reported data.
+VERIFIED_MAX_SELF_REPORTED = 0.05
+
 # The stored parts of a score, one column each: a full run writes a snapshot per identity a day,
 # and numbers in columns go in by binary COPY while a JSON object per row costs the database
 # a parse (and the writer a serialisation) of every row. A model version that adds a signal,
@@ -74,6 +77,9 @@ class ScoreSnapshot(models.Model):
     points_authority = models.FloatField(default=0.0)
     points_efficiency = models.FloatField(default=0.0)
     points_audience = models.FloatField(default=0.0)
+    # Of ``unsmoothed``, the points that rest on self-reported data (uploads), which count at a
+    # discount (docs/scoring.md, "Provenance").
+    self_reported = models.FloatField(default=0.0)
     computed_at = models.DateTimeField()
 
     class Meta:
@@ -83,6 +89,17 @@ class ScoreSnapshot(models.Model):
     def signals(self) -> dict[str, float]:
         """Score points per signal, in the model's order."""
         return {name: getattr(self, column) for name, column in SIGNAL_COLUMNS.items()}
+
+    @property
+    def self_reported_share(self) -> float:
+        """The share of the score that rests on self-reported data, 0 to 1."""
+        return min(1.0, self.self_reported / self.unsmoothed) if self.unsmoothed > 0 else 0.0
+
+    @property
+    def verified(self) -> bool:
+        """Whether the score rests on data fetched from the networks (or imported by the operator):
+        at most ``VERIFIED_MAX_SELF_REPORTED`` of it on the member's own uploads."""
+        return self.self_reported_share <= VERIFIED_MAX_SELF_REPORTED
 
 
 class IdentityScore(ScoreSnapshot):

@@ -143,7 +143,11 @@ def _score_and_store(
     member_ids, person = np.unique(member_of, return_inverse=True)
     # Person 0 is "no member" when some identity has none; it is computed and thrown away.
     people = combine_networks(
-        result=result, network=extracted.features.network, person=person, persons=len(member_ids)
+        result=result,
+        network=extracted.features.network,
+        person=person,
+        persons=len(member_ids),
+        claimed=extracted.claimed,
     )
     is_member = member_ids > 0
     watch.lap("combine")
@@ -236,6 +240,7 @@ def _rows_of(result: EngineResult, keep: np.ndarray) -> EngineResult:
         authority_rank=result.authority_rank[keep],
         inflow=result.inflow[keep],
         targets=result.targets[keep],
+        self_reported=result.self_reported[keep],
     )
 
 
@@ -392,6 +397,7 @@ def _identity_frame(*, ids, result: EngineResult, day: date, now: datetime) -> F
             "authority_rank": np.asarray(result.authority_rank, dtype=np.float64),
             "inflow": np.asarray(result.inflow, dtype=np.float64),
             "targets": np.asarray(result.targets, dtype=np.int64),
+            "self_reported": _reported_points(result.self_reported, result.raw, result.score),
         },
         constants={"day": day, "model_version": MODEL_VERSION, "computed_at": now},
     )
@@ -417,6 +423,7 @@ def _member_frame(*, member_ids, people, keep, day: date, now: datetime) -> Fram
             "score": np.round(published, 3),
             "unsmoothed": np.round(score, 3),
             "raw": np.asarray(raw, dtype=np.float64),
+            "self_reported": _reported_points(people.self_reported[keep], raw, score),
         },
         constants={"day": day, "model_version": MODEL_VERSION, "computed_at": now},
     )
@@ -424,6 +431,12 @@ def _member_frame(*, member_ids, people, keep, day: date, now: datetime) -> Fram
     for k, column in enumerate(NETWORK_COLUMNS[name] for name in NETWORKS):
         frame.arrays[column] = np.round(network_points[:, k], 2)
     return frame
+
+
+def _reported_points(reported: np.ndarray, raw: np.ndarray, score: np.ndarray) -> np.ndarray:
+    """Score points resting on self-reported data: its share of raw influence, of the score."""
+    share = np.divide(reported, raw, out=np.zeros_like(raw, dtype=np.float64), where=raw > 0)
+    return np.round(np.clip(share, 0.0, 1.0) * score, 2)
 
 
 def _add_points(frame: Frame, points: dict[str, np.ndarray]) -> None:

@@ -11,6 +11,7 @@ from accounts.models import Member
 from accounts.privacy.selectors import OPTED_OUT_MESSAGE, member_may_be_tracked
 from connectors.ingest import ingest_batch
 from connectors.models import ConnectedAccount, Identity
+from connectors.records import FETCHED
 from connectors.twitter.oauth import Tokens
 from connectors.twitter.parser import NETWORK, parse_users_page
 
@@ -31,7 +32,7 @@ def x_account_connect(*, member: Member, tokens: Tokens, profile: dict[str, Any]
         # Under the member's lock: an opt-out that committed meanwhile wins over this connection.
         if not Member.objects.select_for_update().filter(pk=member.pk, opted_out_at__isnull=True).exists():
             raise ValidationError(OPTED_OUT_MESSAGE)
-        result = ingest_batch(batch=batch)
+        result = ingest_batch(batch=batch, provenance=FETCHED)
         if result.identities.dropped:
             raise ValidationError(
                 f"@{record.handle} has opted out of tracking on Klout, so it cannot be connected."

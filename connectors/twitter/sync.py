@@ -40,7 +40,7 @@ from django.utils import timezone
 from connectors.errors import ConnectorError
 from connectors.ingest import IngestResult, ingest_batch
 from connectors.models import ConnectedAccount, Post, SyncRun
-from connectors.records import Batch
+from connectors.records import FETCHED, Batch
 from connectors.twitter import oauth
 from connectors.twitter.client import DEFAULT_BASE_URL, XClient
 from connectors.twitter.parser import (
@@ -349,7 +349,7 @@ class _XSync:
         """Store a page and move the cursor past it, together or not at all."""
         new_cursor = {**self.cursor, **(cursor or {})}
         with transaction.atomic():
-            result = ingest_batch(batch=batch) if len(batch) else IngestResult()
+            result = ingest_batch(batch=batch, provenance=FETCHED) if len(batch) else IngestResult()
             if cursor is not None:
                 moved = ConnectedAccount.objects.filter(
                     pk=self.account.pk, cursor__lease__token=self.lease

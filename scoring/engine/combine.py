@@ -25,12 +25,15 @@ class PersonScores:
     raw, score:     combined raw influence and its 0-100 score.
     network_raw:    (persons, len(NETWORKS)) share of ``raw`` owed to each network; rows sum to raw.
     contributions:  signal name -> share of ``raw``; they sum to raw.
+    self_reported:  the part of ``raw`` that rests on self-reported data (see EngineResult), and
+                    all of what comes from an identity only ``claimed`` by the person.
     """
 
     raw: np.ndarray
     score: np.ndarray
     network_raw: np.ndarray
     contributions: dict[str, np.ndarray]
+    self_reported: np.ndarray
 
 
 def combine_networks(
@@ -39,6 +42,7 @@ def combine_networks(
     network: np.ndarray,
     person: np.ndarray,
     persons: int,
+    claimed: np.ndarray | None = None,
     params: Params = DEFAULT_PARAMS,
 ) -> PersonScores:
     """``person[i]`` is the person owning identity i (0 <= person < persons).
@@ -46,6 +50,10 @@ def combine_networks(
     Each identity's share of its person's raw value is r_i ** p / sum r ** p; its signal
     contributions are scaled by the same factor, so per-network and per-signal shares both add
     up exactly to the combined raw value.
+
+    ``claimed[i]`` is True where the person's link to identity i is their own say (an uploaded
+    archive naming it) rather than proven by signing in with the network: what it brings
+    rests on self-reported data, whoever reported its activity.
     """
     p = params.network_norm
     identity_raw = np.maximum(result.raw, 0.0)
@@ -64,9 +72,13 @@ def combine_networks(
         name: np.bincount(person, weights=result.contributions[name] * factor, minlength=persons)
         for name in SIGNALS
     }
+    reported = result.self_reported * factor
+    if claimed is not None:
+        reported = np.where(claimed, owed, reported)
     return PersonScores(
         raw=raw,
         score=raw_to_score(raw=raw, params=params),
         network_raw=network_raw,
         contributions=contributions,
+        self_reported=np.minimum(np.bincount(person, weights=reported, minlength=persons), raw),
     )

@@ -28,12 +28,15 @@ class FeatureTable:
     following: accounts followed as last seen (kept for explanations and future models).
     posts:     decay-weighted number of posts authored inside the window, each post counting
                0.5 ** (age / half-life); ``decayed_counts`` computes it from post times.
+    audience_self_reported: bool, the follower count came from the member's own upload (an
+               archive) rather than from the network; None when none did.
     """
 
     network: np.ndarray
     followers: np.ndarray
     following: np.ndarray
     posts: np.ndarray
+    audience_self_reported: np.ndarray | None = None
 
     def __len__(self) -> int:
         return int(self.network.shape[0])
@@ -48,6 +51,8 @@ class FeatureTable:
                 raise ValueError(f"feature column {name!r} must be finite and non-negative")
         if n and (self.network.min() < 0 or self.network.max() >= len(NETWORKS)):
             raise ValueError("feature column 'network' holds an unknown network code")
+        if self.audience_self_reported is not None and self.audience_self_reported.shape != (n,):
+            raise ValueError(f"feature column 'audience_self_reported' does not have {n} rows")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +64,8 @@ class EdgeList:
     time:          float64 seconds since the Unix epoch (any fixed origin works if ``now``
                    uses the same one).
     network:       int8, code into ``model.NETWORKS``; must be the network of both ends.
+    self_reported: bool, the interaction comes from a member's upload, not from the network
+                   (counted at ``Params.self_reported_weight``); None when none does.
     """
 
     actor: np.ndarray
@@ -66,6 +73,7 @@ class EdgeList:
     kind: np.ndarray
     time: np.ndarray
     network: np.ndarray
+    self_reported: np.ndarray | None = None
 
     def __len__(self) -> int:
         return int(self.actor.shape[0])
@@ -75,6 +83,8 @@ class EdgeList:
         for name in ("target", "kind", "time", "network"):
             if getattr(self, name).shape != (m,):
                 raise ValueError(f"edge column {name!r} does not have {m} rows")
+        if self.self_reported is not None and self.self_reported.shape != (m,):
+            raise ValueError(f"edge column 'self_reported' does not have {m} rows")
         if not m:
             return
         n = len(features)

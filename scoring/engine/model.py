@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-MODEL_VERSION = "v1"
+MODEL_VERSION = "v1.1"
 
 # Codes used in the columnar inputs. They follow connectors.records (a test keeps them in step);
 # the engine repeats them rather than importing the connectors package, which belongs to Django.
@@ -84,6 +84,9 @@ class Params:
     audience_posts: float = 1.0
     # Networks combine as a p-norm: at least the best network, never more than their sum.
     network_norm: float = 2.0
+    # A reaction that only a member's own upload reports (a JSON Lines file, an archive: a file
+    # anyone can edit) counts this much of one fetched from the network.
+    self_reported_weight: float = 0.25
     # The 0-100 map: score = 100 * (1 - (1 + raw / map_scale) ** -map_exponent), fitted by
     # bench/calibrate.py on its reference population (200,000 demo identities, seed 2024):
     # median 40.0, p90 60.3, p95 65.0, p99 72.7.

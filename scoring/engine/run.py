@@ -3,7 +3,8 @@
 The steps (docs/scoring.md describes the method in words):
 
 1. Window and decay: keep reactions inside the window, drop self-interactions and follows,
-   weight each by its kind and by 0.5 ** (age / half-life).
+   weight each by its kind and by 0.5 ** (age / half-life), and a self-reported one (from a
+   member's upload) by ``self_reported_weight``.
 2. Pairs: sum per (reactor, target) pair, once in total and once per kind.
 3. Saturation and discounts: log(1 + volume) per pair; remove most of the reciprocated part.
 4. Graph: weighted PageRank over the discounted pairs gives every identity an inflow
@@ -51,6 +52,9 @@ class EngineResult:
     authority_rank:  n * PageRank: 1 is the average identity of its network.
     inflow:          the authority inflow (what a reactor's voice grows with).
     targets:         distinct identities each identity reacted to inside the window.
+    self_reported:   the part of ``raw`` that rests on self-reported data: of the engagement (with
+                     its efficiency adjustment) and the authority, the share that self-reported
+                     reactions drew; and the audience when its follower count came from an upload.
     timings:         seconds per stage.
     """
 
@@ -64,6 +68,7 @@ class EngineResult:
     pagerank_iterations: int
     inflow: np.ndarray
     targets: np.ndarray
+    self_reported: np.ndarray
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -117,6 +122,10 @@ def score_identities(
     target = edges.target[inside]
     kind = edges.kind[inside]
     value = kind_weight[kind] * np.exp2(-age_days[inside] / params.half_life_days)
+    reported = None
+    if edges.self_reported is not None and edges.self_reported.any():
+        reported = edges.self_reported[inside]
+        value[reported] *= params.self_reported_weight
     del age_days, inside
     lap("window")
 
@@ -127,7 +136,13 @@ def score_identities(
         per_kind.append(
             pair_matrix(actor=actor[chosen], target=target[chosen], value=value[chosen], size=size)
         )
-    del actor, target, kind, value
+    # The self-reported part of each pair's volume, to say how much of a score rests on it.
+    reported_volume = (
+        pair_matrix(actor=actor[reported], target=target[reported], value=value[reported], size=size)
+        if reported is not None
+        else None
+    )
+    del actor, target, kind, value, reported
     volume = per_kind[0]
     for matrix in per_kind[1:]:
         volume = volume + matrix
@@ -171,7 +186,12 @@ def score_identities(
     contributions: dict[str, np.ndarray] = {}
     for name, matrix in zip(ENGAGEMENT_SIGNALS, per_kind, strict=True):
         contributions[name] = np.asarray(matrix.multiply(per_unit).T @ voice).ravel()
-    del per_kind, per_unit, inverse_volume, kept, volume
+    reported_engagement = (
+        np.asarray(reported_volume.multiply(per_unit).T @ voice).ravel()
+        if reported_volume is not None
+        else np.zeros(size)
+    )
+    del per_kind, per_unit, inverse_volume, kept, volume, reported_volume
     engagement = np.sum([contributions[name] for name in ENGAGEMENT_SIGNALS], axis=0)
 
     contributions["authority"] = params.authority_weight * inflow
@@ -191,6 +211,13 @@ def score_identities(
     for name in SIGNALS:
         raw += contributions[name]
     score = raw_to_score(raw=raw, params=params)
+    # Authority comes from the same reactors as engagement: it is split in the same proportion.
+    reported_share = np.divide(reported_engagement, engagement, out=np.zeros(size), where=engagement > 0)
+    self_reported = reported_share * (engagement * efficiency + contributions["authority"])
+    if features.audience_self_reported is not None:
+        self_reported += np.where(features.audience_self_reported, contributions["audience"], 0.0)
+    # Never more than the whole (rounding, or efficiency below 1 on the rest).
+    self_reported = np.minimum(self_reported, raw)
     lap("signals")
 
     return EngineResult(
@@ -204,5 +231,6 @@ def score_identities(
         pagerank_iterations=iterations,
         inflow=inflow,
         targets=local_targets if frozen is None else frozen.targets,
+        self_reported=self_reported,
         timings=timings,
     )

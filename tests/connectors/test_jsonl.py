@@ -270,12 +270,12 @@ def test_an_import_aborted_by_a_deadlock_is_read_again_from_the_start_and_counte
     real = services.ingest_batches
     calls = []
 
-    def once_aborted(*, batches):
+    def once_aborted(*, batches, **options):
         calls.append(1)
         if len(calls) == 1:
             list(batches)  # read it all, as a real attempt may before it is aborted
             raise OperationalError("deadlock detected") from Deadlock()
-        return real(batches=batches)
+        return real(batches=batches, **options)
 
     monkeypatch.setattr(services, "ingest_batches", once_aborted)
     monkeypatch.setattr(services.time, "sleep", lambda seconds: None)

@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from connectors.models import Interaction, Post, SyncRun
+from connectors.models import Identity, Interaction, Post, SyncRun
 from tests.connectors.archive_zips import SAMPLES, build_archive
 from tests.connectors.factories import MemberFactory, UserFactory
 
@@ -34,6 +34,13 @@ def member_client(client):
     client.force_login(member.user)
     client.member = member
     return client
+
+
+@pytest.fixture
+def own_accounts(member_client):
+    """The uploading member's own accounts, which the lines of LINE are about (its target, "2")."""
+    for network in ("x", "youtube"):
+        Identity.objects.create(network=network, external_id="2", handle="me", member=member_client.member)
 
 
 def test_upload_pages_show_labelled_file_fields(member_client):
@@ -91,7 +98,9 @@ def test_a_refused_archive_fails_the_run_with_the_reason_and_writes_nothing(
     assert "not a zip archive" in page
 
 
-def test_an_uploaded_activity_file_reports_rejected_lines(member_client, django_capture_on_commit_callbacks):
+def test_an_uploaded_activity_file_reports_rejected_lines(
+    member_client, own_accounts, django_capture_on_commit_callbacks
+):
     content = (json.dumps(LINE) + "\n" + json.dumps({**LINE, "kind": "poke"}) + "\n").encode()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -157,7 +166,7 @@ def test_a_user_without_a_member_profile_is_sent_home(client):
 
 
 def test_an_activity_file_can_give_the_network_of_lines_that_name_none(
-    member_client, django_capture_on_commit_callbacks
+    member_client, own_accounts, django_capture_on_commit_callbacks
 ):
     bare = {key: value for key, value in LINE.items() if key != "network"}
     content = (json.dumps(bare) + "\n" + json.dumps({**LINE, "network": "x"}) + "\n").encode()

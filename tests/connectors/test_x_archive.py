@@ -7,6 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from connectors.models import Identity, Interaction, Post
+from connectors.records import Origin
 from connectors.services import ImportRefused, archive_import
 from tests.connectors.archive_zips import SAMPLES, build_archive, sample_tweets, tweets_js
 from tests.connectors.factories import MemberFactory
@@ -23,6 +24,14 @@ def archive(tmp_path):
 
 def _rows() -> tuple[int, int, int]:
     return Identity.objects.count(), Post.objects.count(), Interaction.objects.count()
+
+
+def test_the_operators_import_of_an_archive_keeps_what_it_says_of_others(archive):
+    archive_import(path=archive, member=MemberFactory(), origin=Origin.OPERATOR)
+    mentioned = Interaction.objects.filter(kind="mention").values_list("target__handle", flat=True)
+    assert sorted(mentioned) == ["Natbat", "inaturalist", "observablehq"]
+    assert Identity.objects.get(external_id="22737278").handle == "drvox"
+    assert set(Interaction.objects.values_list("origin", "reported_by")) == {(Origin.OPERATOR, None)}
 
 
 def test_archive_import_stores_what_the_samples_contain(archive):
@@ -59,14 +68,21 @@ def test_archive_import_stores_what_the_samples_contain(archive):
     assert kinds == ["follow"] * 4 + ["mention"] * 3 + ["quote", "reply", "repost"]
     # The reply opens with @scientiffic @Wikipedia @unsplash @cagarrity, the conversation X
     # put before its shown text; the author named @inaturalist, @Natbat and @observablehq.
-    mentioned = Interaction.objects.filter(kind="mention").values_list("target__handle", flat=True)
-    assert sorted(mentioned) == ["Natbat", "inaturalist", "observablehq"]
+    # An upload describes only its uploader's accounts: the others enter by their ids alone.
+    mentioned = Interaction.objects.filter(kind="mention").values_list(
+        "target__external_id", "target__handle"
+    )
+    assert sorted(mentioned) == [("12161", ""), ("14239043", ""), ("905255756789825536", "")]
     # The quoted post comes embedded with its author, @bwhitman.
     quoted = Interaction.objects.get(kind="quote")
     assert (quoted.target.external_id, quoted.post_external_id) == ("14148390", "861696799362478085")
     drvox = Identity.objects.get(external_id="22737278")
-    assert drvox.handle == "drvox"
+    assert (drvox.handle, drvox.origin) == ("", None)
     assert Interaction.objects.get(kind="repost").target == drvox
+    # Everything the archive says is the member's own report of it.
+    assert set(Interaction.objects.values_list("origin", "reported_by")) == {(Origin.UPLOAD, member.pk)}
+    assert set(Post.objects.values_list("origin", flat=True)) == {Origin.UPLOAD}
+    assert simon.origin == Origin.UPLOAD
     assert set(
         Interaction.objects.filter(kind="follow", target=simon).values_list("actor__external_id", flat=True)
     ) == {

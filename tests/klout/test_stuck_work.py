@@ -107,6 +107,8 @@ def test_sync_now_with_the_broker_down_says_so(member_client, monkeypatch):
 
 
 def _stuck_upload(member, *, status: str, attempts: int) -> SyncRun:
+    # The line's target is the member's own account: an upload describes only those.
+    Identity.objects.get_or_create(network="x", external_id="2", defaults={"member": member})
     path = default_storage.save(
         f"imports/{member.pk}/upload.jsonl", SimpleUploadedFile("a", json.dumps(LINE).encode())
     )

@@ -215,3 +215,84 @@ def test_an_empty_population_and_an_edgeless_one_score_without_error():
         features=features(3, followers=[10, 0, 5], posts=[1, 0, 0]), edges=edges([]), now=NOW
     )
     assert quiet.score[1] == 0 and quiet.score[0] > 0
+
+
+# --- self-reported reactions ---------------------------------------------------------------------
+
+
+def _half_self_reported_star():
+    """Four fans like the center once each today; the last two only by the center's own upload."""
+    rows = [(fan, 0, "like", 0.0) for fan in range(1, 5)]
+    graph = edges(rows)
+    return EdgeList(
+        actor=graph.actor,
+        target=graph.target,
+        kind=graph.kind,
+        time=graph.time,
+        network=graph.network,
+        self_reported=np.array([False, False, True, True]),
+    )
+
+
+def test_a_self_reported_reaction_counts_at_the_documented_discount():
+    result = score_identities(features=features(5), edges=_half_self_reported_star(), now=NOW)
+    # A fetched like: volume 1, strength log(1 + 1). A self-reported one: volume 0.25, log(1.25).
+    fetched, reported = math.log(2), math.log(1 + P.self_reported_weight)
+    assert P.self_reported_weight == 0.25
+    assert result.contributions["likes"][0] == pytest.approx(2 * fetched + 2 * reported)
+    assert_adds_up(result)
+
+
+def test_the_result_says_how_much_of_a_score_rests_on_self_reported_reactions():
+    result = score_identities(features=features(5), edges=_half_self_reported_star(), now=NOW)
+    e = 2 * math.log(2) + 2 * math.log(1.25)
+    share = 2 * math.log(1.25) / e
+    # Its share of the engagement (with the efficiency adjustment) and of the authority, which
+    # the same reactors give.
+    expected = share * (e * efficiency_factor(e, 0.0) + result.contributions["authority"][0])
+    assert result.self_reported[0] == pytest.approx(expected)
+    assert 0 < result.self_reported[0] < result.raw[0]
+    assert result.self_reported[1:].max() == 0
+    fetched_only = score_identities(
+        features=features(5), edges=edges([(fan, 0, "like", 0.0) for fan in range(1, 5)]), now=NOW
+    )
+    assert fetched_only.self_reported.max() == 0
+    assert fetched_only.raw[0] > result.raw[0]
+
+
+def test_an_audience_count_from_an_upload_rests_on_self_reported_data():
+    table = features(2, posts=[5.0, 5.0], followers=[1000.0, 1000.0])
+    table = FeatureTable(
+        network=table.network,
+        followers=table.followers,
+        following=table.following,
+        posts=table.posts,
+        audience_self_reported=np.array([True, False]),
+    )
+    result = score_identities(features=table, edges=edges([]), now=NOW)
+    assert result.raw[0] == pytest.approx(result.raw[1])
+    assert result.self_reported[0] == pytest.approx(result.contributions["audience"][0])
+    assert result.self_reported[1] == 0
+
+
+def test_a_claimed_identity_brings_its_person_only_self_reported_points():
+    from scoring.engine import combine_networks
+
+    result = score_identities(
+        features=features(6),
+        edges=edges([(fan, 0, "like", 0.0) for fan in range(2, 6)] + [(2, 1, "like", 0.0)]),
+        now=NOW,
+    )
+    network = np.zeros(6, dtype=np.int8)
+    person = np.array([1, 1, 0, 0, 0, 0])
+    people = combine_networks(
+        result=result,
+        network=network,
+        person=person,
+        persons=2,
+        claimed=np.array([True, False, False, False, False, False]),
+    )
+    # Identity 0 is the person's by their word only; identity 1 is proven.
+    owed = people.network_raw[1].sum() * result.raw[0] ** 2 / (result.raw[0] ** 2 + result.raw[1] ** 2)
+    assert people.self_reported[1] == pytest.approx(owed)
+    assert people.self_reported[1] < people.raw[1]
