@@ -14,6 +14,7 @@ Errors are ``ArchiveError`` subclasses whose message can be shown to the member 
 from __future__ import annotations
 
 import re
+import struct
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -74,7 +75,53 @@ def _member_name(names: list[str], wanted: str) -> str | None:
     return None
 
 
+_END = struct.Struct("<4s4H2LH")  # end of central directory record
+_END_SIGNATURE = b"PK\x05\x06"
+_ZIP64_LOCATOR = struct.Struct("<4sLQL")
+_ZIP64_LOCATOR_SIGNATURE = b"PK\x06\x07"
+_ZIP64_END = struct.Struct("<4sQ2H2L4Q")
+_ZIP64_END_SIGNATURE = b"PK\x06\x06"
+
+
+def zip_entry_count(path: Path) -> int | None:
+    """How many entries the zip's end record declares, read from the last 64 KiB of the file;
+    None when there is no end record (not a zip).
+
+    ``zipfile.ZipFile`` reads the whole central directory into memory as it opens a file, a
+    ZipInfo object per entry: several times the directory's size, before any of our checks
+    could run. This reads only the record that says how big the directory is.
+    """
+    with path.open("rb") as stream:
+        stream.seek(0, 2)
+        size = stream.tell()
+        tail_start = max(0, size - (_END.size + 65535))
+        stream.seek(tail_start)
+        tail = stream.read()
+        found = tail.rfind(_END_SIGNATURE)
+        if found < 0 or len(tail) - found < _END.size:
+            return None
+        entries = _END.unpack_from(tail, found)[4]
+        if entries != 0xFFFF:
+            return entries
+        # Zip64: the real count is in the zip64 end record that the locator before this one names.
+        locator_at = found - _ZIP64_LOCATOR.size
+        if locator_at < 0 or tail[locator_at : locator_at + 4] != _ZIP64_LOCATOR_SIGNATURE:
+            return entries
+        record_at = _ZIP64_LOCATOR.unpack_from(tail, locator_at)[2]
+        stream.seek(record_at)
+        record = stream.read(_ZIP64_END.size)
+        if len(record) < _ZIP64_END.size or record[:4] != _ZIP64_END_SIGNATURE:
+            return entries
+        return _ZIP64_END.unpack(record)[7]
+
+
 def _check_zip(path: Path) -> tuple[zipfile.ZipFile, list[str]]:
+    entries = zip_entry_count(path)
+    if entries is not None and entries > settings.IMPORT_MAX_ZIP_ENTRIES:
+        raise ZipBombError(
+            f"This archive holds {entries:,} files, more than the {settings.IMPORT_MAX_ZIP_ENTRIES:,} "
+            "allowed; it was not imported."
+        )
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError):

@@ -171,6 +171,37 @@ def test_a_zip_bomb_is_refused_before_decompressing(tmp_path, settings):
         archive_import(path=path, member=MemberFactory())
 
 
+def _many_entries(path, count: int):
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("data/tweets.js", "window.YTD.tweets.part0 = []")
+        for n in range(count - 1):
+            archive.writestr(f"data/tweets_media/{n}.jpg", b"")
+    return path
+
+
+def test_a_zip_of_too_many_entries_is_refused_before_its_directory_is_read(tmp_path, settings, monkeypatch):
+    settings.IMPORT_MAX_ZIP_ENTRIES = 1000
+    path = _many_entries(tmp_path / "many.zip", 1001)
+
+    def opened(*args, **kwargs):
+        raise AssertionError("the central directory was read")
+
+    monkeypatch.setattr(zipfile, "ZipFile", opened)
+    with pytest.raises(ImportRefused, match="holds 1,001 files, more than the 1,000 allowed"):
+        archive_import(path=path, member=MemberFactory())
+    assert _rows() == (0, 0, 0)
+
+
+def test_the_entry_count_of_a_zip64_archive_is_read_from_its_zip64_record(tmp_path):
+    from connectors.archives.x_archive import zip_entry_count
+
+    # Beyond 65,535 entries the plain end record says 0xFFFF and the real count moves to zip64's.
+    assert zip_entry_count(_many_entries(tmp_path / "big.zip", 70_000)) == 70_000
+    assert zip_entry_count(_many_entries(tmp_path / "small.zip", 3)) == 3
+    (tmp_path / "not.zip").write_bytes(b"not a zip at all")
+    assert zip_entry_count(tmp_path / "not.zip") is None
+
+
 def test_an_archive_larger_than_allowed_uncompressed_is_refused(archive, settings):
     settings.IMPORT_MAX_UNCOMPRESSED_BYTES = 1000
 
