@@ -11,7 +11,9 @@ RUN pip install --no-cache-dir -r requirements/base.in -c requirements/constrain
 COPY . .
 # Front-end libraries come from the npm registry, checked against their integrity hashes.
 RUN python klout/assets.py \
- && DEBUG=0 SECRET_KEY=build-only KLOUT_VAR_DIR=/app/build python manage.py collectstatic --no-input \
+ && DEBUG=0 KLOUT_VAR_DIR=/app/build TOKEN_ENCRYPTION_KEY=build-only \
+    SECRET_KEY=build-only-never-used-to-sign-anything-0123456789abcdefghijklmnop \
+    python manage.py collectstatic --no-input \
  && mkdir -p /var/lib/klout && mv /app/build/staticfiles /var/lib/klout/staticfiles && rm -rf /app/build \
  && mkdir -p /var/lib/klout/media && useradd --system --home /var/lib/klout klout && chown -R klout /var/lib/klout
 USER klout

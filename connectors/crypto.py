@@ -4,14 +4,22 @@ Tokens are encrypted with Fernet (AES-128-CBC + HMAC-SHA256) before they reach t
 database, so a leaked backup or a read-only SQL injection does not hand out working
 credentials. The key comes from ``TOKEN_ENCRYPTION_KEY``: one or more comma-separated
 secrets, the first used to encrypt and all tried to decrypt, which lets an operator rotate
-the key without losing stored tokens. Without it, a key is derived from ``SECRET_KEY``.
+the key without losing stored tokens. Without it (allowed with DEBUG on only), a key is
+derived from ``SECRET_KEY``; keys derived from ``SECRET_KEY`` and ``SECRET_KEY_FALLBACKS``
+are always tried to decrypt too, so rotating ``SECRET_KEY`` (the old one kept as a fallback),
+or setting ``TOKEN_ENCRYPTION_KEY`` on a deployment that had none, loses no token.
 Each secret is stretched with HKDF rather than used as-is, so any string of enough
 entropy works and a key is never shared verbatim between two purposes.
+
+A token that no key opens any more does not stop the row from loading: it reads as an
+``UndecryptableToken`` (empty, so it is never sent anywhere; saved back unchanged), the sync
+asks the member to reconnect, and privacy actions (opt-out, deletion, disconnect) go on.
 """
 
 from __future__ import annotations
 
 import base64
+import logging
 from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -21,6 +29,7 @@ from django.conf import settings
 from django.db import models
 
 _HKDF_INFO = b"klout connector tokens v1"
+logger = logging.getLogger(__name__)
 
 
 class TokenDecryptionError(Exception):
@@ -33,28 +42,46 @@ def _fernet_for(secret: str) -> Fernet:
 
 
 @lru_cache(maxsize=4)
-def _cipher(key_setting: str) -> MultiFernet:
-    secrets = [part.strip() for part in key_setting.split(",") if part.strip()]
+def _cipher(secrets: tuple[str, ...]) -> MultiFernet:
     return MultiFernet([_fernet_for(secret) for secret in secrets])
 
 
-def _key_setting() -> str:
-    configured = getattr(settings, "TOKEN_ENCRYPTION_KEY", "") or ""
+def _secrets() -> tuple[str, ...]:
+    """Every key secret, the one that encrypts first."""
+    configured = [part.strip() for part in (getattr(settings, "TOKEN_ENCRYPTION_KEY", "") or "").split(",")]
+    signing_keys = (settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", ()))
     # Prefixed so that the derived key differs from any other use of SECRET_KEY.
-    return configured or f"secret-key:{settings.SECRET_KEY}"
+    derived = [f"secret-key:{key}" for key in signing_keys if key]
+    return tuple(dict.fromkeys(part for part in (*configured, *derived) if part))
+
+
+class UndecryptableToken(str):
+    """A stored token that no configured key decrypts: an empty string to the code that reads it,
+    its ciphertext kept, so that saving the row does not destroy it (the old key may come back)."""
+
+    ciphertext: str
+
+    def __new__(cls, ciphertext: str) -> UndecryptableToken:
+        token = super().__new__(cls, "")
+        token.ciphertext = ciphertext
+        return token
+
+
+def token_undecryptable(value: str) -> bool:
+    return isinstance(value, UndecryptableToken)
 
 
 def token_encrypt(*, plaintext: str) -> str:
     if plaintext == "":
         return ""
-    return _cipher(_key_setting()).encrypt(plaintext.encode()).decode("ascii")
+    return _cipher(_secrets()).encrypt(plaintext.encode()).decode("ascii")
 
 
 def token_decrypt(*, ciphertext: str) -> str:
     if ciphertext == "":
         return ""
     try:
-        return _cipher(_key_setting()).decrypt(ciphertext.encode("ascii")).decode()
+        return _cipher(_secrets()).decrypt(ciphertext.encode("ascii")).decode()
     except (InvalidToken, UnicodeError, ValueError):
         raise TokenDecryptionError(
             "A stored token cannot be decrypted: TOKEN_ENCRYPTION_KEY (or SECRET_KEY) changed "
@@ -74,9 +101,15 @@ class EncryptedTextField(models.TextField):
     def from_db_value(self, value, expression, connection):
         if value is None:
             return value
-        return token_decrypt(ciphertext=value)
+        try:
+            return token_decrypt(ciphertext=value)
+        except TokenDecryptionError:
+            logger.warning("a stored connector token cannot be decrypted with the configured keys")
+            return UndecryptableToken(value)
 
     def get_prep_value(self, value):
+        if isinstance(value, UndecryptableToken):
+            return value.ciphertext
         value = super().get_prep_value(value)
         if value is None:
             return value

@@ -19,10 +19,20 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY", None)
+# Long enough that it cannot be guessed (Django's own deployment check asks for 50 characters).
+SECRET_KEY_MIN_LENGTH = 50
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off (or set DEBUG=1 for local use)")
     SECRET_KEY = "insecure-development-key-only-used-with-DEBUG-on"  # noqa: S105
+elif not DEBUG and (len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH or len(set(SECRET_KEY)) < 5):
+    raise ImproperlyConfigured(
+        f"SECRET_KEY must be at least {SECRET_KEY_MIN_LENGTH} random characters when DEBUG is off "
+        "(python -c 'import secrets; print(secrets.token_urlsafe(50))' makes one)"
+    )
+# Earlier signing keys, still accepted for sessions, password-reset links and stored tokens while
+# they expire: rotate SECRET_KEY by moving the old one here.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://localhost:8000").rstrip("/")
@@ -235,8 +245,15 @@ LOGGING = {
 
 # --- Connectors ---------------------------------------------------------------------------
 # Key(s) that encrypt OAuth tokens at rest: comma-separated, the first encrypts, all decrypt
-# (rotate by putting the new key first). Empty: derived from SECRET_KEY.
+# (rotate by putting the new key first). Required when DEBUG is off: a key derived from
+# SECRET_KEY would lose every token the day SECRET_KEY is rotated. With DEBUG on, empty means
+# derived from SECRET_KEY.
 TOKEN_ENCRYPTION_KEY = env_str("TOKEN_ENCRYPTION_KEY", "")
+if not TOKEN_ENCRYPTION_KEY.strip() and not DEBUG:
+    raise ImproperlyConfigured(
+        "TOKEN_ENCRYPTION_KEY must be set when DEBUG is off: it encrypts the networks' access tokens "
+        "at rest, apart from SECRET_KEY so that rotating SECRET_KEY loses no token"
+    )
 # Uploaded archives and JSON Lines files: largest upload accepted, and the zip-bomb guards
 # applied to an archive's content (total uncompressed size, and per-file expansion ratio).
 IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 2 * 1024**3, minimum=1)

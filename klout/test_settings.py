@@ -6,7 +6,8 @@ against PostgreSQL and Redis.
 
 import os
 
-os.environ.setdefault("SECRET_KEY", "test-only-secret-key")  # noqa: S105
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-" + "0123456789abcdefghijklmnopqrstuvwxyz")  # noqa: S105
+os.environ.setdefault("TOKEN_ENCRYPTION_KEY", "test-only-token-encryption-key")  # noqa: S105
 _ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 os.environ.setdefault("KLOUT_VAR_DIR", os.path.join(_ROOT, "var", "test"))
 

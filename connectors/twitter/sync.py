@@ -37,6 +37,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from connectors.crypto import token_undecryptable
 from connectors.errors import ConnectorError
 from connectors.ingest import IngestResult, ingest_batch
 from connectors.models import ConnectedAccount, Post, SyncRun
@@ -183,6 +184,14 @@ class _XSync:
     def run_all(self) -> SyncOutcome:
         started = time.monotonic()
         try:
+            if token_undecryptable(self.account.access_token) or token_undecryptable(
+                self.account.refresh_token
+            ):
+                raise ConnectorError(
+                    "the stored access to X can no longer be read (this server's keys changed)",
+                    permanent=True,
+                    auth=True,
+                )
             if oauth.token_expired(expires_at=self.account.token_expires_at):
                 self._refresh()
             self.client = self.client_factory(self.account.access_token)

@@ -52,3 +52,83 @@ def test_connected_account_tokens_are_encrypted_in_the_database():
     assert "access-abc" not in raw[0] and "refresh-xyz" not in raw[1]
     account.refresh_from_db()
     assert (account.access_token, account.refresh_token) == ("access-abc", "refresh-xyz")
+
+
+def test_a_rotated_secret_key_kept_as_a_fallback_still_reads_tokens(settings):
+    settings.TOKEN_ENCRYPTION_KEY = ""
+    settings.SECRET_KEY = "the old signing key " * 3
+    ciphertext = token_encrypt(plaintext="t")
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = (
+        "the new signing key " * 3,
+        ["the old signing key " * 3],
+    )
+    assert token_decrypt(ciphertext=ciphertext) == "t"
+
+
+def test_setting_a_token_key_on_a_deployment_that_had_none_loses_no_token(settings):
+    settings.TOKEN_ENCRYPTION_KEY = ""
+    ciphertext = token_encrypt(plaintext="t")
+    settings.TOKEN_ENCRYPTION_KEY = "a token key set later"
+    assert token_decrypt(ciphertext=ciphertext) == "t"
+
+
+@pytest.fixture
+def account_under_a_lost_key(settings):
+    settings.TOKEN_ENCRYPTION_KEY = ""
+    settings.SECRET_KEY = "the signing key before it leaked " * 2
+    member = MemberFactory()
+    ingest_batch(batch=Batch(identities=[IdentityRecord(network="x", external_id="1", handle="me")]))
+    identity = Identity.objects.get()
+    Identity.objects.filter(pk=identity.pk).update(member=member)
+    account = ConnectedAccount.objects.create(
+        member=member, identity=identity, network="x", access_token="access-abc", refresh_token="refresh-xyz"
+    )
+    # Rotated without keeping the old key: nothing can decrypt the stored tokens any more.
+    settings.SECRET_KEY = "a brand new signing key, the old one dropped " * 2
+    return account
+
+
+@pytest.mark.django_db
+def test_an_undecryptable_token_reads_as_empty_and_survives_a_save(account_under_a_lost_key):
+    from connectors.crypto import token_undecryptable
+
+    account = ConnectedAccount.objects.get(pk=account_under_a_lost_key.pk)
+    assert account.access_token == "" and token_undecryptable(account.access_token)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT access_token FROM connectors_connectedaccount")
+        before = cursor.fetchone()[0]
+    account.last_error = "x"
+    account.save()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT access_token FROM connectors_connectedaccount")
+        assert cursor.fetchone()[0] == before
+
+
+@pytest.mark.django_db
+def test_an_undecryptable_token_blocks_no_page_and_no_privacy_action(client, account_under_a_lost_key):
+    from django.urls import reverse
+
+    from accounts.privacy.services import account_delete, member_opt_out
+
+    member = account_under_a_lost_key.member
+    client.force_login(member.user)
+    for page in ("scoring:dashboard", "connect:index", "accounts:privacy", "accounts:privacy_opt_out"):
+        assert client.get(reverse(page)).status_code == 200, page
+    member_opt_out(member=member)
+    assert not ConnectedAccount.objects.exists()
+    account_delete(user=member.user)
+
+
+@pytest.mark.django_db
+def test_a_sync_with_an_undecryptable_token_asks_the_member_to_reconnect(account_under_a_lost_key):
+    from connectors.twitter.sync import x_account_sync
+
+    def no_client(token):
+        raise AssertionError("no request may be made with an unreadable token")
+
+    outcome = x_account_sync(account_id=account_under_a_lost_key.pk, client_factory=no_client)
+
+    account = ConnectedAccount.objects.get(pk=account_under_a_lost_key.pk)
+    assert account.status == ConnectedAccount.Status.REVOKED
+    assert "Reconnect X" in account.last_error
+    assert outcome.run.status == "failed"
