@@ -3,10 +3,32 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from accounts.models import Brand, BrandInvitation, BrandMembership, User
+from accounts.models import Brand, BrandInvitation, BrandMembership, Member, User
+
+# --- who may be seen by others ---------------------------------------------------------------
+
+
+def member_public_condition(*, path: str = "") -> Q:
+    """The one rule of who may be shown to others (other members, brands, the public, the API):
+    a member who made their profile public, has not opted out and whose account is active.
+
+    ``path`` reaches the member from another model ("member__" from an identity).
+    """
+    return Q(
+        **{f"{path}profile_public": True, f"{path}opted_out_at__isnull": True, f"{path}user__is_active": True}
+    )
+
+
+def members_public() -> QuerySet[Member]:
+    return Member.objects.filter(member_public_condition())
+
+
+def member_is_public(*, member: Member) -> bool:
+    """``member_public_condition`` for one member already loaded (with its user)."""
+    return member.profile_public and member.opted_out_at is None and member.user.is_active
 
 
 def brand_membership_get(*, user: User, brand_slug: str) -> BrandMembership:

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
-from connectors.models import SyncRun
+from accounts.selectors import member_public_condition
+from connectors.models import Identity, SyncRun
+
+
+def identities_visible() -> QuerySet[Identity]:
+    """The identities that may be shown to others: those of no member (people scored from public
+    activity, until they opt out, which deletes them) and those of public members
+    (``accounts.selectors.member_public_condition``). A private member's identities show
+    nowhere but to the member."""
+    return Identity.objects.filter(Q(member__isnull=True) | member_public_condition(path="member__"))
 
 
 def sync_run_get_for_user(*, user: User, run_id: int) -> SyncRun:

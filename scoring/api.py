@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from connectors.models import Identity
+from connectors.selectors import identities_visible
 from scoring.models import IdentityScore
 from scoring.selectors import member_dashboard
 
@@ -104,10 +104,8 @@ class IdentityScoreApi(APIView):
     )
     def get(self, request: Request, network: str, handle: str) -> Response:
         identity = (
-            Identity.objects.filter(Q(handle__iexact=handle) | Q(external_id=handle), network=network)
-            .exclude(member__isnull=False, member__profile_public=False)
-            .exclude(member__isnull=False, member__opted_out_at__isnull=False)
-            .exclude(member__isnull=False, member__user__is_active=False)
+            identities_visible()
+            .filter(Q(handle__iexact=handle) | Q(external_id=handle), network=network)
             .first()
         )
         if identity is None:

@@ -19,6 +19,7 @@ from django.utils import timezone
 from accounts.models import Member
 from connectors.models import ConnectedAccount, Identity, Interaction, Post
 from connectors.records import NETWORK_NAMES
+from connectors.selectors import identities_visible
 from scoring.engine import Snapshot, snapshot_diff
 from scoring.engine.explain import ChangeReport
 from scoring.models import IdentityScore, MemberScore
@@ -187,7 +188,8 @@ def member_top_moments(*, member: Member, since, limit: int = 5) -> list[Moment]
 
 def _people(*, rows: QuerySet, key: str, day: date) -> list[Person]:
     rows = list(rows)
-    identities = Identity.objects.in_bulk([row[key] for row in rows])
+    # Another member's private identities are not shown, even to someone they react to.
+    identities = identities_visible().in_bulk([row[key] for row in rows])
     latest = IdentityScore.objects.filter(identity_id__in=identities.keys(), day=day)
     scores = dict(latest.values_list("identity_id", "score"))
     return [

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.models import Member
+from accounts.selectors import member_is_public
 from accounts.services import member_profile_visibility_set
 from scoring.selectors import member_dashboard
 
@@ -46,8 +47,7 @@ def public_profile(request, slug: str):
     """A member's public page; private profiles are not found, except by their owner."""
     member = get_object_or_404(Member.objects.select_related("user"), slug=slug)
     is_owner = request.user.is_authenticated and member.user_id == request.user.pk
-    shown = member.profile_public and member.opted_out_at is None and member.user.is_active
-    if not shown and not is_owner:
+    if not member_is_public(member=member) and not is_owner:
         raise Http404("No such profile")
     data = member_dashboard(member=member)
     return render(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from accounts.models import Member
+from accounts.selectors import member_public_condition, members_public
 from connectors.models import Identity, Tombstone, tombstone_digest
 
 # Said by every path that refuses to collect data about an opted-out member.
@@ -56,12 +57,7 @@ def identities_visible_to_brands() -> QuerySet[Identity]:
     deletes them in the same transaction that writes the tombstone).
     """
     return (
-        Identity.objects.filter(
-            member__isnull=False,
-            member__profile_public=True,
-            member__opted_out_at__isnull=True,
-            member__user__is_active=True,
-        )
+        Identity.objects.filter(member_public_condition(path="member__"), member__isnull=False)
         .order_by("network", "handle", "id")
         .values(*BRAND_VISIBLE_IDENTITY_FIELDS)
     )
@@ -69,11 +65,7 @@ def identities_visible_to_brands() -> QuerySet[Identity]:
 
 def members_visible_to_brands() -> QuerySet[Member]:
     """Members a brand may see (public, tracked, active), as dicts without contact details."""
-    return (
-        Member.objects.filter(profile_public=True, opted_out_at__isnull=True, user__is_active=True)
-        .order_by("slug")
-        .values("id", "slug", "created_at")
-    )
+    return members_public().order_by("slug").values("id", "slug", "created_at")
 
 
 def member_identities(*, member: Member) -> QuerySet[Identity]:

@@ -140,3 +140,32 @@ def test_topics_are_the_hashtags_of_recent_posts(client):
     page = client.get(reverse("scoring:public_profile", args=[member.slug])).content.decode()
     assert "#Django" in page and "#privacy" in page
     assert page.index("#Django") < page.index("#privacy")  # used more often, shown first
+
+
+def test_a_private_members_handle_never_shows_in_someone_elses_influencer_lists(client):
+    """One visibility rule everywhere: the API hid a private member; the dashboard lists did not."""
+    member = member_with_history(networks=("x",), days=2)
+    idol_member = member_create(user=UserFactory())
+    ingest_batch(
+        batch=Batch(identities=[IdentityRecord(network="x", external_id="idol", handle="secret_idol")])
+    )
+    Identity.objects.filter(network="x", external_id="idol").update(member=idol_member)
+    # The idol reacts back, so they are among the member's influencees too.
+    ingest_batch(
+        batch=Batch(
+            interactions=[
+                InteractionRecord(network="x", kind="reply", actor_id="idol", target_id="me", occurred_at=NOW)
+            ]
+        )
+    )
+    score_recompute(now=NOW)
+    client.force_login(member.user)
+
+    page = client.get(reverse("scoring:dashboard")).content.decode()
+    assert "secret_idol" not in page
+    assert client.get("/api/v1/identities/x/secret_idol/score/").status_code == 404
+
+    member_profile_visibility_set(member=idol_member, public=True)
+    score_recompute(now=NOW + timedelta(minutes=1))
+    assert "secret_idol" in client.get(reverse("scoring:dashboard")).content.decode()
+    assert client.get("/api/v1/identities/x/secret_idol/score/").status_code == 200
