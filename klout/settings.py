@@ -231,9 +231,26 @@ USE_TZ = True
 # --- Security (production) ---------------------------------------------------------------
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and SITE_URL.startswith("https"))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_TLS_PROXY else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Redirect plain HTTP to HTTPS (the status page stays reachable for monitors inside the network),
+# and tell browsers to use HTTPS only, for SECURE_HSTS_SECONDS (start small, then a year: 31536000).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# Per-address limits (sign-in, sign-up, opt-out requests) count the client's address. Behind
+# the TLS proxy it is the last one the proxy added to X-Forwarded-For (TRUSTED_PROXY_COUNT
+# proxies of the operator's), or a header the proxy sets itself (TRUSTED_CLIENT_IP_HEADER, such
+# as X-Real-IP); a client cannot forge either. Read by allauth and by klout.client_address.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if BEHIND_TLS_PROXY else 0, minimum=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env_str("TRUSTED_CLIENT_IP_HEADER", None) or None
+# Who may see the status page's details and ask it to test a worker: staff, or a monitor sending
+# "Authorization: Bearer <HEALTH_CHECK_TOKEN>".
+HEALTH_CHECK_TOKEN = env_str("HEALTH_CHECK_TOKEN", "")
 
 LOGGING = {
     "version": 1,

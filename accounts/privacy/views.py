@@ -19,6 +19,7 @@ from accounts.privacy import challenges, exports, profiles, selectors, services,
 from accounts.privacy.forms import AccountDeleteForm, MemberOptOutForm, OptOutStartForm
 from accounts.privacy.models import DataExport, OptOutChallenge
 from connectors.errors import ConnectorError
+from klout.client_address import client_address
 
 X_SESSION_KEY = "privacy_x_optout_pending"
 # A check handed to the worker that has not answered in this long is shown as finished; the
@@ -113,8 +114,8 @@ def account_delete(request: HttpRequest) -> HttpResponse:
 
 
 def _requester(request: HttpRequest) -> str:
-    # The peer address as the server sees it; behind a proxy, the proxy sets REMOTE_ADDR.
-    return request.META.get("REMOTE_ADDR", "")
+    # The client's address (behind a trusted proxy, the one it reports), as allauth's limits count it.
+    return client_address(request)
 
 
 def public_opt_out(request: HttpRequest) -> HttpResponse:

@@ -192,3 +192,46 @@ def test_a_network_that_is_not_one_of_ours_is_refused_by_the_form(member_client)
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
     assert not SyncRun.objects.exists()
+
+
+def test_an_upload_too_large_by_its_declared_length_is_refused_before_its_body_is_read(
+    member_client, settings
+):
+    settings.IMPORT_MAX_UPLOAD_BYTES = 1000
+    # The body is ten bytes, the declared length ten megabytes: reading it would fail the request.
+    response = member_client.generic(
+        "POST",
+        reverse("connectors:activity_upload"),
+        b"0123456789",
+        content_type="multipart/form-data; boundary=xyz",
+        CONTENT_LENGTH=str(10 * 1024 * 1024),
+    )
+    assert response.status_code == 413
+    assert "the largest accepted is 1000" in response.content.decode()
+    assert not SyncRun.objects.exists()
+
+
+def test_a_member_with_imports_waiting_is_asked_to_wait_before_the_next_upload(member_client, settings):
+    settings.IMPORT_MAX_WAITING_PER_MEMBER = 2
+    for _ in range(2):
+        SyncRun.objects.create(member=member_client.member, source=SyncRun.Source.JSONL)
+    response = member_client.post(
+        reverse("connectors:activity_upload"),
+        {"file": SimpleUploadedFile("a.jsonl", (json.dumps(LINE) + "\n").encode())},
+    )
+    assert response.status_code == 429
+    assert "You already have 2 imports waiting or running" in response.content.decode()
+    assert SyncRun.objects.count() == 2
+
+
+def test_the_upload_pages_still_check_csrf(member_client):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(member_client.member.user)
+    response = strict.post(
+        reverse("connectors:activity_upload"),
+        {"file": SimpleUploadedFile("a.jsonl", (json.dumps(LINE) + "\n").encode())},
+    )
+    assert response.status_code == 403
+    assert not SyncRun.objects.exists()
