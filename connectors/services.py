@@ -371,9 +371,9 @@ def import_quota_problem(*, member: Member) -> str | None:
     """
     waiting = imports_waiting_count(member=member)
     if waiting >= settings.IMPORT_MAX_WAITING_PER_MEMBER:
+        imports = "import" if waiting == 1 else "imports"
         return (
-            f"You already have {waiting} imports waiting or running. Once one of them is done, "
-            "upload the next file."
+            f"You already have {waiting} {imports} waiting or running. Once one is done, upload the next file."
         )
     return None
 
