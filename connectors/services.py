@@ -373,7 +373,8 @@ def import_quota_problem(*, member: Member) -> str | None:
     if waiting >= settings.IMPORT_MAX_WAITING_PER_MEMBER:
         imports = "import" if waiting == 1 else "imports"
         return (
-            f"You already have {waiting} {imports} waiting or running. Once one is done, upload the next file."
+            f"You already have {waiting} {imports} waiting or running. "
+            "Once one is done, upload the next file."
         )
     return None
 
