@@ -21,8 +21,9 @@ ORIGIN_CHOICES = [(origin.value, origin.label) for origin in Origin]
 
 
 def _origin_field(**kwargs) -> models.PositiveSmallIntegerField:
-    # Rows stored before provenance was kept are counted as imported by the operator: neither
-    # fetched from a network (which a "verified" mark would claim) nor self-reported.
+    # Rows stored before provenance was kept, and rows written by SQL that names no origin, are
+    # counted as imported by the operator: neither fetched from a network (which a "verified"
+    # mark would claim) nor self-reported.
     return models.PositiveSmallIntegerField(choices=ORIGIN_CHOICES, **kwargs)
 
 
@@ -108,7 +109,7 @@ class Post(models.Model):
     likes = models.BigIntegerField(null=True, blank=True)
     quotes = models.BigIntegerField(null=True, blank=True)
     views = models.BigIntegerField(null=True, blank=True)
-    origin = _origin_field(default=int(Origin.OPERATOR))
+    origin = _origin_field(db_default=int(Origin.OPERATOR))
     reported_by = _reported_by_field()
     first_seen = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -171,7 +172,7 @@ class Interaction(models.Model):
     occurred_at = models.DateTimeField()
     # Fetched from the network, imported by the operator, or uploaded by a member (self-reported,
     # counted at a discount). The same interaction fetched from the API replaces an uploaded one.
-    origin = _origin_field(default=int(Origin.OPERATOR))
+    origin = _origin_field(db_default=int(Origin.OPERATOR))
     reported_by = _reported_by_field()
 
     class Meta:

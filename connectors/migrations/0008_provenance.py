@@ -54,7 +54,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='interaction',
             name='origin',
-            field=models.PositiveSmallIntegerField(choices=[(1, "fetched from the network's API"), (2, 'imported by the operator'), (3, 'uploaded by a member (self-reported)')], default=2),
+            field=models.PositiveSmallIntegerField(choices=[(1, "fetched from the network's API"), (2, 'imported by the operator'), (3, 'uploaded by a member (self-reported)')], db_default=2),
         ),
         migrations.AddField(
             model_name='interaction',
@@ -64,7 +64,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='post',
             name='origin',
-            field=models.PositiveSmallIntegerField(choices=[(1, "fetched from the network's API"), (2, 'imported by the operator'), (3, 'uploaded by a member (self-reported)')], default=2),
+            field=models.PositiveSmallIntegerField(choices=[(1, "fetched from the network's API"), (2, 'imported by the operator'), (3, 'uploaded by a member (self-reported)')], db_default=2),
         ),
         migrations.AddField(
             model_name='post',
