@@ -72,6 +72,23 @@ class EngineResult:
     timings: dict[str, float] = field(default_factory=dict)
 
 
+def _fetched_part(
+    kept: sp.csr_matrix, reported: sp.csr_matrix | None, volume: sp.csr_matrix
+) -> sp.csr_matrix:
+    """The pairs' discounted strength without the share of it that self-reported reactions make.
+
+    What PageRank passes on. A self-reported reaction tells something about its target only: it
+    must not raise the target's standing, or the voice with which the target then reacts to
+    others, or invented accounts "liking" a member would lend the member weight that their own
+    reactions pass to someone else, unseen. What is removed leaks out of the graph, as the
+    reciprocity discount does.
+    """
+    if reported is None:
+        return kept
+    inverse_volume = sp.csr_matrix((1.0 / volume.data, volume.indices, volume.indptr), shape=volume.shape)
+    return (kept - kept.multiply(reported.multiply(inverse_volume))).tocsr()
+
+
 @dataclass(frozen=True, slots=True)
 class FrozenGraph:
     """The graph-wide quantities of the last full run, for a local recompute.
@@ -166,7 +183,7 @@ def score_identities(
     # 4. Weighted PageRank; its inflow is the authority signal and sets each reactor's voice.
     if frozen is None:
         ranked = pagerank(
-            transfer=kept,
+            transfer=_fetched_part(kept, reported_volume, volume),
             out_strength=out_strength,
             group=features.network,
             damping=params.damping,
@@ -212,8 +229,8 @@ def score_identities(
         raw += contributions[name]
     score = raw_to_score(raw=raw, params=params)
     # Authority comes from the same reactors as engagement: it is split in the same proportion.
-    reported_share = np.divide(reported_engagement, engagement, out=np.zeros(size), where=engagement > 0)
-    self_reported = reported_share * (engagement * efficiency + contributions["authority"])
+    # Authority is the graph's, read from fetched reactions only (see _fetched_part).
+    self_reported = reported_engagement * efficiency
     if features.audience_self_reported is not None:
         self_reported += np.where(features.audience_self_reported, contributions["audience"], 0.0)
     # Never more than the whole (rounding, or efficiency below 1 on the rest).

@@ -246,11 +246,9 @@ def test_a_self_reported_reaction_counts_at_the_documented_discount():
 def test_the_result_says_how_much_of_a_score_rests_on_self_reported_reactions():
     result = score_identities(features=features(5), edges=_half_self_reported_star(), now=NOW)
     e = 2 * math.log(2) + 2 * math.log(1.25)
-    share = 2 * math.log(1.25) / e
-    # Its share of the engagement (with the efficiency adjustment) and of the authority, which
-    # the same reactors give.
-    expected = share * (e * efficiency_factor(e, 0.0) + result.contributions["authority"][0])
-    assert result.self_reported[0] == pytest.approx(expected)
+    # The engagement self-reported reactions drew, with the efficiency adjustment they bring.
+    # Authority is read from fetched reactions only, so none of it is self-reported.
+    assert result.self_reported[0] == pytest.approx(2 * math.log(1.25) * efficiency_factor(e, 0.0))
     assert 0 < result.self_reported[0] < result.raw[0]
     assert result.self_reported[1:].max() == 0
     fetched_only = score_identities(
@@ -296,3 +294,27 @@ def test_a_claimed_identity_brings_its_person_only_self_reported_points():
     owed = people.network_raw[1].sum() * result.raw[0] ** 2 / (result.raw[0] ** 2 + result.raw[1] ** 2)
     assert people.self_reported[1] == pytest.approx(owed)
     assert people.self_reported[1] < people.raw[1]
+
+
+def test_self_reported_reactions_give_no_standing_to_pass_on():
+    """Invented accounts "liking" 1 must not lend 1 a voice that its real like of 2 passes on."""
+    fetched = [(1, 2, "like", 0.0)] + [(fan, 1, "like", 0.0) for fan in range(3, 6)]
+    socks = [(sock, 1, "like", 0.0) for sock in range(6, 306)]
+    rows = fetched + socks
+    graph = edges(rows)
+    with_socks = EdgeList(
+        actor=graph.actor,
+        target=graph.target,
+        kind=graph.kind,
+        time=graph.time,
+        network=graph.network,
+        self_reported=np.array([False] * len(fetched) + [True] * len(socks)),
+    )
+    honest = score_identities(features=features(306), edges=edges(fetched), now=NOW)
+    laundered = score_identities(features=features(306), edges=with_socks, now=NOW)
+    # 2's score is what the network shows, socks or not; 1's authority too.
+    assert laundered.raw[2] == pytest.approx(honest.raw[2])
+    assert laundered.contributions["authority"][1] == pytest.approx(honest.contributions["authority"][1])
+    # 1 still gets the socks' likes, discounted and marked as resting on its own upload.
+    assert laundered.contributions["likes"][1] > honest.contributions["likes"][1]
+    assert laundered.self_reported[1] > 0 and laundered.self_reported[2] == 0

@@ -125,3 +125,50 @@ def test_an_account_linked_only_by_an_upload_makes_the_whole_score_self_reported
     )
     score_recompute(now=NOW + timedelta(days=1))
     assert MemberScore.objects.get(member=member, day=(NOW + timedelta(days=1)).date()).verified
+
+
+def test_invented_fans_of_one_member_lend_no_weight_to_the_members_they_react_to():
+    """U uploads 300 invented accounts liking U; U's real like of B must not carry them to B."""
+    uploader = _member_with_proven_account()
+    beneficiary = MemberFactory(profile_public=True)
+    ingest_batch(
+        batch=Batch(identities=[IdentityRecord(network="x", external_id="2", handle="b")]), provenance=FETCHED
+    )
+    b = Identity.objects.get(external_id="2")
+    Identity.objects.filter(pk=b.pk).update(member=beneficiary)
+    ConnectedAccount.objects.create(member=beneficiary, identity=b, network="x")
+    at = NOW - timedelta(days=2)
+    ingest_batch(
+        batch=Batch(
+            posts=[PostRecord(network="x", external_id="bpost", author_id="2", created_at=at)],
+            interactions=[
+                InteractionRecord(
+                    network="x", kind="like", actor_id=actor, target_id="2", occurred_at=at, post_id="bpost"
+                )
+                for actor in ["1", *(f"fan{n}" for n in range(5))]
+            ],
+        ),
+        provenance=FETCHED,
+    )
+    # The accounts the upload will invent exist already (bare), so both days score the same
+    # graph but for the uploaded likes: PageRank's scale depends on how many accounts there are.
+    ingest_batch(
+        batch=Batch(identities=[IdentityRecord(network="x", external_id=f"fan{n}") for n in range(100, 400)]),
+        provenance=FETCHED,
+    )
+    score_recompute(now=NOW)
+    before = MemberScore.objects.get(member=beneficiary)
+
+    ingest_batch(
+        batch=_fans_like("1", range(100, 400), post="upost"),
+        provenance=Provenance.upload(member_id=uploader.pk, own={("x", "1")}),
+    )
+    day = NOW + timedelta(days=1)
+    score_recompute(now=day)
+
+    after = MemberScore.objects.get(member=beneficiary, day=day.date())
+    # A day older, the same: what a day of decay takes (about 0.06 points here), no more.
+    assert after.unsmoothed == pytest.approx(before.unsmoothed, abs=0.1)
+    assert after.unsmoothed <= before.unsmoothed
+    assert after.verified and after.self_reported == 0
+    assert not MemberScore.objects.get(member=uploader, day=day.date()).verified
