@@ -470,16 +470,31 @@ class _Loader:
 _NO_ORIGIN = 32767
 
 
-def _changed(loader: _Loader, new: str, old: str, text_cols: Sequence[str], value_cols: Sequence[str]) -> str:
+def _changed(
+    loader: _Loader,
+    new: str,
+    old: str,
+    text_cols: Sequence[str],
+    value_cols: Sequence[str],
+    *,
+    author: str | None = None,
+) -> str:
     """SQL that is true when an incoming row (alias ``new``) would change the stored one (``old``).
 
     Empty text and NULL values mean "the source did not say", so they never overwrite. Only a
     source at least as trusted as the stored row's (a lower ``origin``) may change it; ``origin``
-    is among ``value_cols``, so a more trusted source saying the same is a change too.
+    is among ``value_cols``, so a more trusted source saying the same is a change too. For a
+    post, ``author`` is the incoming author's id: a source as trusted as the stored one changes
+    only a post of the same author (one member's upload cannot rewrite another's post by its id),
+    while a more trusted one also corrects the author.
     """
     parts = [f"({new}.{c} <> '' AND {new}.{c} {loader.distinct} {old}.{c})" for c in text_cols]
     parts += [f"({new}.{c} IS NOT NULL AND {new}.{c} {loader.distinct} {old}.{c})" for c in value_cols]
-    return f"({new}.origin <= COALESCE({old}.origin, {_NO_ORIGIN}) AND ({' OR '.join(parts)}))"
+    trusted = f"{new}.origin <= COALESCE({old}.origin, {_NO_ORIGIN})"
+    if author is not None:
+        parts.append(f"({author} <> {old}.author_id)")
+        trusted = f"({new}.origin < {old}.origin OR ({trusted} AND {author} = {old}.author_id))"
+    return f"({trusted} AND ({' OR '.join(parts)}))"
 
 
 def _assignments(
@@ -751,18 +766,18 @@ def _store_posts(
     existing = set() if loader.postgres else loader.existing_keys("ingest_post", _POST)
     moved = ("network", "external_id", "created_at", *_POST_TEXT, *_POST_VALUES, "reported_by_id")
     inserted_flag = ", (xmax = 0)" if loader.postgres else ""
-    assignments = _assignments(_POST, _POST_TEXT, _POST_VALUES, replaced=("reported_by_id",))
+    assignments = _assignments(_POST, _POST_TEXT, _POST_VALUES, replaced=("reported_by_id", "author_id"))
     loader.cursor.execute(
         f"INSERT INTO {_POST} ({', '.join(moved)}, author_id, first_seen, updated_at) "  # noqa: S608
         f"SELECT {', '.join('t.' + c for c in moved)}, a.id, %s, %s FROM ingest_post t "
         f"JOIN {_IDENTITY} a ON a.network = t.network AND a.external_id = t.author_external_id "
         f"LEFT JOIN {_POST} o ON o.network = t.network AND o.external_id = t.external_id "
-        f"WHERE o.id IS NULL OR {_changed(loader, 't', 'o', _POST_TEXT, _POST_VALUES)} "
+        f"WHERE o.id IS NULL OR {_changed(loader, 't', 'o', _POST_TEXT, _POST_VALUES, author='a.id')} "
         # Rows locked in key order, like identities and interactions, so that two batches
         # stored at once wait for each other instead of deadlocking.
         "ORDER BY t.network, t.external_id "
         f"ON CONFLICT (network, external_id) DO UPDATE SET {assignments} "
-        f"WHERE {_changed(loader, 'excluded', _POST, _POST_TEXT, _POST_VALUES)} "
+        f"WHERE {_changed(loader, 'excluded', _POST, _POST_TEXT, _POST_VALUES, author='excluded.author_id')} "
         f"RETURNING author_id, network, external_id{inserted_flag}",
         [loader.dt(now), loader.dt(now)],
     )
@@ -946,7 +961,11 @@ def _store_interactions(
         f"{_OCCURRED_AT if loader.postgres else 't.occurred_at'}, %s, %s "
         "FROM ingest_interaction t "
         f"LEFT JOIN {_POST} p ON t.post_external_id <> '' AND p.network = t.network "
-        f"AND p.external_id = t.post_external_id WHERE 1 = 1 {not_on_fetched_posts}"
+        "AND p.external_id = t.post_external_id "
+        # A reaction is about its target's post, a mention is in its actor's: a post of anyone
+        # else named by id is not linked (it would count for them: top moments, outcomes).
+        f"AND p.author_id = CASE WHEN t.kind = 'mention' THEN t.actor_id ELSE t.target_id END "
+        f"WHERE 1 = 1 {not_on_fetched_posts}"
         # In key order, the unique index is filled page after page instead of at random:
         # about a quarter faster on a large table.
         "ORDER BY t.actor_id, t.target_id, t.kind, t.post_external_id, "

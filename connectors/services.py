@@ -25,7 +25,15 @@ from accounts.privacy.selectors import OPTED_OUT_MESSAGE, member_may_be_tracked
 from connectors.archives.jsonl import JsonlFormatError, LineRejection, jsonl_chunks
 from connectors.archives.x_archive import ArchiveError, ArchiveStats, x_archive_chunks
 from connectors.ingest import IngestResult, ingest_batches
-from connectors.models import ConnectedAccount, Identity, SyncRun, Tombstone, tombstone_digest
+from connectors.models import (
+    ConnectedAccount,
+    Identity,
+    Interaction,
+    Post,
+    SyncRun,
+    Tombstone,
+    tombstone_digest,
+)
 from connectors.records import NETWORK_NAMES, OPERATOR_IMPORT, Batch, Origin, Provenance
 from klout.queue import QUEUE_DOWN_MESSAGE, enqueue, enqueue_on_commit
 from scoring.services import score_refresh_queue
@@ -190,16 +198,42 @@ def member_identity_keys(*, member: Member) -> set[tuple[str, str]]:
     return set(Identity.objects.filter(member=member).values_list("network", "external_id"))
 
 
-def _member_identity_check(*, member: Member, account_id: str) -> None:
-    owner = (
-        Identity.objects.filter(network="x", external_id=account_id, member__isnull=False)
-        .exclude(member=member)
-        .exists()
+def identity_has_vouched_data(*, identity: Identity) -> bool:
+    """Whether anything stored about the identity comes from a source that vouches for it (the
+    network's API, the operator) rather than from members' uploads."""
+    vouched = Q(origin__lt=Origin.UPLOAD)
+    return (
+        (identity.origin is not None and identity.origin < Origin.UPLOAD)
+        or Post.objects.filter(vouched, author=identity).exists()
+        or Interaction.objects.filter(vouched, actor=identity).exists()
+        or Interaction.objects.filter(vouched, target=identity).exists()
     )
-    if owner:
+
+
+CLAIM_REFUSED_MESSAGE = (
+    "Klout already reads @{handle} from X, so an uploaded archive cannot link it to you: a zip "
+    "proves nothing about who owns an account. Connect X (sign in with it) to link the account; "
+    "nothing was imported."
+)
+
+
+def _member_identity_check(*, member: Member, account_id: str, upload: bool) -> None:
+    """Refuse an archive whose account the member may not claim.
+
+    Never one linked to another member. And an upload, which proves nothing (a zip can be
+    edited), links only an account about which nothing is known from a source that vouches
+    for it: otherwise it could take over a real person scored from public activity, hide them
+    behind a private profile, and have them erased by opting out.
+    """
+    identity = Identity.objects.filter(network="x", external_id=account_id).first()
+    if identity is None or identity.member_id == member.pk:
+        return
+    if identity.member_id is not None:
         raise ImportRefused(
             "This archive's X account is already linked to another member; it was not imported."
         )
+    if upload and identity_has_vouched_data(identity=identity):
+        raise ImportRefused(CLAIM_REFUSED_MESSAGE.format(handle=identity.handle or account_id))
 
 
 def archive_import(
@@ -230,7 +264,9 @@ def archive_import(
                     progress(0.9 * chunk.progress)
         except ArchiveError as exc:
             raise ImportRefused(str(exc)) from None
-        _member_identity_check(member=member, account_id=report.archive.account_id)
+        _member_identity_check(
+            member=member, account_id=report.archive.account_id, upload=origin == Origin.UPLOAD
+        )
         account_key = ("x", report.archive.account_id)
         if origin == Origin.UPLOAD:
             own = member_identity_keys(member=member) | {account_key}
@@ -246,6 +282,10 @@ def archive_import(
             ):
                 raise ImportRefused(OPTED_OUT_MESSAGE)
             _ingest_all(lambda: iter(stage), report, provenance=provenance)
+            # Again under this transaction: a sync may have stored the account meanwhile.
+            _member_identity_check(
+                member=member, account_id=report.archive.account_id, upload=origin == Origin.UPLOAD
+            )
             # An archive proves nothing about who owns the account, so it only links an account
             # nobody has linked yet; signing in with X later proves ownership and takes it over
             # (connectors.twitter.services.x_account_connect).

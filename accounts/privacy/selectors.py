@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.models import Member
 from accounts.selectors import member_public_condition, members_public
-from connectors.models import Identity, Tombstone, tombstone_digest
+from connectors.models import ConnectedAccount, Identity, Tombstone, tombstone_digest
 
 # Said by every path that refuses to collect data about an opted-out member.
 OPTED_OUT_MESSAGE = (
@@ -69,5 +69,12 @@ def members_visible_to_brands() -> QuerySet[Member]:
 
 
 def member_identities(*, member: Member) -> QuerySet[Identity]:
-    """The member's own identities, for their privacy page."""
-    return Identity.objects.filter(member=member).order_by("network", "handle")
+    """The member's own identities, for their privacy page; ``proven`` is True on those they
+    signed in with (a connected account), False on those only their upload linked."""
+    proof = ConnectedAccount.objects.filter(identity=OuterRef("pk"), member=member)
+    return (
+        Identity.objects.filter(Q(member=member) | Q(connected_accounts__member=member))
+        .distinct()
+        .annotate(proven=Exists(proof))
+        .order_by("network", "handle")
+    )

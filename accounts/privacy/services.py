@@ -6,14 +6,19 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import BrandMembership, Member, User
 from accounts.privacy.audit import privacy_event_record, subject_digest
 from accounts.privacy.exports import exports_files_delete_on_commit
 from accounts.privacy.models import PrivacyEvent
-from accounts.privacy.purge import PurgeCounts, identities_purge, sync_runs_purge, tombstones_write
+from accounts.privacy.purge import (
+    PurgeCounts,
+    claimed_identities_release,
+    identities_purge,
+    sync_runs_purge,
+    tombstones_write,
+)
 from connectors.models import ConnectedAccount, Identity, SyncRun, tombstone_digest
 from connectors.records import external_ids_canonical
 from scoring.locks import scores_write_lock
@@ -25,27 +30,34 @@ def _member_purge(*, member: Member, tombstone: bool) -> PurgeCounts:
 
     Identities reached through a connected account count as theirs even if the link on
     the identity was never set (an account connected before the identity was linked).
+
+    An identity linked only by the member's own upload (an archive: a claim, not a proof) is
+    treated apart: what the member uploaded about it goes, and the link, but nothing the networks
+    say about it and no tombstone, which would erase for good an account the member may not own.
+    To stop its tracking for good they prove control of it (the public opt-out).
     """
 
-    def members_identities() -> set[tuple[int, str, str]]:
+    def proven() -> set[tuple[int, str, str]]:
         return set(
-            Identity.objects.filter(Q(member=member) | Q(connected_accounts__member=member))
+            Identity.objects.filter(connected_accounts__member=member)
             .distinct()
             .values_list("id", "network", "external_id")
         )
 
     counts = PurgeCounts()
-    identities = members_identities()
+    identities = proven()
     if tombstone:
         counts.tombstones = len(tombstones_write(keys=[(n, e) for _, n, e in identities]))
         # Writing the tombstones waits for any ingest in flight (ingest holds the tombstone
         # lock while it stores); one that linked a new identity to the member meanwhile is
         # committed by now, so read again and tombstone what it added.
-        added = members_identities() - identities
+        added = proven() - identities
         if added:
             counts.tombstones += len(tombstones_write(keys=[(n, e) for _, n, e in added]))
             identities |= added
     identities_purge(identity_ids=[pk for pk, _, _ in identities], counts=counts)
+    claimed = list(Identity.objects.filter(member=member).values_list("id", flat=True))
+    claimed_identities_release(member=member, identity_ids=claimed, counts=counts)
     counts.member_scores += MemberScore.objects.filter(member=member).delete()[0]
     sync_runs_purge(runs=SyncRun.objects.filter(member=member), counts=counts)
     counts.connected_accounts += ConnectedAccount.objects.filter(member=member).delete()[0]

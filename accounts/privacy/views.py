@@ -22,6 +22,7 @@ from connectors.errors import ConnectorError
 from klout.client_address import client_address
 
 X_SESSION_KEY = "privacy_x_optout_pending"
+CLAIMED_SESSION_KEY = "privacy_claimed_released"
 # A check handed to the worker that has not answered in this long is shown as finished; the
 # background checks go on anyway.
 CHECKING_SHOWN_FOR = timedelta(minutes=2)
@@ -38,6 +39,8 @@ def privacy_settings(request: HttpRequest) -> HttpResponse:
         "member": member,
         "identities": list(selectors.member_identities(member=member)) if member else [],
         "latest_export": DataExport.objects.filter(user=request.user).first(),
+        # Accounts an opt-out released without a tombstone: linked by an upload only.
+        "to_prove": request.session.pop(CLAIMED_SESSION_KEY, []),
     }
     return render(request, "accounts/privacy/settings.html", context)
 
@@ -49,17 +52,26 @@ def member_opt_out(request: HttpRequest) -> HttpResponse:
         messages.info(request, "Only influencer accounts are tracked; there is nothing to opt out of.")
         return redirect("accounts:privacy")
     form = MemberOptOutForm(request.POST if request.method == "POST" else None)
+    identities = list(selectors.member_identities(member=member))
     if request.method == "POST" and form.is_valid():
         services.member_opt_out(member=member)
-        messages.success(
-            request,
-            "You are opted out. Everything about your accounts was deleted; they will not be tracked again.",
-        )
+        claimed = [identity for identity in identities if not identity.proven]
+        if claimed:
+            request.session[CLAIMED_SESSION_KEY] = [[i.network, i.handle or i.external_id] for i in claimed]
+            messages.success(
+                request,
+                "You are opted out: your score and everything you uploaded were deleted, and the accounts "
+                "you connected will not be tracked again.",
+            )
+        else:
+            messages.success(
+                request,
+                "You are opted out. Everything about your accounts was deleted; "
+                "they will not be tracked again.",
+            )
         return redirect("accounts:privacy")
     return render(
-        request,
-        "accounts/privacy/opt_out.html",
-        {"form": form, "member": member, "identities": list(selectors.member_identities(member=member))},
+        request, "accounts/privacy/opt_out.html", {"form": form, "member": member, "identities": identities}
     )
 
 
@@ -119,9 +131,9 @@ def _requester(request: HttpRequest) -> str:
 
 
 def public_opt_out(request: HttpRequest) -> HttpResponse:
-    form = OptOutStartForm(
-        request.POST if request.method == "POST" else None, initial={"network": "mastodon"}
-    )
+    # ?network=&handle= fill the form in, from the links the member's opt-out gives.
+    initial = {"network": request.GET.get("network") or "mastodon", "handle": request.GET.get("handle", "")}
+    form = OptOutStartForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             challenge = challenges.optout_challenge_start(

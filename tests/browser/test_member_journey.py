@@ -18,11 +18,9 @@ from playwright.sync_api import expect
 
 from accounts.models import Member
 from connectors.models import Identity, Post
-from connectors.services import ImportRefused, archive_import
 from scoring.models import IdentityScore, MemberScore
 from tests.browser.conftest import VIEWPORTS, link_in_last_email, screenshot
 from tests.connectors.archive_zips import build_archive, sample_tweets, tweets_js
-from tests.factories import MemberFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -125,8 +123,13 @@ def test_member_journey_from_archive_to_opt_out(page, new_page, tmp_path, media)
     page.get_by_role("link", name="Opt out of tracking").click()
     page.get_by_label("I understand").check()
     page.get_by_role("button", name="Opt out and delete my data").click()
-    expect(page.get_by_text("You are opted out.")).to_be_visible()
+    expect(page.get_by_text("You are opted out")).to_be_visible()
     assert not Identity.objects.filter(external_id=ARCHIVE_ACCOUNT).exists()
+    # An archive proves nothing about who owns the account: no tombstone, which could erase a
+    # stranger for good. The page offers the proof that makes Klout refuse it for good.
+    offer = page.get_by_test_id("to-prove")
+    expect(offer).to_contain_text("Opt out X @simonw with a code in its bio")
+    screenshot(page, "privacy-opted-out-to-prove-laptop")
     assert not IdentityScore.objects.exists() or not MemberScore.objects.filter(member=member).exists()
     visitor.goto(f"/u/{member.slug}/")
     expect(visitor.get_by_role("main")).not_to_contain_text("@simonw")
@@ -135,9 +138,9 @@ def test_member_journey_from_archive_to_opt_out(page, new_page, tmp_path, media)
 
     page.goto(reverse("connectors:archive_upload"))
     expect(page.get_by_text("You opted out of tracking")).to_be_visible()
-    # Even imported through another member's account, the archive's identity is dropped.
-    other = MemberFactory()
-    with pytest.raises(ImportRefused, match="opted out of tracking"):
-        archive_import(path=archive, member=other)
-    assert not Identity.objects.filter(external_id=ARCHIVE_ACCOUNT).exists()
+    page.goto("/account/privacy/")
+    # The offer was made once; following it starts the proof with the account filled in.
+    page.goto("/privacy/opt-out/?network=x&handle=simonw")
+    expect(page.get_by_label("Your account on it")).to_have_value("simonw")
+    # Until proven, the member's opt-out took back only what the member's file said.
     assert not Post.objects.filter(text__in=[t["full_text"] for t in tweets]).exists()

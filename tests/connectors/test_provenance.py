@@ -275,3 +275,113 @@ def test_an_upload_by_a_member_with_no_account_is_refused_before_it_is_read(
     run = SyncRun.objects.get()
     assert run.status == SyncRun.Status.FAILED and "none is linked to you yet" in run.error
     assert not Identity.objects.exists()
+
+
+# --- a post belongs to its author --------------------------------------------------------------
+
+
+def _member_with(external_id: str, handle: str):
+    member = MemberFactory()
+    _fetched_identity(external_id, handle)
+    Identity.objects.filter(external_id=external_id).update(member=member)
+    return member
+
+
+def test_an_upload_cannot_rewrite_another_members_post_by_its_id():
+    attacker, victim = _member_with("1", "attacker"), _member_with("2", "victim")
+    _upload_by(
+        victim,
+        Batch(posts=[PostRecord(network="x", external_id="900", author_id="2", created_at=T0, text="mine")]),
+    )
+
+    result = _upload_by(
+        attacker,
+        Batch(
+            posts=[
+                PostRecord(
+                    network="x", external_id="900", author_id="1", created_at=T0, text="defaced", likes=10**9
+                )
+            ]
+        ),
+    )
+
+    post = Post.objects.get(external_id="900")
+    assert (post.author.handle, post.text, post.likes, post.reported_by_id) == (
+        "victim",
+        "mine",
+        None,
+        victim.pk,
+    )
+    assert result.posts.updated == 0
+
+
+def test_the_apis_fetch_gives_a_squatted_post_id_back_to_its_real_author():
+    from accounts.privacy.services import member_opt_out
+
+    attacker, _victim = _member_with("1", "attacker"), _member_with("2", "victim")
+    tweet = "1790000000000000001"
+    _upload_by(
+        attacker,
+        Batch(posts=[PostRecord(network="x", external_id=tweet, author_id="1", created_at=T0, text="squat")]),
+    )
+    ingest_batch(
+        batch=Batch(
+            posts=[
+                PostRecord(
+                    network="x", external_id=tweet, author_id="2", created_at=T0, text="real", likes=30
+                )
+            ],
+            interactions=[
+                InteractionRecord(
+                    network="x", kind="like", actor_id=f"fan{n}", target_id="2", occurred_at=T0, post_id=tweet
+                )
+                for n in range(30)
+            ],
+        ),
+        provenance=FETCHED,
+    )
+    post = Post.objects.get(external_id=tweet)
+    assert (post.author.handle, post.text, post.origin, post.reported_by) == (
+        "victim",
+        "real",
+        Origin.API,
+        None,
+    )
+    assert Interaction.objects.filter(post=post).count() == 30
+
+    member_opt_out(member=attacker)
+
+    assert Post.objects.filter(external_id=tweet).exists()
+    assert Interaction.objects.filter(target__external_id="2").count() == 30
+
+
+def test_invented_reactions_naming_another_members_post_do_not_count_for_that_post():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from scoring.selectors import member_top_moments
+
+    attacker, victim = _member_with("1", "attacker"), _member_with("2", "victim")
+    now = timezone.now()
+    _upload_by(
+        victim, Batch(posts=[PostRecord(network="x", external_id="bpost", author_id="2", created_at=now)])
+    )
+    _upload_by(
+        attacker,
+        Batch(
+            interactions=[
+                InteractionRecord(
+                    network="x",
+                    kind="like",
+                    actor_id=f"sock{n}",
+                    target_id="1",
+                    occurred_at=now,
+                    post_id="bpost",
+                )
+                for n in range(40)
+            ]
+        ),
+    )
+    assert member_top_moments(member=victim, since=now - timedelta(days=30)) == []
+    assert not Interaction.objects.filter(post__external_id="bpost").exists()

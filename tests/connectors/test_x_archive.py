@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 import pytest
 from django.core.management import CommandError, call_command
 
+from connectors.ingest import ingest_batch
 from connectors.models import Identity, Interaction, Post
 from connectors.records import Origin
 from connectors.services import ImportRefused, archive_import
@@ -230,3 +231,105 @@ def test_the_reader_streams_across_chunk_boundaries(tmp_path, monkeypatch):
 
     assert report.archive.tweets == 3
     assert Post.objects.get(external_id="1168529001599533057").likes == 31
+
+
+# --- an archive is a claim, not a proof ----------------------------------------------------------
+
+
+def _fetched_stranger():
+    """X account 12497 (the samples' @simonw) never joined: other members' syncs read it."""
+    from connectors.records import FETCHED, Batch, IdentityRecord, InteractionRecord, PostRecord
+
+    at = datetime(2024, 5, 1, tzinfo=UTC)
+    ingest_batch(
+        batch=Batch(
+            identities=[IdentityRecord(network="x", external_id="12497", handle="simonw", followers=50_000)],
+            posts=[PostRecord(network="x", external_id="p1", author_id="12497", created_at=at, likes=10)],
+            interactions=[
+                InteractionRecord(
+                    network="x", kind="like", actor_id="777", target_id="12497", occurred_at=at, post_id="p1"
+                )
+            ],
+        ),
+        provenance=FETCHED,
+    )
+
+
+def test_an_edited_archive_cannot_take_over_an_account_klout_reads_from_x(archive):
+    _fetched_stranger()
+    before = _rows()
+
+    with pytest.raises(ImportRefused, match="Klout already reads @simonw from X") as refused:
+        archive_import(path=archive, member=MemberFactory(profile_public=False))
+
+    assert "Connect X" in str(refused.value)
+    assert _rows() == before
+    assert Identity.objects.get(external_id="12497").member is None
+
+
+def test_an_account_known_only_as_a_fetched_mention_cannot_be_claimed_either(archive):
+    from connectors.records import FETCHED, Batch, InteractionRecord
+
+    mention = InteractionRecord(
+        network="x",
+        kind="mention",
+        actor_id="777",
+        target_id="12497",
+        occurred_at=datetime(2024, 5, 1, tzinfo=UTC),
+    )
+    ingest_batch(batch=Batch(interactions=[mention]), provenance=FETCHED)
+    with pytest.raises(ImportRefused, match="already reads"):
+        archive_import(path=archive, member=MemberFactory())
+    assert Identity.objects.get(external_id="12497").handle == ""
+
+
+def test_the_operator_may_link_an_account_klout_reads(archive):
+    _fetched_stranger()
+    member = MemberFactory()
+    archive_import(path=archive, member=member, origin=Origin.OPERATOR)
+    assert Identity.objects.get(external_id="12497").member == member
+
+
+def test_opting_out_of_a_claimed_account_takes_back_the_upload_but_erases_nobody(archive):
+    from accounts.privacy.services import member_opt_out
+    from connectors.models import Tombstone
+    from connectors.records import FETCHED, Batch, InteractionRecord
+
+    member = MemberFactory()
+    archive_import(path=archive, member=member)
+    # Later, a fan's like of the account is read from X by someone else's sync.
+    like = InteractionRecord(
+        network="x",
+        kind="like",
+        actor_id="777",
+        target_id="12497",
+        occurred_at=datetime(2024, 6, 1, tzinfo=UTC),
+    )
+    ingest_batch(batch=Batch(interactions=[like]), provenance=FETCHED)
+
+    member_opt_out(member=member)
+
+    # What the member's archive said is gone; what X says stays; no tombstone: an archive
+    # proves nothing, and a tombstone would lock the real owner out for good.
+    assert not Post.objects.exists()
+    assert not Interaction.objects.filter(origin=Origin.UPLOAD).exists()
+    stranger = Identity.objects.get(external_id="12497")
+    assert (stranger.member, stranger.handle, stranger.origin) == (None, "", None)
+    assert list(Interaction.objects.values_list("actor__external_id", "kind")) == [("777", "like")]
+    assert not Tombstone.objects.exists()
+
+
+def test_opting_out_of_an_account_signed_in_with_tombstones_it(archive):
+    from accounts.privacy.services import member_opt_out
+    from connectors.models import ConnectedAccount, Tombstone
+
+    member = MemberFactory()
+    archive_import(path=archive, member=member)
+    ConnectedAccount.objects.create(
+        member=member, identity=Identity.objects.get(external_id="12497"), network="x"
+    )
+
+    member_opt_out(member=member)
+
+    assert not Identity.objects.filter(external_id="12497").exists()
+    assert Tombstone.objects.count() == 1
