@@ -60,6 +60,26 @@ class FetchedResponse:
         return json.loads(self.body.decode("utf-8"))
 
 
+# Prefixes that carry an IPv4 address inside an IPv6 one (NAT64, RFC 6052 and RFC 8215): what
+# they reach is the IPv4 address, which must be public itself.
+_NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+
+
+def address_is_public(text: str) -> bool:
+    """Whether the address is on the public internet, looking inside the IPv6 forms that reach
+    an IPv4 address (mapped, 6to4, NAT64): ``is_global`` alone calls 64:ff9b::7f00:1 global."""
+    address = ipaddress.ip_address(text.split("%", 1)[0])
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.teredo:
+            return False
+        inner = address.ipv4_mapped or address.sixtofour
+        if inner is None and any(address in network for network in _NAT64):
+            inner = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+        if inner is not None:
+            return inner.is_global
+    return address.is_global
+
+
 def _addresses(host: str, port: int, *, public_only: bool, what: str) -> list[str]:
     try:
         infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
@@ -70,24 +90,59 @@ def _addresses(host: str, port: int, *, public_only: bool, what: str) -> list[st
         raise PublicFetchError(f"{what} was not found (no address for {host}).", transient=False)
     if public_only and not getattr(settings, "OUTBOUND_ALLOW_PRIVATE_ADDRESSES", False):
         for address in addresses:
-            if not ipaddress.ip_address(address.split("%", 1)[0]).is_global:
+            if not address_is_public(address):
                 raise PublicFetchError(f"{host} is not a public server.", transient=False)
     return addresses
 
 
+def _connect(sock: socket.socket, address: tuple[str, int]) -> None:
+    sock.connect(address)
+
+
 class _Connection(http.client.HTTPConnection):
-    """An HTTP(S) connection to an address resolved beforehand, named ``host`` to the server."""
+    """An HTTP(S) connection to an address resolved beforehand, named ``host`` to the server.
+
+    ``current`` is the socket in use from the moment it exists, before it connects, so that
+    ``cut`` ends whatever it is waiting for: connecting, the TLS handshake, headers or body.
+    """
 
     def __init__(self, *, host: str, address: str, port: int, tls: bool, timeout: float) -> None:
         super().__init__(host, port, timeout=timeout)
         self._address = address
         self._tls = tls
+        self._lock = threading.Lock()
+        self.current: socket.socket | None = None
+        self.cut_off = False
+
+    def _use(self, sock: socket.socket) -> None:
+        with self._lock:
+            self.current = sock
+            if self.cut_off:
+                raise TimeoutError
+
+    def cut(self) -> None:
+        with self._lock:
+            self.cut_off = True
+            if self.current is not None:
+                try:
+                    self.current.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
 
     def connect(self) -> None:
-        sock = socket.create_connection((self._address, self.port), timeout=self.timeout)
+        family = socket.AF_INET6 if ":" in self._address else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        self._use(sock)
+        sock.settimeout(self.timeout)
+        _connect(sock, (self._address, self.port))
+        # A socket still connecting may not notice being shut down: look again once it has.
+        self._use(sock)
         if self._tls:
             context = ssl.create_default_context()
-            sock = context.wrap_socket(sock, server_hostname=self.host)
+            sock = context.wrap_socket(sock, server_hostname=self.host, do_handshake_on_connect=False)
+            self._use(sock)
+            sock.do_handshake()
+            self._use(sock)
         self.sock = sock
 
 
@@ -117,22 +172,18 @@ def public_get(
     if parts.query:
         target += "?" + parts.query
     started = time.monotonic()
-    address = _addresses(parts.hostname, port, public_only=public_only, what=what)[0]
-    connection = _Connection(
-        host=parts.hostname, address=address, port=port, tls=tls, timeout=min(timeout, deadline)
+    late = PublicFetchError(
+        f"{what} did not answer in time; please try again in a few minutes.", transient=True
     )
-    expired = threading.Event()
-
-    def stop() -> None:
-        expired.set()
-        sock = connection.sock
-        if sock is not None:
-            try:
-                sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-
-    timer = threading.Timer(max(0.0, deadline - (time.monotonic() - started)), stop)
+    # A name lookup cannot be interrupted; its time counts against the deadline all the same.
+    address = _addresses(parts.hostname, port, public_only=public_only, what=what)[0]
+    remaining = deadline - (time.monotonic() - started)
+    if remaining <= 0:
+        raise late
+    connection = _Connection(
+        host=parts.hostname, address=address, port=port, tls=tls, timeout=min(timeout, remaining)
+    )
+    timer = threading.Timer(remaining, connection.cut)
     timer.daemon = True
     timer.start()
     try:
@@ -150,9 +201,9 @@ def public_get(
             body += chunk
             if len(body) > max_bytes:
                 raise PublicFetchError(f"{what} sent an answer too large to read.", transient=False)
-            if expired.is_set():
+            if connection.cut_off:
                 break
-        if expired.is_set():
+        if connection.cut_off:
             raise TimeoutError
         return FetchedResponse(
             status=response.status,
@@ -162,14 +213,10 @@ def public_get(
     except PublicFetchError:
         raise
     except TimeoutError:
-        raise PublicFetchError(
-            f"{what} did not answer in time; please try again in a few minutes.", transient=True
-        ) from None
+        raise late from None
     except (OSError, http.client.HTTPException, ssl.SSLError):
-        if expired.is_set():
-            raise PublicFetchError(
-                f"{what} did not answer in time; please try again in a few minutes.", transient=True
-            ) from None
+        if connection.cut_off:
+            raise late from None
         raise PublicFetchError(
             f"{what} could not be reached; please try again in a few minutes.", transient=True
         ) from None

@@ -102,13 +102,118 @@ def test_the_connection_goes_to_the_address_that_was_checked(monkeypatch):
 
     connected: list[tuple[str, int]] = []
 
-    def create_connection(address, timeout=None, *args, **kwargs):
+    def connect(sock, address):
         connected.append(address)
         raise ConnectionRefusedError
 
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
-    monkeypatch.setattr(public_http.socket, "create_connection", create_connection)
+    monkeypatch.setattr(public_http, "_connect", connect)
     with pytest.raises(PublicFetchError, match="could not be reached"):
         public_get("https://rebind.example/x", what="The server", public_only=True)
     assert lookups == ["93.184.216.34"]
     assert connected == [("93.184.216.34", 443)]
+
+
+def test_the_deadline_holds_while_connecting_and_reading_headers(monkeypatch):
+    """A slow name lookup, then headers a byte at a time: the deadline still ends it."""
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def serve() -> None:
+        connection, _ = listener.accept()
+        with connection:
+            connection.recv(65536)
+            try:
+                for byte in b"HTTP/1.1 200 OK\r\nX-Slow: " + b"y" * 100:
+                    connection.sendall(bytes([byte]))
+                    time.sleep(0.2)
+            except OSError:
+                pass
+
+    real = socket.getaddrinfo
+
+    def slow_lookup(*args, **kwargs):
+        time.sleep(0.5)
+        return real(*args, **kwargs)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    monkeypatch.setattr(socket, "getaddrinfo", slow_lookup)
+    started = time.monotonic()
+    with pytest.raises(PublicFetchError, match="did not answer in time"):
+        public_get(
+            f"http://127.0.0.1:{listener.getsockname()[1]}/",
+            what="The server",
+            public_only=False,
+            timeout=1,
+            deadline=1.5,
+        )
+    assert time.monotonic() - started < 4
+    listener.close()
+
+
+def test_a_name_lookup_slower_than_the_deadline_ends_the_request(monkeypatch):
+    real = socket.getaddrinfo
+
+    def slow_lookup(*args, **kwargs):
+        time.sleep(0.3)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", slow_lookup)
+    with pytest.raises(PublicFetchError, match="did not answer in time"):
+        public_get("http://127.0.0.1:9/", what="The server", public_only=False, timeout=1, deadline=0.2)
+
+
+def test_a_deadline_that_passes_while_connecting_is_not_lost(monkeypatch):
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def serve() -> None:
+        connection, _ = listener.accept()
+        with connection:
+            connection.recv(65536)
+            try:
+                for byte in b"HTTP/1.1 200 OK\r\nX-Slow: " + b"y" * 100:
+                    connection.sendall(bytes([byte]))
+                    time.sleep(0.2)
+            except OSError:
+                pass
+
+    def slow_connect(sock, address):
+        time.sleep(0.6)  # longer than the whole deadline
+        sock.connect(address)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    monkeypatch.setattr(public_http, "_connect", slow_connect)
+    started = time.monotonic()
+    with pytest.raises(PublicFetchError, match="did not answer in time"):
+        public_get(
+            f"http://127.0.0.1:{listener.getsockname()[1]}/",
+            what="The server",
+            public_only=False,
+            timeout=1,
+            deadline=0.4,
+        )
+    assert time.monotonic() - started < 3
+    listener.close()
+
+
+@pytest.mark.parametrize(
+    ("address", "public"),
+    [
+        ("93.184.216.34", True),
+        ("2606:2800:220:1:248:1893:25c8:1946", True),
+        ("127.0.0.1", False),
+        ("10.1.2.3", False),
+        ("169.254.169.254", False),
+        ("::1", False),
+        ("fe80::1%eth0", False),
+        ("::ffff:127.0.0.1", False),
+        ("64:ff9b::7f00:1", False),  # NAT64 of 127.0.0.1
+        ("64:ff9b::a9fe:a9fe", False),  # NAT64 of 169.254.169.254, the cloud metadata address
+        ("64:ff9b::5db8:d822", True),  # NAT64 of 93.184.216.34
+        ("2002:7f00:1::1", False),  # 6to4 of 127.0.0.1
+        ("2001:0:4136:e378:8000:63bf:3fff:fdd2", False),  # Teredo
+    ],
+)
+def test_addresses_inside_ipv6_translations_are_judged_by_what_they_reach(address, public):
+    assert public_http.address_is_public(address) is public
