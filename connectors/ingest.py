@@ -252,12 +252,17 @@ def interaction_record_problem(record: InteractionRecord) -> str | None:
     return _canonicalize(record, ("actor_id", "target_id"))
 
 
+# An id that starts and ends with these is already in its one form on the networks whose ids
+# need no rewriting (X's numbers, YouTube's channel ids): no space around it, no leading zero,
+# no @handle. Checked inline on the fast path; any other id goes through _canonicalize.
+_PLAIN_LAST = frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_")
+_PLAIN_FIRST = _PLAIN_LAST - {"0", "-", "_"}
+
+
 def _canonicalize(record, names: tuple[str, ...]) -> str | None:
     """Rewrite the record's account ids in their canonical form (``records.external_id_canonical``),
     in place, so that one account is stored, and meets its tombstone, under one id; or the
     reason an id cannot be used."""
-    if record.network not in CANONICALIZED_NETWORKS:
-        return None
     for name in names:
         try:
             value = external_id_canonical(network=record.network, external_id=getattr(record, name))
@@ -321,6 +326,10 @@ def _checked_interactions(
             and type(at.tzinfo) is dt_timezone
             and r.network in NETWORKS
             and r.network not in CANONICALIZED_NETWORKS
+            and r.actor_id[0] in _PLAIN_FIRST
+            and r.target_id[0] in _PLAIN_FIRST
+            and r.actor_id[-1] in _PLAIN_LAST
+            and r.target_id[-1] in _PLAIN_LAST
             and r.kind in INTERACTION_KINDS
         ):
             append(r)

@@ -71,6 +71,10 @@ class Identity(models.Model):
         related_name="identities",
         db_index=False,
     )
+    # True when the link to ``member`` is the member's own claim (their uploaded archive named the
+    # account), not proven by signing in with it or made by the operator. A claim cannot erase,
+    # hide or vouch for the account: see docs/security.md.
+    member_claimed = models.BooleanField(db_default=False)
     first_seen = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -247,6 +251,7 @@ class SyncRun(models.Model):
         JSONL = "jsonl", "JSON Lines import"
 
     class Status(models.TextChoices):
+        RECEIVING = "receiving", "Being uploaded"
         QUEUED = "queued", "Queued"
         RUNNING = "running", "Running"
         SUCCEEDED = "succeeded", "Succeeded"

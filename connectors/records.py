@@ -37,12 +37,17 @@ POST_KINDS = (
 # An account must be stored, and tombstoned when it opts out, under one id whatever form a
 # source wrote it in; otherwise an import naming it another way would bring it back.
 
-_MASTODON_ACCT = re.compile(r"^@?([A-Za-z0-9_][A-Za-z0-9_.-]*)@([A-Za-z0-9.-]+\.[A-Za-z]{2,63})$")
-_MASTODON_PROFILE_PATH = re.compile(r"^/(?:users/|@)([A-Za-z0-9_][A-Za-z0-9_.-]*)/?$")
-_HANDLE_LIKE = re.compile(r"^@?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$", re.IGNORECASE)
+_USER = r"[A-Za-z0-9_][A-Za-z0-9_.-]*"
+_HOST = r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
+_MASTODON_ACCT = re.compile(rf"^@?({_USER})@({_HOST})\.?$")
+# A profile or actor address, local (/@alice) or of a remote account (/@alice@other.example),
+# with anything after it (/@alice/with_replies, /users/alice/statuses/1, /web/@alice).
+_MASTODON_PATH = re.compile(rf"^/(?:web/)?(?:@({_USER})(?:@({_HOST}))?|users/({_USER}))(?:/.*)?$")
+_HANDLE_LIKE = re.compile(rf"^@?{_HOST}\.?$", re.IGNORECASE)
+_SPACE = re.compile(r"\s")
 
-
-# The networks whose account ids come in several forms (see external_id_canonical).
+# The networks whose account ids come in several forms, which ingest canonicalizes one by one
+# (the others' ids are checked inline on its fast path: see connectors.ingest).
 CANONICALIZED_NETWORKS = frozenset({"mastodon", "bluesky"})
 
 
@@ -54,22 +59,37 @@ def external_id_canonical(*, network: str, external_id: str) -> str:
     """The form of an account id under which it is stored and tombstoned.
 
     - Mastodon: the address ``user@server`` in lower case (user names are case-insensitive
-      there), from ``@user@server``, ``https://server/@user`` or ``https://server/users/user``
-      (the actor URI). A bare number is refused: it is the account's row number on its own
-      server, meaningless without the server, and it would escape an opt-out.
-    - Bluesky: the DID. A handle is refused: handles change hands, the DID does not.
-    - Other networks' ids, and ids of no recognised form (such as generated demo ids), are
-      kept as they are.
+      there), from ``@user@server``, ``acct:user@server``, a profile address
+      (``https://server/@user``, ``/@user@other.server``, ``/web/@user``, with anything after
+      it) or the actor URI (``https://server/users/user``). A bare number is refused: it is the
+      account's row number on its own server, meaningless without the server, and it would
+      escape an opt-out; so is any other address that names no account.
+    - Bluesky: the DID (did:plc and did:web in lower case). A handle is refused: handles change
+      hands, the DID does not.
+    - X: the numeric user id without leading zeros. A handle (``@alice``) is refused.
+    - An id with spaces around it is refused everywhere; other ids (generated demo ids, say)
+      are kept as they are.
     """
+    if not external_id or _SPACE.match(external_id) or _SPACE.match(external_id[-1]):
+        raise ExternalIdError(f"{external_id!r} has spaces around it")
     if network == "mastodon":
         return _mastodon_id(external_id)
     if network == "bluesky":
-        if external_id.startswith("did:"):
-            return external_id
+        if external_id[:4].lower() == "did:":
+            lowered = external_id.lower()
+            return lowered if lowered.startswith(("did:plc:", "did:web:")) else external_id
         if _HANDLE_LIKE.match(external_id):
             raise ExternalIdError(
                 f"{external_id!r} is a Bluesky handle; give the account's DID (did:plc:…), "
                 "which never changes"
+            )
+        return external_id
+    if network == "x":
+        if external_id.isascii() and external_id.isdigit():
+            return str(int(external_id))
+        if external_id.startswith("@"):
+            raise ExternalIdError(
+                f"{external_id!r} is an X handle; give the account's numeric id, which never changes"
             )
     return external_id
 
@@ -89,20 +109,29 @@ def external_ids_canonical(*, network: str, external_ids: Iterable[str]) -> list
 
 
 def _mastodon_id(value: str) -> str:
+    not_an_account = ExternalIdError(
+        f"{value!r} is not a Mastodon account's address; give it like alice@mastodon.social"
+    )
+    if value[:5].lower() == "acct:":
+        value = value[5:]
     if value.isdigit():
         raise ExternalIdError(
             f"{value!r} is a Mastodon account number, which only means something on its own server; "
             "give the account's address, like alice@mastodon.social"
         )
-    if value.startswith(("https://", "http://")):
-        parts = urlsplit(value)
-        found = _MASTODON_PROFILE_PATH.match(parts.path or "")
-        if parts.hostname and found and not parts.query:
-            return f"{found.group(1)}@{parts.hostname}".lower()
-        return value
+    if "://" in value or value.startswith("//"):
+        parts = urlsplit(value if "://" in value else "https:" + value)
+        host = (parts.hostname or "").rstrip(".")
+        found = _MASTODON_PATH.match(re.sub("/+", "/", parts.path or ""))
+        if parts.scheme not in ("https", "http") or not host or not found:
+            raise not_an_account
+        user, remote, actor = found.groups()
+        return f"{user or actor}@{remote or host}".lower().rstrip(".")
     found = _MASTODON_ACCT.match(value)
     if found:
         return f"{found.group(1)}@{found.group(2)}".lower()
+    if "@" in value or "/" in value or ":" in value:
+        raise not_an_account
     return value
 
 

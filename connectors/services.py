@@ -24,6 +24,7 @@ from accounts.models import Member
 from accounts.privacy.selectors import OPTED_OUT_MESSAGE, member_may_be_tracked
 from connectors.archives.jsonl import JsonlFormatError, LineRejection, jsonl_chunks
 from connectors.archives.x_archive import ArchiveError, ArchiveStats, x_archive_chunks
+from connectors.crypto import token_undecryptable
 from connectors.ingest import IngestResult, ingest_batches
 from connectors.models import (
     ConnectedAccount,
@@ -287,12 +288,12 @@ def archive_import(
                 member=member, account_id=report.archive.account_id, upload=origin == Origin.UPLOAD
             )
             # An archive proves nothing about who owns the account, so it only links an account
-            # nobody has linked yet; signing in with X later proves ownership and takes it over
+            # nobody has linked yet, and the member's upload links it as their claim; signing in
+            # with X later proves ownership and takes it over
             # (connectors.twitter.services.x_account_connect).
-            linked = (
-                Identity.objects.filter(network="x", external_id=report.archive.account_id)
-                .filter(Q(member__isnull=True) | Q(member=member))
-                .update(member=member)
+            account = Identity.objects.filter(network="x", external_id=report.archive.account_id)
+            linked = account.filter(member=member).exists() or account.filter(member__isnull=True).update(
+                member=member, member_claimed=origin == Origin.UPLOAD
             )
             # The archive lists every follower and followed account: its counts are the
             # account's audience as of the export, which the score's audience signal reads,
@@ -395,21 +396,15 @@ def _accounts_named(keys: set[tuple[str, str]]) -> str:
 
 
 UPLOAD_SOURCES = (SyncRun.Source.X_ARCHIVE, SyncRun.Source.JSONL)
-_WAITING = (SyncRun.Status.QUEUED, SyncRun.Status.RUNNING)
+_WAITING = (SyncRun.Status.RECEIVING, SyncRun.Status.QUEUED, SyncRun.Status.RUNNING)
 
 
 def imports_waiting_count(*, member: Member) -> int:
-    """The member's uploads queued or being imported."""
+    """The member's uploads being received, queued or being imported."""
     return SyncRun.objects.filter(member=member, source__in=UPLOAD_SOURCES, status__in=_WAITING).count()
 
 
-def import_quota_problem(*, member: Member) -> str | None:
-    """Why the member may not upload another file now, in words for them; None when they may.
-
-    Asked before the upload is read, so that a member cannot fill the disk and the queue
-    with files faster than the worker imports them.
-    """
-    waiting = imports_waiting_count(member=member)
+def _quota_problem(waiting: int) -> str | None:
     if waiting >= settings.IMPORT_MAX_WAITING_PER_MEMBER:
         imports = "import" if waiting == 1 else "imports"
         return (
@@ -419,30 +414,46 @@ def import_quota_problem(*, member: Member) -> str | None:
     return None
 
 
-def import_upload_create(*, member: Member, source: str, upload: UploadedFile, network: str = "") -> SyncRun:
-    """Store an uploaded file and queue its import; returns the queued SyncRun.
+def import_upload_reserve(*, member: Member, source: str) -> SyncRun:
+    """Take one of the member's upload places before the file is read; ImportRefused when none is free.
 
-    ``network`` is, for an activity file, the network of the lines that name none. Raises
-    ImportRefused when the member has too many imports waiting. When the job queue cannot be
-    reached the run is marked failed with a message saying so, and the stored file is deleted.
+    Counted and taken under the member's lock, so that uploads sent at once cannot all pass the
+    quota while the first is still arriving: a member cannot fill the disk and the queue faster
+    than the worker imports. The run waits as "receiving" until ``import_upload_attach`` or
+    ``import_upload_release``; one whose upload never finished is removed by the sweeper.
+    """
+    if source not in UPLOAD_SOURCES:
+        raise ValueError(f"not an upload source: {source}")
+    with transaction.atomic():
+        Member.objects.select_for_update().filter(pk=member.pk).first()
+        problem = _quota_problem(imports_waiting_count(member=member))
+        if problem:
+            raise ImportRefused(problem)
+        return SyncRun.objects.create(member=member, source=source, status=SyncRun.Status.RECEIVING)
+
+
+def import_upload_release(*, run: SyncRun) -> None:
+    """Give the place back: the file did not arrive, or was refused by the form."""
+    SyncRun.objects.filter(pk=run.pk, status=SyncRun.Status.RECEIVING).delete()
+
+
+def import_upload_attach(*, run: SyncRun, upload: UploadedFile, network: str = "") -> SyncRun:
+    """Store the uploaded file of a reserved run and queue its import.
+
+    ``network`` is, for an activity file, the network of the lines that name none. When the job
+    queue cannot be reached the run is marked failed with a message saying so, and the stored
+    file is deleted.
     """
     from connectors.tasks import import_run_task
 
-    if source not in UPLOAD_SOURCES:
-        raise ValueError(f"not an upload source: {source}")
-    problem = import_quota_problem(member=member)
-    if problem:
-        raise ImportRefused(problem)
-    extension = ".zip" if source == SyncRun.Source.X_ARCHIVE else ".jsonl"
-    stored = default_storage.save(f"imports/{member.pk}/upload{extension}", upload)
+    extension = ".zip" if run.source == SyncRun.Source.X_ARCHIVE else ".jsonl"
+    stored = default_storage.save(f"imports/{run.member_id}/upload{extension}", upload)
     with transaction.atomic():
-        run = SyncRun.objects.create(
-            member=member,
-            source=source,
-            upload_path=stored,
-            upload_name=(upload.name or "")[:255],
-            default_network=network,
-        )
+        run.upload_path = stored
+        run.upload_name = (upload.name or "")[:255]
+        run.default_network = network
+        run.status = SyncRun.Status.QUEUED
+        run.save(update_fields=["upload_path", "upload_name", "default_network", "status"])
         # Queue after commit: a worker that picked it up earlier would not find the row.
         enqueue_on_commit(
             import_run_task,
@@ -450,6 +461,13 @@ def import_upload_create(*, member: Member, source: str, upload: UploadedFile, n
             on_failure=lambda: _run_finish(run, status=SyncRun.Status.FAILED, error=QUEUE_DOWN_MESSAGE),
         )
     return run
+
+
+def import_upload_create(*, member: Member, source: str, upload: UploadedFile, network: str = "") -> SyncRun:
+    """Reserve, store and queue in one call, for an upload already read (``import_upload_attach``)."""
+    return import_upload_attach(
+        run=import_upload_reserve(member=member, source=source), upload=upload, network=network
+    )
 
 
 def _progress_setter(run_id: int) -> Progress:
@@ -538,6 +556,8 @@ def sync_runs_recover(*, before: datetime) -> dict[str, int]:
 
     counts = {"requeued": 0, "failed": 0}
     uploads = SyncRun.objects.filter(source__in=UPLOAD_SOURCES)
+    # A place taken for an upload whose file never arrived (the browser went away).
+    uploads.filter(status=SyncRun.Status.RECEIVING, created_at__lt=before).delete()
     for run in uploads.filter(status=SyncRun.Status.QUEUED, created_at__lt=before):
         counts["requeued"] += enqueue(import_run_task, run.pk)
     for run in uploads.filter(status=SyncRun.Status.RUNNING, started_at__lt=before):
@@ -587,6 +607,30 @@ def tombstone_add(*, network: str, external_id: str) -> Tombstone:
             )
         )
     return tombstone
+
+
+# --- keys ------------------------------------------------------------------------------------------
+
+
+def tokens_reencrypt() -> tuple[int, int]:
+    """Write every stored token again, which encrypts it with the first configured key.
+
+    Returns how many accounts were rewritten, and how many hold a token no key opens (left as
+    they are). One account at a time, locked, so that a token refreshed by a sync meanwhile is
+    not overwritten with the one read before.
+    """
+    done = unreadable = 0
+    for pk in ConnectedAccount.objects.values_list("pk", flat=True).iterator():
+        with transaction.atomic():
+            account = ConnectedAccount.objects.select_for_update().filter(pk=pk).first()
+            if account is None:
+                continue
+            if token_undecryptable(account.access_token) or token_undecryptable(account.refresh_token):
+                unreadable += 1
+                continue
+            account.save(update_fields=["access_token", "refresh_token"])
+            done += 1
+    return done, unreadable
 
 
 # --- the member's control over a connected account ------------------------------------------------

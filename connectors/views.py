@@ -30,17 +30,30 @@ def _upload(request, *, form_class, source: str, template: str):
     if not member_may_be_tracked(member=member):
         messages.error(request, OPTED_OUT_MESSAGE)
         return redirect("accounts:privacy")
-    recent = SyncRun.objects.filter(member=member, source=source)[:5]
-    if request.method == "POST":
-        refusal, status = _refusal_before_reading(request, member)
-        if refusal:
-            context = {"form": form_class(), "recent": recent, "refusal": refusal}
-            return render(request, template, context, status=status)
-        return _upload_store(request, member=member, form_class=form_class, source=source, template=template)
-    return render(request, template, {"form": form_class(), "recent": recent})
+    recent = SyncRun.objects.filter(member=member, source=source).exclude(status=SyncRun.Status.RECEIVING)[:5]
+    if request.method != "POST":
+        return render(request, template, {"form": form_class(), "recent": recent})
+    refusal = _too_large(request)
+    if refusal is None:
+        try:
+            run = services.import_upload_reserve(member=member, source=source)
+        except services.ImportRefused as refused:
+            refusal = (str(refused), 429)
+    if refusal is not None:
+        message, status = refusal
+        return render(
+            request, template, {"form": form_class(), "recent": recent, "refusal": message}, status=status
+        )
+    try:
+        response = _upload_store(request, run=run, form_class=form_class, template=template, recent=recent)
+    finally:
+        # Whatever stopped the upload (a refused form, a failed CSRF check, a dropped connection),
+        # its place is given back unless the file was stored.
+        services.import_upload_release(run=run)
+    return response
 
 
-def _refusal_before_reading(request, member) -> tuple[str | None, int]:
+def _too_large(request) -> tuple[str, int] | None:
     try:
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
@@ -51,28 +64,17 @@ def _refusal_before_reading(request, member) -> tuple[str | None, int]:
             f"This file is {filesizeformat(declared)}; the largest accepted is {filesizeformat(limit)}.",
             413,
         )
-    problem = services.import_quota_problem(member=member)
-    if problem:
-        return problem, 429
-    return None, 200
+    return None
 
 
 @csrf_protect
-def _upload_store(request, *, member, form_class, source: str, template: str):
+def _upload_store(request, *, run, form_class, template: str, recent):
     form = form_class(request.POST, request.FILES)
     if form.is_valid():
-        try:
-            run = services.import_upload_create(
-                member=member,
-                source=source,
-                upload=form.cleaned_data["file"],
-                network=form.cleaned_data.get("network", ""),
-            )
-        except services.ImportRefused as refused:
-            form.add_error(None, str(refused))
-        else:
-            return redirect("connectors:run_detail", run_id=run.pk)
-    recent = SyncRun.objects.filter(member=member, source=source)[:5]
+        services.import_upload_attach(
+            run=run, upload=form.cleaned_data["file"], network=form.cleaned_data.get("network", "")
+        )
+        return redirect("connectors:run_detail", run_id=run.pk)
     return render(request, template, {"form": form, "recent": recent})
 
 

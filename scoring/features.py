@@ -182,11 +182,8 @@ def rows_of(table: str, alias: str, where: str, *, column: str = "", only: str |
 
 
 _UPLOADED = int(Origin.UPLOAD)
-# Linked to a member who never signed in with the account: their claim (an uploaded archive).
-_CLAIMED = (
-    "CASE WHEN d.member_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM connectors_connectedaccount c "
-    "WHERE c.identity_id = d.id AND c.member_id = d.member_id) THEN 1 ELSE 0 END"
-)
+# Linked to a member by the member's own claim (an uploaded archive), not proven.
+_CLAIMED = "CASE WHEN d.member_id IS NOT NULL AND d.member_claimed THEN 1 ELSE 0 END"
 
 
 def identities_read(*, only: str | None = None) -> dict[str, np.ndarray]:

@@ -37,7 +37,8 @@ from klout.queue import QUEUE_DOWN_MESSAGE, enqueue_on_commit
 # Pause between two checks the person asks for, and how many they may ask for per code.
 CHECK_INTERVAL = timedelta(seconds=20)
 MAX_CHECKS = 10
-# New requests: per requester per hour, and pending ones per account.
+# New requests: per requester per hour, and pending ones per requester and account. Not per
+# account alone: then anyone could fill an account's quota and keep its owner from opting out.
 MAX_REQUESTS_PER_HOUR = 10
 MAX_PENDING_PER_HANDLE = 3
 # Background checks: first after 2 minutes, then doubling up to hourly.
@@ -75,13 +76,17 @@ def optout_challenge_start(*, network: str, handle: str, requester: str) -> OptO
                     "Too many opt-out requests from your connection; please try again in an hour."
                 )
         pending = OptOutChallenge.objects.filter(
-            network=network, handle=handle, status=OptOutChallenge.Status.PENDING, expires_at__gt=now
+            network=network,
+            handle=handle,
+            requester_digest=requester_digest,
+            status=OptOutChallenge.Status.PENDING,
+            expires_at__gt=now,
         ).count()
         if pending >= MAX_PENDING_PER_HANDLE:
             raise ValidationError(
                 {
-                    "handle": f"There are already {pending} open requests for this account; use one of them "
-                    "or wait until they expire."
+                    "handle": f"You already have {pending} open requests for this account; use one of them "
+                    "(its page is in your browser's history) or wait until they expire."
                 }
             )
         return OptOutChallenge.objects.create(

@@ -64,7 +64,8 @@ def handle_normalize(*, network: str, raw: str) -> str:
         parts = value.lstrip("@").split("@")
         if len(parts) != 2 or not _MASTODON_USER.match(parts[0]) or not _HOSTNAME.match(parts[1].lower()):
             raise ValueError("Give your Mastodon address in full, like @alice@mastodon.social.")
-        return f"{parts[0]}@{parts[1].lower()}"
+        # Mastodon user names are case-insensitive: one request per account, however it is typed.
+        return f"{parts[0].lower()}@{parts[1].lower()}"
     if network == "bluesky":
         value = value.lstrip("@")
         if _DID.match(value):

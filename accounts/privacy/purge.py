@@ -136,7 +136,7 @@ def claimed_identities_release(*, member, identity_ids: list[int], counts: Purge
     blank = {"handle": "", "name": "", "location": "", "bio": "", "url": ""}
     blank.update(followers=None, following=None, posts_count=None, verified=None, origin=None)
     Identity.objects.filter(id__in=ids, origin=Origin.UPLOAD).update(**blank)
-    Identity.objects.filter(id__in=ids).update(member=None)
+    Identity.objects.filter(id__in=ids).update(member=None, member_claimed=False)
     empty = (
         Identity.objects.filter(id__in=ids, origin__isnull=True)
         .exclude(posts__isnull=False)

@@ -69,12 +69,12 @@ def members_visible_to_brands() -> QuerySet[Member]:
 
 
 def member_identities(*, member: Member) -> QuerySet[Identity]:
-    """The member's own identities, for their privacy page; ``proven`` is True on those they
-    signed in with (a connected account), False on those only their upload linked."""
+    """The member's own identities, for their privacy page; ``proven`` is False on those only
+    their own upload linked (``Identity.member_claimed``)."""
     proof = ConnectedAccount.objects.filter(identity=OuterRef("pk"), member=member)
     return (
         Identity.objects.filter(Q(member=member) | Q(connected_accounts__member=member))
         .distinct()
-        .annotate(proven=Exists(proof))
+        .annotate(proven=Exists(proof) | Q(member_claimed=False))
         .order_by("network", "handle")
     )

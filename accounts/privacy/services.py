@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import BrandMembership, Member, User
@@ -39,7 +40,9 @@ def _member_purge(*, member: Member, tombstone: bool) -> PurgeCounts:
 
     def proven() -> set[tuple[int, str, str]]:
         return set(
-            Identity.objects.filter(connected_accounts__member=member)
+            Identity.objects.filter(
+                Q(member=member, member_claimed=False) | Q(connected_accounts__member=member)
+            )
             .distinct()
             .values_list("id", "network", "external_id")
         )
@@ -56,7 +59,7 @@ def _member_purge(*, member: Member, tombstone: bool) -> PurgeCounts:
             counts.tombstones += len(tombstones_write(keys=[(n, e) for _, n, e in added]))
             identities |= added
     identities_purge(identity_ids=[pk for pk, _, _ in identities], counts=counts)
-    claimed = list(Identity.objects.filter(member=member).values_list("id", flat=True))
+    claimed = list(Identity.objects.filter(member=member, member_claimed=True).values_list("id", flat=True))
     claimed_identities_release(member=member, identity_ids=claimed, counts=counts)
     counts.member_scores += MemberScore.objects.filter(member=member).delete()[0]
     sync_runs_purge(runs=SyncRun.objects.filter(member=member), counts=counts)

@@ -45,9 +45,10 @@ def x_account_connect(*, member: Member, tokens: Tokens, profile: dict[str, Any]
             # Linked only through an uploaded archive, which proves nothing; signing in with X
             # does, so the account moves to the person who just signed in as it.
             identity.member = None
-        if identity.member_id is None:
+        if identity.member_id is None or identity.member_claimed:
             identity.member = member
-            identity.save(update_fields=["member"])
+            identity.member_claimed = False
+            identity.save(update_fields=["member", "member_claimed"])
         account, _ = ConnectedAccount.objects.update_or_create(
             member=member,
             identity=identity,

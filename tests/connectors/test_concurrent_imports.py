@@ -60,3 +60,34 @@ def test_two_imports_naming_new_identities_in_opposite_orders_both_complete():
     assert Interaction.objects.count() == 4
     assert Identity.objects.count() == 6
     assert [reports[name].ingest.interactions.new for name in plans] == [2, 2]
+
+
+def test_uploads_sent_at_once_take_no_more_places_than_the_quota(settings):
+    """The places are counted and taken under the member's lock, before any file is read."""
+    from connectors.models import SyncRun
+    from connectors.services import ImportRefused, import_upload_reserve
+    from tests.factories import MemberFactory
+
+    settings.IMPORT_MAX_WAITING_PER_MEMBER = 2
+    member = MemberFactory()
+    start = threading.Barrier(6)
+    outcomes: list[str] = []
+
+    def upload() -> None:
+        start.wait()
+        try:
+            import_upload_reserve(member=member, source=SyncRun.Source.JSONL)
+            outcomes.append("reserved")
+        except ImportRefused:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=upload) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == ["refused"] * 4 + ["reserved"] * 2
+    assert SyncRun.objects.filter(member=member, status=SyncRun.Status.RECEIVING).count() == 2

@@ -132,3 +132,24 @@ def test_a_sync_with_an_undecryptable_token_asks_the_member_to_reconnect(account
     assert account.status == ConnectedAccount.Status.REVOKED
     assert "Reconnect X" in account.last_error
     assert outcome.run.status == "failed"
+
+
+@pytest.mark.django_db
+def test_tokens_can_be_moved_to_the_new_key_so_that_the_old_one_can_go(settings):
+    from django.core.management import call_command
+
+    settings.TOKEN_ENCRYPTION_KEY = "the old token key"
+    ingest_batch(batch=Batch(identities=[IdentityRecord(network="x", external_id="1")]))
+    account = ConnectedAccount.objects.create(
+        member=MemberFactory(),
+        identity=Identity.objects.get(),
+        network="x",
+        access_token="a",
+        refresh_token="r",
+    )
+    settings.TOKEN_ENCRYPTION_KEY = "the new token key, the old token key"
+    call_command("tokens_reencrypt")
+    settings.TOKEN_ENCRYPTION_KEY = "the new token key"
+    settings.SECRET_KEY_FALLBACKS = []
+    account.refresh_from_db()
+    assert (account.access_token, account.refresh_token) == ("a", "r")

@@ -167,3 +167,91 @@ def test_a_bluesky_handle_in_place_of_a_did_is_refused():
     )
     assert result.identities.rejected == 1
     assert "give the account's DID" in result.rejections[0].reason
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "acct:victim@mastodon.social",
+        "victim@mastodon.social.",
+        "https://mastodon.social/@victim/with_replies",
+        "https://mastodon.social/web/@victim",
+        "https://mastodon.social//@victim",
+        "https://other.example/@victim@mastodon.social",
+        "https://mastodon.social/users/victim/",
+    ],
+)
+def test_no_spelling_of_an_opted_out_mastodon_address_brings_it_back(written):
+    identity_opt_out(network="mastodon", external_ids=["victim@mastodon.social"])
+    result = ingest_batch(
+        batch=Batch(identities=[IdentityRecord(network="mastodon", external_id=written, handle="back again")])
+    )
+    assert result.identities.dropped == 1
+    assert not Identity.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("network", "written"),
+    [
+        ("mastodon", " victim@mastodon.social"),
+        ("mastodon", "https://mastodon.social/notes/1"),
+        ("mastodon", "a@b"),
+        ("x", "@simonw"),
+        ("x", "12497 "),
+        ("bluesky", "@alice.bsky.social"),
+    ],
+)
+def test_ids_that_could_escape_a_tombstone_are_refused(network, written):
+    result = ingest_batch(batch=Batch(identities=[IdentityRecord(network=network, external_id=written)]))
+    assert result.identities.rejected == 1
+    assert not Identity.objects.exists()
+
+
+def test_an_x_id_with_leading_zeros_is_the_same_account():
+    tombstone_add(network="x", external_id="12497")
+    result = ingest_batch(
+        batch=Batch(
+            interactions=[
+                InteractionRecord(network="x", kind="like", actor_id="0012497", target_id="1", occurred_at=T0)
+            ]
+        )
+    )
+    assert result.interactions.dropped == 1
+
+
+def test_ids_stored_before_canonical_forms_are_rewritten_so_that_opt_outs_meet_them():
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("connectors.migrations.0010_canonical_external_ids")
+    # As an earlier version stored them: the actor URI, an address in capitals, and the same
+    # account twice (its two rows are merged, with their interactions).
+    uri = Identity.objects.create(network="mastodon", external_id="https://mastodon.social/users/alice")
+    Identity.objects.create(network="mastodon", external_id="@Bob@Mastodon.Social")
+    fan = Identity.objects.create(network="mastodon", external_id="fan@example.social")
+    canonical = Identity.objects.create(network="mastodon", external_id="alice@mastodon.social")
+    for target in (uri, canonical):
+        Interaction.objects.create(network="mastodon", kind="like", actor=fan, target=target, occurred_at=T0)
+    Interaction.objects.create(
+        network="mastodon", kind="mention", actor=fan, target=uri, occurred_at=T0, post_external_id="p"
+    )
+    number = Identity.objects.create(network="mastodon", external_id="109302")
+    zeros = Identity.objects.create(network="x", external_id="0042")
+
+    migration.canonicalize(apps, None)
+
+    assert sorted(Identity.objects.values_list("network", "external_id")) == [
+        ("mastodon", "109302"),  # no usable form: left as it is
+        ("mastodon", "alice@mastodon.social"),
+        ("mastodon", "bob@mastodon.social"),
+        ("mastodon", "fan@example.social"),
+        ("x", "42"),
+    ]
+    assert sorted(Interaction.objects.filter(target=canonical).values_list("kind", flat=True)) == [
+        "like",
+        "mention",
+    ]
+    assert Identity.objects.get(pk=number.pk) and Identity.objects.get(pk=zeros.pk).external_id == "42"
+    identity_opt_out(network="mastodon", external_ids=["https://mastodon.social/users/alice"])
+    assert not Identity.objects.filter(external_id="alice@mastodon.social").exists()

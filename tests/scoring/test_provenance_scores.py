@@ -111,7 +111,8 @@ def test_an_account_linked_only_by_an_upload_makes_the_whole_score_self_reported
         provenance=FETCHED,
     )
     ingest_batch(batch=_fans_like("1", range(20), post="fetched"), provenance=FETCHED)
-    Identity.objects.filter(external_id="1").update(member=member)
+    # As an uploaded archive links it: the member's claim.
+    Identity.objects.filter(external_id="1").update(member=member, member_claimed=True)
     score_recompute(now=NOW)
     claimed = MemberScore.objects.get(member=member)
     assert claimed.unsmoothed > 0
@@ -120,6 +121,8 @@ def test_an_account_linked_only_by_an_upload_makes_the_whole_score_self_reported
     # The identity's own score is what the network shows: it is not self-reported.
     assert IdentityScore.objects.get(identity__external_id="1").self_reported == 0
 
+    # Signing in with X proves it (connectors.twitter.services.x_account_connect does both).
+    Identity.objects.filter(external_id="1").update(member_claimed=False)
     ConnectedAccount.objects.create(
         member=member, identity=Identity.objects.get(external_id="1"), network="x"
     )
