@@ -161,9 +161,17 @@ def _mastodon(handle: str) -> PublicProfile:
     fields = body.get("fields") if isinstance(body.get("fields"), list) else []
     texts = [_html_text(body.get("note") or "")]
     texts += [_html_text(f"{f.get('name', '')} {f.get('value', '')}") for f in fields if isinstance(f, dict)]
-    # Ids the account may be stored under: its address, and its actor URI's own form
-    # (the same on every server of the fediverse); both canonical (connectors.records).
-    ids = tuple(external_ids_canonical(network="mastodon", external_ids=[handle, actor]))
+    # Ids the account may be stored under: its address, and its actor URI's own form (the same on
+    # every server of the fediverse); both canonical (connectors.records). The actor's form
+    # counts only when it names an account of the host that vouched for it: an actor address
+    # such as https://evil.example/@victim@mastodon.social is another server's account.
+    ids = external_ids_canonical(network="mastodon", external_ids=[handle])
+    ids += [
+        actor_id
+        for actor_id in external_ids_canonical(network="mastodon", external_ids=[actor])
+        if actor_host and actor_id.rsplit("@", 1)[-1] == actor_host
+    ]
+    ids = tuple(dict.fromkeys(ids))
     return PublicProfile(network="mastodon", external_ids=ids, handle=handle, bio="\n".join(texts))
 
 

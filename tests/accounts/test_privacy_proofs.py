@@ -212,3 +212,25 @@ def test_an_x_answer_for_another_username_is_not_taken(settings):
         settings.X_BEARER_TOKEN = "app-bearer"
         with pytest.raises(ProfileError, match="another account than @Twitter"):
             profile_read(network="x", handle="Twitter")
+
+
+@pytest.mark.parametrize(
+    "actor",
+    [
+        "https://evil.example/@victim@mastodon.social",
+        "https://evil.example/web/@victim@mastodon.social",
+        "https://evil.example/@victim@mastodon.social/with_replies",
+    ],
+)
+def test_an_actor_address_on_the_answering_server_naming_another_servers_account_proves_nothing(hosts, actor):
+    _stored("mastodon", "victim@mastodon.social", "victim")
+    challenge = optout_challenge_start(network="mastodon", handle="attacker@evil.example", requester="")
+    hosts.account("evil.example", "attacker", uri=actor, note=challenge.code)
+
+    outcome = optout_challenge_check(challenge_id=challenge.pk, manual=True)
+
+    # The attacker opted out their own address, nothing more.
+    assert outcome.verified
+    assert _tombstoned("mastodon", "attacker@evil.example")
+    assert not _tombstoned("mastodon", "victim@mastodon.social")
+    assert Identity.objects.filter(external_id="victim@mastodon.social").exists()
