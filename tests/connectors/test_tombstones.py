@@ -255,3 +255,68 @@ def test_ids_stored_before_canonical_forms_are_rewritten_so_that_opt_outs_meet_t
     assert Identity.objects.get(pk=number.pk) and Identity.objects.get(pk=zeros.pk).external_id == "42"
     identity_opt_out(network="mastodon", external_ids=["https://mastodon.social/users/alice"])
     assert not Identity.objects.filter(external_id="alice@mastodon.social").exists()
+
+
+def _migration(name: str):
+    import importlib
+
+    return importlib.import_module(f"connectors.migrations.{name}")
+
+
+def test_an_old_id_whose_canonical_form_opted_out_is_purged_when_rewritten():
+    from django.apps import apps
+
+    # Alice opted out as alice@example.social, while an old row of hers was stored under her actor URI.
+    identity_opt_out(network="mastodon", external_ids=["alice@example.social"])
+    old = Identity.objects.create(
+        network="mastodon", external_id="https://example.social/users/alice", handle="alice"
+    )
+    fan = Identity.objects.create(network="mastodon", external_id="fan@example.social")
+    Interaction.objects.create(network="mastodon", kind="like", actor=fan, target=old, occurred_at=T0)
+
+    _migration("0010_canonical_external_ids").canonicalize(apps, None)
+
+    assert not Identity.objects.filter(handle="alice").exists()
+    assert not Interaction.objects.exists()
+
+
+def test_merging_two_forms_of_one_account_keeps_the_more_trusted_copy_and_the_profile():
+    from django.apps import apps
+
+    from connectors.records import Origin
+
+    uri = Identity.objects.create(
+        network="mastodon",
+        external_id="https://example.social/users/alice",
+        handle="alice",
+        origin=Origin.API,
+    )
+    canonical = Identity.objects.create(network="mastodon", external_id="alice@example.social")
+    fan = Identity.objects.create(network="mastodon", external_id="fan@example.social")
+    Interaction.objects.create(
+        network="mastodon", kind="like", actor=fan, target=uri, occurred_at=T0, origin=Origin.API
+    )
+    Interaction.objects.create(
+        network="mastodon", kind="like", actor=fan, target=canonical, occurred_at=T0, origin=Origin.UPLOAD
+    )
+
+    _migration("0010_canonical_external_ids").canonicalize(apps, None)
+
+    merged = Identity.objects.get(external_id="alice@example.social")
+    assert (merged.handle, merged.origin) == ("alice", Origin.API)
+    assert list(Interaction.objects.values_list("target_id", "origin")) == [(merged.pk, Origin.API)]
+
+
+def test_links_made_before_claims_were_recorded_count_as_claims_unless_proven():
+    from django.apps import apps
+
+    member, proven_member = MemberFactory(), MemberFactory()
+    claimed = Identity.objects.create(network="x", external_id="1", member=member)
+    proven = Identity.objects.create(network="x", external_id="2", member=proven_member)
+    ConnectedAccount.objects.create(member=proven_member, identity=proven, network="x")
+
+    _migration("0009_identity_member_claimed").links_without_proof_are_claims(apps, None)
+
+    claimed.refresh_from_db()
+    proven.refresh_from_db()
+    assert (claimed.member_claimed, proven.member_claimed) == (True, False)
