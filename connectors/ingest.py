@@ -274,10 +274,13 @@ def _canonicalize(record, names: tuple[str, ...]) -> str | None:
 
 def plain_ids(actor: object, target: object, post: object) -> bool:
     """Whether an interaction's ids are of the common kind that passes the id checks: plain
-    strings, only the post's may be empty, none longer than MAX_ID_LENGTH or holding a NUL.
+    strings, only the post's may be empty, none longer than MAX_ID_LENGTH or holding a NUL,
+    and the accounts' ids already in their one form on a network that needs no rewriting of
+    them (``_PLAIN_FIRST``, ``_PLAIN_LAST``).
 
-    The inline test of the JSON Lines parser and of ``_checked_interactions``; False only
-    means the full check must give the answer (and the reason).
+    The inline test of the JSON Lines parser and of ``_checked_interactions``, for networks
+    outside ``records.CANONICALIZED_NETWORKS``; False only means the full check must give the
+    answer (and the reason).
     """
     return (
         type(actor) is str
@@ -286,6 +289,10 @@ def plain_ids(actor: object, target: object, post: object) -> bool:
         and 0 < len(actor) <= MAX_ID_LENGTH
         and 0 < len(target) <= MAX_ID_LENGTH
         and len(post) <= MAX_ID_LENGTH
+        and actor[0] in _PLAIN_FIRST
+        and target[0] in _PLAIN_FIRST
+        and actor[-1] in _PLAIN_LAST
+        and target[-1] in _PLAIN_LAST
         and "\x00" not in actor
         and "\x00" not in target
         and "\x00" not in post
@@ -326,10 +333,6 @@ def _checked_interactions(
             and type(at.tzinfo) is dt_timezone
             and r.network in NETWORKS
             and r.network not in CANONICALIZED_NETWORKS
-            and r.actor_id[0] in _PLAIN_FIRST
-            and r.target_id[0] in _PLAIN_FIRST
-            and r.actor_id[-1] in _PLAIN_LAST
-            and r.target_id[-1] in _PLAIN_LAST
             and r.kind in INTERACTION_KINDS
         ):
             append(r)
@@ -773,6 +776,7 @@ def _store_posts(
         ),
     )
     existing = set() if loader.postgres else loader.existing_keys("ingest_post", _POST)
+    corrected = _posts_reattributed(loader) if not provenance.self_reported else []
     moved = ("network", "external_id", "created_at", *_POST_TEXT, *_POST_VALUES, "reported_by_id")
     inserted_flag = ", (xmax = 0)" if loader.postgres else ""
     assignments = _assignments(_POST, _POST_TEXT, _POST_VALUES, replaced=("reported_by_id", "author_id"))
@@ -797,36 +801,56 @@ def _store_posts(
             result.posts.new += 1
         else:
             result.posts.updated += 1
-    if provenance.origin == Origin.API:
-        _self_reported_replace(loader, result)
+    if corrected:
+        # Uploaded reactions were linked to these posts under the author an upload claimed for
+        # them: they count for no one now that a trusted source says whose the posts are.
+        _delete_uploaded(loader, result, f"post_id IN ({', '.join(str(int(pk)) for pk in corrected)})")
 
 
-def _self_reported_replace(loader: _Loader, result: IngestResult) -> None:
-    """Delete the self-reported reactions to the posts just fetched from the API.
+# The interactions members uploaded (both Origin.UPLOAD and UPLOAD_GIVEN), written into the
+# statements so that the planner sees that the partial index of them fits.
+_UPLOADED = f"origin >= {int(Origin.UPLOAD)}"
 
-    What the network says about a post (its counts, and who reacted where it names them)
-    replaces what a member uploaded about it. Read through the partial index of self-reported
-    interactions, so a batch with none to replace costs one empty probe a post.
-    """
-    # The origin is written into the statement, so that the planner sees the partial index fits.
-    uploaded = int(Origin.UPLOAD)
-    if loader.postgres:
-        statement = (
-            f"DELETE FROM {_INTERACTION} i USING ingest_post t WHERE i.origin = {uploaded} "  # noqa: S608
-            "AND i.network = t.network AND i.post_external_id = t.external_id "
-            "RETURNING i.actor_id, i.target_id"
-        )
-    else:
-        statement = (
-            f"DELETE FROM {_INTERACTION} WHERE origin = {uploaded} AND EXISTS ("  # noqa: S608
-            f"SELECT 1 FROM ingest_post t WHERE t.network = {_INTERACTION}.network "
-            f"AND t.external_id = {_INTERACTION}.post_external_id) RETURNING actor_id, target_id"
-        )
-    loader.cursor.execute(statement)
+
+def _posts_reattributed(loader: _Loader) -> list[int]:
+    """The stored posts of the batch to which it gives another author, being more trusted."""
+    loader.cursor.execute(
+        f"SELECT o.id FROM ingest_post t "  # noqa: S608
+        f"JOIN {_IDENTITY} a ON a.network = t.network AND a.external_id = t.author_external_id "
+        f"JOIN {_POST} o ON o.network = t.network AND o.external_id = t.external_id "
+        "WHERE o.author_id <> a.id AND t.origin < o.origin"
+    )
+    return [row[0] for row in loader.cursor.fetchall()]
+
+
+def _delete_uploaded(loader: _Loader, result: IngestResult, where: str) -> None:
+    """Delete the uploaded interactions that satisfy ``where`` (over the interaction table), and
+    count them as replaced; their actors and targets are re-scored."""
+    loader.cursor.execute(
+        f"DELETE FROM {_INTERACTION} WHERE {_UPLOADED} AND {where} RETURNING actor_id, target_id"  # noqa: S608
+    )
     for actor_id, target_id in loader.cursor.fetchall():
         result.self_reported_replaced += 1
         result.changed_identity_ids.add(actor_id)
         result.changed_identity_ids.add(target_id)
+
+
+def _uploaded_reactions_replace(loader: _Loader, result: IngestResult) -> None:
+    """Delete the uploaded reactions of each kind to each post that the batch, fetched from the
+    network, lists reactions of that kind for: the network's list replaces a member's word.
+
+    Only the kinds the network listed: a post merely seen (in someone's timeline, say) replaces
+    nothing, or any sync naming a post would erase its author's uploaded reactions for good.
+    """
+    kinds = (
+        "SELECT DISTINCT network, post_external_id, kind FROM ingest_interaction WHERE post_external_id <> ''"
+    )
+    _delete_uploaded(
+        loader,
+        result,
+        f"EXISTS (SELECT 1 FROM ({kinds}) k WHERE k.network = {_INTERACTION}.network "  # noqa: S608
+        f"AND k.post_external_id = {_INTERACTION}.post_external_id AND k.kind = {_INTERACTION}.kind)",
+    )
 
 
 def _with_known_ids(
@@ -956,39 +980,50 @@ def _store_interactions(
         "(network, kind, actor_id, target_id, post_id, post_external_id, occurred_at, "
         "origin, reported_by_id) "
     )
-    origin = int(provenance.origin)
-    not_on_fetched_posts = (
-        f"AND (p.id IS NULL OR p.origin <> {int(Origin.API)}) " if provenance.self_reported else ""
-    )
+    uploaded, given = int(Origin.UPLOAD), int(Origin.UPLOAD_GIVEN)
+    if provenance.self_reported:
+        # About the uploader's own accounts (a reaction they received), or a reaction they gave,
+        # which counts for no one and links to no post of its target's.
+        own = sorted({ids[n][e] for n, e in provenance.own if e in ids.get(n, ())})
+        received = f"t.target_id IN ({', '.join(str(int(pk)) for pk in own) or 'NULL'})"
+        origin = f"CASE WHEN {received} THEN {uploaded} ELSE {given} END"
+        post = f"CASE WHEN {received} THEN p.id END"
+        # Nor a reaction of a kind the network listed for that post: the network's list stands.
+        restriction = (
+            f"AND NOT EXISTS (SELECT 1 FROM {_INTERACTION} f WHERE p.id IS NOT NULL AND f.post_id = p.id "  # noqa: S608
+            f"AND f.kind = t.kind AND f.origin < {uploaded}) "
+        )
+    else:
+        origin, post, restriction = str(int(provenance.origin)), "p.id", ""
+        if provenance.origin == Origin.API:
+            _uploaded_reactions_replace(loader, result)
     # Of rows with one key, the earliest is the one kept: on PostgreSQL the only one sent (DO
     # UPDATE may not meet a row of its own statement twice), on SQLite the first inserted.
     one_per_key = (
         "DISTINCT ON (t.actor_id, t.target_id, t.kind, t.post_external_id) " if loader.postgres else ""
     )
     source = (
-        f"{one_per_key}t.network, t.kind, t.actor_id, t.target_id, p.id, t.post_external_id, "
-        f"{_OCCURRED_AT if loader.postgres else 't.occurred_at'}, %s, %s "
+        f"{one_per_key}t.network, t.kind, t.actor_id, t.target_id, {post}, t.post_external_id, "
+        f"{_OCCURRED_AT if loader.postgres else 't.occurred_at'}, {origin}, %s "
         "FROM ingest_interaction t "
         f"LEFT JOIN {_POST} p ON t.post_external_id <> '' AND p.network = t.network "
         "AND p.external_id = t.post_external_id "
         # A reaction is about its target's post, a mention is in its actor's: a post of anyone
         # else named by id is not linked (it would count for them: top moments, outcomes).
         f"AND p.author_id = CASE WHEN t.kind = 'mention' THEN t.actor_id ELSE t.target_id END "
-        f"WHERE 1 = 1 {not_on_fetched_posts}"
+        f"WHERE 1 = 1 {restriction}"
         # In key order, the unique index is filled page after page instead of at random:
         # about a quarter faster on a large table.
         "ORDER BY t.actor_id, t.target_id, t.kind, t.post_external_id, "
         f"{'t.occurred_us' if loader.postgres else 't.occurred_at'} "
     )
-    if provenance.self_reported:
-        # Nothing is less trusted than an upload: what is stored already stays as it is.
-        conflict = "DO NOTHING "
-    else:
-        conflict = (
-            "DO UPDATE SET origin = excluded.origin, reported_by_id = excluded.reported_by_id "
-            f"WHERE {_INTERACTION}.origin > excluded.origin "
-        )
-    params = [origin, provenance.reported_by]
+    # A row stored from a less trusted source takes this one's origin and post link.
+    conflict = (
+        "DO UPDATE SET origin = excluded.origin, reported_by_id = excluded.reported_by_id, "
+        f"post_id = COALESCE(excluded.post_id, {_INTERACTION}.post_id) "
+        f"WHERE {_INTERACTION}.origin > excluded.origin "
+    )
+    params = [provenance.reported_by]
     insert = (
         f"{into}SELECT {source}ON CONFLICT (actor_id, target_id, kind, post_external_id) {conflict}"
         f"RETURNING actor_id, target_id{', (xmax = 0) AS inserted' if loader.postgres else ''}"
@@ -1007,15 +1042,12 @@ def _store_interactions(
         result.interactions.updated += upgraded
         result.changed_identity_ids.update(changed)
     else:
-        upgraded = 0
-        if not provenance.self_reported:
-            loader.cursor.execute(
-                f"SELECT count(*) FROM ingest_interaction t JOIN {_INTERACTION} i "  # noqa: S608
-                "ON i.actor_id = t.actor_id AND i.target_id = t.target_id AND i.kind = t.kind "
-                "AND i.post_external_id = t.post_external_id WHERE i.origin > %s",
-                [origin],
-            )
-            upgraded = loader.cursor.fetchone()[0]
+        loader.cursor.execute(
+            f"SELECT count(*) FROM ingest_interaction t JOIN {_INTERACTION} i "  # noqa: S608
+            "ON i.actor_id = t.actor_id AND i.target_id = t.target_id AND i.kind = t.kind "
+            f"AND i.post_external_id = t.post_external_id WHERE i.origin > {origin}"
+        )
+        upgraded = loader.cursor.fetchone()[0]
         loader.cursor.execute(insert, params)
         returned = loader.cursor.fetchall()
         result.interactions.new += len(returned) - upgraded

@@ -197,11 +197,11 @@ class Interaction(models.Model):
                 include=["actor", "kind", "origin"],
             ),
             models.Index(fields=["post"], condition=models.Q(post__isnull=False), name="interaction_post"),
-            # Self-reported reactions to a post, which its fetch from the API replaces. Partial:
-            # only uploads pay for it.
+            # Uploaded reactions to a post, which the API's list of that kind of reaction to it
+            # replaces. Partial: only uploads pay for it.
             models.Index(
                 fields=["network", "post_external_id"],
-                condition=models.Q(origin=int(Origin.UPLOAD)),
+                condition=models.Q(origin__gte=int(Origin.UPLOAD)),
                 name="interaction_self_reported",
             ),
         ]

@@ -75,23 +75,35 @@ def external_id_canonical(*, network: str, external_id: str) -> str:
     if network == "mastodon":
         return _mastodon_id(external_id)
     if network == "bluesky":
-        if external_id[:4].lower() == "did:":
-            lowered = external_id.lower()
-            return lowered if lowered.startswith(("did:plc:", "did:web:")) else external_id
-        if _HANDLE_LIKE.match(external_id):
-            raise ExternalIdError(
-                f"{external_id!r} is a Bluesky handle; give the account's DID (did:plc:…), "
-                "which never changes"
-            )
-        return external_id
-    if network == "x":
-        if external_id.isascii() and external_id.isdigit():
-            return str(int(external_id))
-        if external_id.startswith("@"):
-            raise ExternalIdError(
-                f"{external_id!r} is an X handle; give the account's numeric id, which never changes"
-            )
+        return _bluesky_id(external_id)
+    if not external_id.isascii():
+        # X's and YouTube's ids are ASCII: fullwidth digits would name a second account.
+        raise ExternalIdError(f"{external_id!r} is not an id of this network (ids are plain ASCII)")
+    if network == "x" and external_id.isdigit():
+        return str(int(external_id))
+    if external_id.startswith("@"):
+        raise ExternalIdError(f"{external_id!r} is a handle; give the account's id, which never changes")
     return external_id
+
+
+def _bluesky_id(value: str) -> str:
+    handle_refused = ExternalIdError(
+        f"{value!r} is a Bluesky handle; give the account's DID (did:plc:…), which never changes"
+    )
+    # The forms a DID comes in: at://did:…, https://bsky.app/profile/did:… (a handle there is one).
+    if value[:5].lower() == "at://":
+        value = value[5:].split("/", 1)[0]
+    elif value.startswith(("https://", "http://")):
+        found = re.match(r"^/profile/([^/?#]+)", urlsplit(value).path or "")
+        if not found:
+            raise ExternalIdError(f"{value!r} is not a Bluesky account's address; give its DID (did:plc:…)")
+        value = found.group(1)
+    if value[:4].lower() == "did:":
+        lowered = value.lower()
+        return lowered if lowered.startswith(("did:plc:", "did:web:")) else value
+    if _HANDLE_LIKE.match(value):
+        raise handle_refused
+    return value
 
 
 def external_ids_canonical(*, network: str, external_ids: Iterable[str]) -> list[str]:
@@ -108,6 +120,15 @@ def external_ids_canonical(*, network: str, external_ids: Iterable[str]) -> list
     return list(found)
 
 
+def _ascii_host(host: str) -> str:
+    """A host name as DNS knows it (punycode), so that exämple.social and xn--exmple-cua.social
+    are one server; unchanged when it is not a valid name."""
+    try:
+        return host.encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        return host
+
+
 def _mastodon_id(value: str) -> str:
     not_an_account = ExternalIdError(
         f"{value!r} is not a Mastodon account's address; give it like alice@mastodon.social"
@@ -121,12 +142,15 @@ def _mastodon_id(value: str) -> str:
         )
     if "://" in value or value.startswith("//"):
         parts = urlsplit(value if "://" in value else "https:" + value)
-        host = (parts.hostname or "").rstrip(".")
+        host = _ascii_host((parts.hostname or "").rstrip("."))
         found = _MASTODON_PATH.match(re.sub("/+", "/", parts.path or ""))
         if parts.scheme not in ("https", "http") or not host or not found:
             raise not_an_account
         user, remote, actor = found.groups()
-        return f"{user or actor}@{remote or host}".lower().rstrip(".")
+        return f"{user or actor}@{_ascii_host(remote) if remote else host}".lower().rstrip(".")
+    if "@" in value and not value.isascii():
+        user, _, host = value.lstrip("@").rpartition("@")
+        value = f"{user}@{_ascii_host(host)}"
     found = _MASTODON_ACCT.match(value)
     if found:
         return f"{found.group(1)}@{found.group(2)}".lower()
@@ -213,7 +237,10 @@ class Origin(IntEnum):
 
     API = 1  # fetched from a network's API by this service
     OPERATOR = 2  # imported by the operator from the command line (and the generated demo data)
-    UPLOAD = 3  # uploaded by a member: self-reported
+    UPLOAD = 3  # uploaded by a member about their own accounts: self-reported
+    # Uploaded by a member about a reaction they gave to someone else: it is their own activity
+    # ("whom you react to"), but it counts for no one, for it is not the target's to vouch for.
+    UPLOAD_GIVEN = 4
 
     @property
     def label(self) -> str:
@@ -224,6 +251,7 @@ _ORIGIN_LABELS = {
     Origin.API: "fetched from the network's API",
     Origin.OPERATOR: "imported by the operator",
     Origin.UPLOAD: "uploaded by a member (self-reported)",
+    Origin.UPLOAD_GIVEN: "uploaded by the member who gave it (counts for no one)",
 }
 
 

@@ -8,14 +8,20 @@ from django.http import Http404
 from accounts.models import User
 from accounts.selectors import member_public_condition
 from connectors.models import Identity, SyncRun
+from connectors.records import Origin
 
 
 def identities_visible() -> QuerySet[Identity]:
     """The identities that may be shown to others: those of no member (people scored from public
     activity, until they opt out, which deletes them) and those of public members
     (``accounts.selectors.member_public_condition``). A private member's identities show
-    nowhere but to the member."""
-    return Identity.objects.filter(Q(member__isnull=True) | member_public_condition(path="member__"))
+    nowhere but to the member, except one only their claim links that the network itself shows
+    (its profile fetched): a claim may not hide a real person."""
+    return Identity.objects.filter(
+        Q(member__isnull=True)
+        | member_public_condition(path="member__")
+        | Q(member_claimed=True, origin__lt=Origin.UPLOAD)
+    )
 
 
 def sync_run_get_for_user(*, user: User, run_id: int) -> SyncRun:

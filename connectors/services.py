@@ -24,13 +24,12 @@ from accounts.models import Member
 from accounts.privacy.selectors import OPTED_OUT_MESSAGE, member_may_be_tracked
 from connectors.archives.jsonl import JsonlFormatError, LineRejection, jsonl_chunks
 from connectors.archives.x_archive import ArchiveError, ArchiveStats, x_archive_chunks
+from connectors.claims import identity_claimable, member_upload_keys
 from connectors.crypto import token_undecryptable
 from connectors.ingest import IngestResult, ingest_batches
 from connectors.models import (
     ConnectedAccount,
     Identity,
-    Interaction,
-    Post,
     SyncRun,
     Tombstone,
     tombstone_digest,
@@ -194,27 +193,10 @@ class _Stage:
         self.file.close()
 
 
-def member_identity_keys(*, member: Member) -> set[tuple[str, str]]:
-    """The (network, external id) of every identity linked to the member: what their uploads may describe."""
-    return set(Identity.objects.filter(member=member).values_list("network", "external_id"))
-
-
-def identity_has_vouched_data(*, identity: Identity) -> bool:
-    """Whether anything stored about the identity comes from a source that vouches for it (the
-    network's API, the operator) rather than from members' uploads."""
-    vouched = Q(origin__lt=Origin.UPLOAD)
-    return (
-        (identity.origin is not None and identity.origin < Origin.UPLOAD)
-        or Post.objects.filter(vouched, author=identity).exists()
-        or Interaction.objects.filter(vouched, actor=identity).exists()
-        or Interaction.objects.filter(vouched, target=identity).exists()
-    )
-
-
 CLAIM_REFUSED_MESSAGE = (
-    "Klout already reads @{handle} from X, so an uploaded archive cannot link it to you: a zip "
-    "proves nothing about who owns an account. Connect X (sign in with it) to link the account; "
-    "nothing was imported."
+    "Klout already holds what X or other members say about @{handle}, so an uploaded archive "
+    "cannot link it to you: a zip proves nothing about who owns an account. Connect X (sign in "
+    "with it) to link the account; nothing was imported."
 )
 
 
@@ -222,19 +204,21 @@ def _member_identity_check(*, member: Member, account_id: str, upload: bool) -> 
     """Refuse an archive whose account the member may not claim.
 
     Never one linked to another member. And an upload, which proves nothing (a zip can be
-    edited), links only an account about which nothing is known from a source that vouches
-    for it: otherwise it could take over a real person scored from public activity, hide them
-    behind a private profile, and have them erased by opting out.
+    edited), links only an account of which nothing is stored but the member's own uploads
+    (``connectors.claims.identity_claimable``): otherwise it could take over a real person
+    scored from public activity or from other members' uploads, hide them behind a private
+    profile, or speak for them.
     """
     identity = Identity.objects.filter(network="x", external_id=account_id).first()
-    if identity is None or identity.member_id == member.pk:
+    if identity is None:
         return
-    if identity.member_id is not None:
+    if identity.member_id not in (None, member.pk):
         raise ImportRefused(
             "This archive's X account is already linked to another member; it was not imported."
         )
-    if upload and identity_has_vouched_data(identity=identity):
-        raise ImportRefused(CLAIM_REFUSED_MESSAGE.format(handle=identity.handle or account_id))
+    if upload and (identity.member_id is None or identity.member_claimed):
+        if not identity_claimable(identity=identity, member=member):
+            raise ImportRefused(CLAIM_REFUSED_MESSAGE.format(handle=identity.handle or account_id))
 
 
 def archive_import(
@@ -270,7 +254,7 @@ def archive_import(
         )
         account_key = ("x", report.archive.account_id)
         if origin == Origin.UPLOAD:
-            own = member_identity_keys(member=member) | {account_key}
+            own = member_upload_keys(member=member) | {account_key}
             provenance = Provenance.upload(member_id=member.pk, own=own)
         else:
             provenance = Provenance(origin=origin)
@@ -292,9 +276,15 @@ def archive_import(
             # with X later proves ownership and takes it over
             # (connectors.twitter.services.x_account_connect).
             account = Identity.objects.filter(network="x", external_id=report.archive.account_id)
-            linked = account.filter(member=member).exists() or account.filter(member__isnull=True).update(
-                member=member, member_claimed=origin == Origin.UPLOAD
+            linked = (
+                account.filter(member__isnull=True).update(
+                    member=member, member_claimed=origin == Origin.UPLOAD
+                )
+                or account.filter(member=member).exists()
             )
+            if origin != Origin.UPLOAD:
+                # The operator vouches for the link: a claim it confirms is one no longer.
+                account.filter(member=member).update(member_claimed=False)
             # The archive lists every follower and followed account: its counts are the
             # account's audience as of the export, which the score's audience signal reads,
             # unless a more trusted source (the API) gave them.
@@ -346,7 +336,7 @@ def jsonl_import_staged(
     Self-reported: it describes only the member's own identities (see ``archive_import``).
     A file of which nothing is about them is refused whole, saying so.
     """
-    own = member_identity_keys(member=member)
+    own = member_upload_keys(member=member)
     if not own:
         raise ImportRefused(NO_ACCOUNT_MESSAGE)
     report = ImportReport()
@@ -453,12 +443,25 @@ def import_upload_attach(*, run: SyncRun, upload: UploadedFile, network: str = "
         run.upload_name = (upload.name or "")[:255]
         run.default_network = network
         run.status = SyncRun.Status.QUEUED
-        run.save(update_fields=["upload_path", "upload_name", "default_network", "status"])
-        # Queue after commit: a worker that picked it up earlier would not find the row.
-        enqueue_on_commit(
-            import_run_task,
-            run.pk,
-            on_failure=lambda: _run_finish(run, status=SyncRun.Status.FAILED, error=QUEUE_DOWN_MESSAGE),
+        claimed = SyncRun.objects.filter(pk=run.pk, status=SyncRun.Status.RECEIVING).update(
+            upload_path=stored, upload_name=run.upload_name, default_network=network, status=run.status
+        )
+        given_up = not claimed or not member_may_be_tracked(member=run.member)
+        if given_up:
+            SyncRun.objects.filter(pk=run.pk).delete()
+        else:
+            # Queue after commit: a worker that picked it up earlier would not find the row.
+            enqueue_on_commit(
+                import_run_task,
+                run.pk,
+                on_failure=lambda: _run_finish(run, status=SyncRun.Status.FAILED, error=QUEUE_DOWN_MESSAGE),
+            )
+    if given_up:
+        # The place was given up while the file arrived (the member opted out or deleted the
+        # account, or it took more than a day): the file is not kept.
+        default_storage.delete(stored)
+        raise ImportRefused(
+            "This upload can no longer be imported: the account changed while the file arrived."
         )
     return run
 
@@ -529,6 +532,8 @@ def _run_finish(run: SyncRun, *, status: str, error: str = "", stats: dict | Non
 
 # --- work that a stopped worker left behind ------------------------------------------------------
 
+# How long an upload's place stays taken while its file arrives.
+RECEIVING_FOR = timedelta(hours=24)
 # Claims of one upload before the sweeper gives up on it: an import the worker was killed in
 # twice (out of memory, or past its time limit) would be killed again.
 IMPORT_MAX_ATTEMPTS = 2
@@ -556,8 +561,9 @@ def sync_runs_recover(*, before: datetime) -> dict[str, int]:
 
     counts = {"requeued": 0, "failed": 0}
     uploads = SyncRun.objects.filter(source__in=UPLOAD_SOURCES)
-    # A place taken for an upload whose file never arrived (the browser went away).
-    uploads.filter(status=SyncRun.Status.RECEIVING, created_at__lt=before).delete()
+    # A place taken for an upload whose file never arrived (the browser went away). A large
+    # file on a slow line takes long to arrive, hence a day rather than the task time limit.
+    uploads.filter(status=SyncRun.Status.RECEIVING, created_at__lt=timezone.now() - RECEIVING_FOR).delete()
     for run in uploads.filter(status=SyncRun.Status.QUEUED, created_at__lt=before):
         counts["requeued"] += enqueue(import_run_task, run.pk)
     for run in uploads.filter(status=SyncRun.Status.RUNNING, started_at__lt=before):

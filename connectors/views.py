@@ -71,10 +71,14 @@ def _too_large(request) -> tuple[str, int] | None:
 def _upload_store(request, *, run, form_class, template: str, recent):
     form = form_class(request.POST, request.FILES)
     if form.is_valid():
-        services.import_upload_attach(
-            run=run, upload=form.cleaned_data["file"], network=form.cleaned_data.get("network", "")
-        )
-        return redirect("connectors:run_detail", run_id=run.pk)
+        try:
+            services.import_upload_attach(
+                run=run, upload=form.cleaned_data["file"], network=form.cleaned_data.get("network", "")
+            )
+        except services.ImportRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            return redirect("connectors:run_detail", run_id=run.pk)
     return render(request, template, {"form": form, "recent": recent})
 
 

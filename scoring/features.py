@@ -210,9 +210,11 @@ def identities_read(*, only: str | None = None) -> dict[str, np.ndarray]:
     )
 
 
-# Reactions inside the window (follows are audience, not reactions; self-interactions count nothing).
+# Reactions inside the window (follows are audience, not reactions; self-interactions count
+# nothing; nor does a reaction only its giver uploaded, which is not the target's to vouch for).
 REACTION_WINDOW = (
-    "i.occurred_at >= %s AND i.occurred_at <= %s AND i.kind <> 'follow' AND i.actor_id <> i.target_id"
+    "i.occurred_at >= %s AND i.occurred_at <= %s AND i.kind <> 'follow' AND i.actor_id <> i.target_id "
+    f"AND i.origin <> {int(Origin.UPLOAD_GIVEN)}"
 )
 REACTION_COLUMNS = [
     ("actor", "int8"),

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from accounts.models import Member
 from connectors.models import ConnectedAccount, Identity, Interaction, Post
-from connectors.records import NETWORK_NAMES
+from connectors.records import NETWORK_NAMES, Origin
 from connectors.selectors import identities_visible
 from scoring.engine import Snapshot, snapshot_diff
 from scoring.engine.explain import ChangeReport
@@ -218,6 +218,8 @@ def member_influencees(*, member: Member, since, day: date, limit: int = 5) -> l
         Interaction.objects.filter(target__member=member, occurred_at__gte=since)
         .exclude(kind="follow")
         .exclude(actor__member=member)
+        # What someone else uploaded about reacting to the member is theirs to say, not the member's.
+        .exclude(origin=Origin.UPLOAD_GIVEN)
         .values("actor_id")
         .annotate(n=Count("id"))
         .order_by("-n")[:limit]

@@ -26,17 +26,22 @@ from typing import Any
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from accounts.models import Member, User
 from accounts.privacy.audit import privacy_event_record, subject_digest
 from accounts.privacy.models import DataExport, PrivacyEvent
+from accounts.privacy.selectors import member_identities
 from connectors.models import ConnectedAccount, Identity, Interaction, Post, SyncRun
+from connectors.selectors import identities_visible
 from klout.queue import QUEUE_DOWN_MESSAGE, enqueue, enqueue_on_commit
 from scoring.models import NETWORK_COLUMNS, RECEIVED_COLUMNS, SIGNAL_COLUMNS, IdentityScore, MemberScore
 
 logger = logging.getLogger(__name__)
+
+# Written in place of an account another member keeps private.
+PRIVATE_MEMBER = "(a private Klout member)"
 
 README = """Your data on Klout
 ==================
@@ -104,7 +109,7 @@ def _tables(user: User, member: Member | None) -> list[tuple[str, tuple[str, ...
     ]
     if member is None:
         return tables
-    identity_ids = list(Identity.objects.filter(member=member).values_list("id", flat=True))
+    identity_ids = list(member_identities(member=member).values_list("id", flat=True))
     member_fields = ("id", "slug", "profile_public", "created_at", "opted_out_at")
     identity_fields = (
         "id", "network", "external_id", "handle", "name", "followers", "following", "posts_count",
@@ -139,12 +144,25 @@ def _tables(user: User, member: Member | None) -> list[tuple[str, tuple[str, ...
     def interactions() -> Iterator[dict[str, Any]]:
         mine = set(identity_ids)
         queryset = Interaction.objects.filter(Q(actor_id__in=identity_ids) | Q(target_id__in=identity_ids))
+        # The other side, when it is an account another member keeps private, is not named.
+        visible = identities_visible()
+        queryset = queryset.annotate(
+            actor_shown=Exists(visible.filter(pk=OuterRef("actor_id"))),
+            target_shown=Exists(visible.filter(pk=OuterRef("target_id"))),
+        )
         for row in (
             queryset.order_by("occurred_at", "id")
-            .values("actor_id", *interaction_fields)
+            .values("actor_id", "target_id", "actor_shown", "target_shown", *interaction_fields)
             .iterator(chunk_size=2000)
         ):
-            row["direction"] = "given" if row.pop("actor_id") in mine else "received"
+            actor_id, target_id = row.pop("actor_id"), row.pop("target_id")
+            actor_shown, target_shown = row.pop("actor_shown"), row.pop("target_shown")
+            given = actor_id in mine
+            row["direction"] = "given" if given else "received"
+            if given and not target_shown and target_id not in mine:
+                row["target__external_id"], row["target__handle"] = "", PRIVATE_MEMBER
+            if not given and not actor_shown:
+                row["actor__external_id"], row["actor__handle"] = "", PRIVATE_MEMBER
             yield row
 
     tables += [

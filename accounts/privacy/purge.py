@@ -16,6 +16,7 @@ from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.db.models import Q
 
+from connectors.claims import claim_release
 from connectors.models import (
     ConnectedAccount,
     Identity,
@@ -25,7 +26,6 @@ from connectors.models import (
     Tombstone,
     tombstone_digest,
 )
-from connectors.records import Origin
 from scoring.models import IdentityScore
 
 
@@ -114,36 +114,9 @@ def identities_purge(*, identity_ids: list[int], counts: PurgeCounts | None = No
 
 
 def claimed_identities_release(*, member, identity_ids: list[int], counts: PurgeCounts) -> None:
-    """Take back what a member's uploads said about identities linked only by their claim.
-
-    Deleted: the posts and interactions the member uploaded about them, and a profile that came
-    from their upload; then the link. Kept: what the networks (or other members' uploads) say,
-    for the member's claim proves nothing about who owns the account. An identity left with
-    nothing at all is deleted. Same locking as ``identities_purge``.
-    """
-    if not identity_ids:
-        return
-    ids = list(identity_ids)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"LOCK TABLE {Tombstone._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
-    mine = Q(reported_by=member)
-    counts.interactions += Interaction.objects.filter(
-        mine & (Q(actor_id__in=ids) | Q(target_id__in=ids))
-    ).delete()[0]
-    deleted = Post.objects.filter(mine, author_id__in=ids).only("id").delete()[1]
-    counts.posts += deleted.get(Post._meta.label, 0)
-    blank = {"handle": "", "name": "", "location": "", "bio": "", "url": ""}
-    blank.update(followers=None, following=None, posts_count=None, verified=None, origin=None)
-    Identity.objects.filter(id__in=ids, origin=Origin.UPLOAD).update(**blank)
-    Identity.objects.filter(id__in=ids).update(member=None, member_claimed=False)
-    empty = (
-        Identity.objects.filter(id__in=ids, origin__isnull=True)
-        .exclude(posts__isnull=False)
-        .exclude(id__in=Interaction.objects.filter(actor_id__in=ids).values("actor_id"))
-        .exclude(id__in=Interaction.objects.filter(target_id__in=ids).values("target_id"))
-    )
-    gone = list(empty.values_list("id", flat=True))
-    if gone:
-        counts.identity_scores += IdentityScore.objects.filter(identity_id__in=gone).delete()[0]
-        counts.identities += Identity.objects.filter(id__in=gone).delete()[0]
+    """Take back what a member's uploads said about identities linked only by their claim, and
+    the link (``connectors.claims.claim_release``); what others say of them stays."""
+    released = claim_release(member=member, identity_ids=identity_ids)
+    counts.interactions += released["interactions"]
+    counts.posts += released["posts"]
+    counts.identities += released["identities"]

@@ -23,6 +23,7 @@ from connectors.ingest import (
     post_record_problem,
 )
 from connectors.records import (
+    CANONICALIZED_NETWORKS,
     INTERACTION_KINDS,
     NETWORKS,
     POST_KINDS,
@@ -179,6 +180,7 @@ def _plain_interaction(obj: dict, default_network: str | None) -> InteractionRec
     target = obj.get("target")
     if not (
         network in NETWORKS
+        and network not in CANONICALIZED_NETWORKS
         and kind in INTERACTION_KINDS
         and type(actor) is dict
         and type(target) is dict

@@ -49,12 +49,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='identity',
             name='origin',
-            field=models.PositiveSmallIntegerField(blank=True, choices=[(1, "fetched from the network's API"), (2, 'imported by the operator'), (3, 'uploaded by a member (self-reported)')], null=True),
+            field=models.PositiveSmallIntegerField(blank=True, choices=[(1, "fetched from the network's API"), (2, 'imported by the operator'), (3, 'uploaded by a member (self-reported)'), (4, 'uploaded by the member who gave it (counts for no one)')], null=True),
         ),
         migrations.AddField(
             model_name='interaction',
             name='origin',
-            field=models.PositiveSmallIntegerField(choices=[(1, "fetched from the network's API"), (2, 'imported by the operator'), (3, 'uploaded by a member (self-reported)')], db_default=2),
+            field=models.PositiveSmallIntegerField(choices=[(1, "fetched from the network's API"), (2, 'imported by the operator'), (3, 'uploaded by a member (self-reported)'), (4, 'uploaded by the member who gave it (counts for no one)')], db_default=2),
         ),
         migrations.AddField(
             model_name='interaction',
@@ -64,7 +64,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='post',
             name='origin',
-            field=models.PositiveSmallIntegerField(choices=[(1, "fetched from the network's API"), (2, 'imported by the operator'), (3, 'uploaded by a member (self-reported)')], db_default=2),
+            field=models.PositiveSmallIntegerField(choices=[(1, "fetched from the network's API"), (2, 'imported by the operator'), (3, 'uploaded by a member (self-reported)'), (4, 'uploaded by the member who gave it (counts for no one)')], db_default=2),
         ),
         migrations.AddField(
             model_name='post',
@@ -77,7 +77,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='interaction',
-            index=models.Index(condition=models.Q(('origin', 3)), fields=['network', 'post_external_id'], name='interaction_self_reported'),
+            index=models.Index(condition=models.Q(('origin__gte', 3)), fields=['network', 'post_external_id'], name='interaction_self_reported'),
         ),
         migrations.RunPython(natural_key_include_origin, natural_key_without_origin),
     ]

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from accounts.models import Member
 from accounts.privacy.selectors import OPTED_OUT_MESSAGE, member_may_be_tracked
+from connectors.claims import claim_release
 from connectors.ingest import ingest_batch
 from connectors.models import ConnectedAccount, Identity
 from connectors.records import FETCHED
@@ -43,8 +44,10 @@ def x_account_connect(*, member: Member, tokens: Tokens, profile: dict[str, Any]
             if proven:
                 raise ValidationError(f"@{record.handle} is already connected to another Klout member.")
             # Linked only through an uploaded archive, which proves nothing; signing in with X
-            # does, so the account moves to the person who just signed in as it.
-            identity.member = None
+            # does, so the account moves to the person who just signed in as it, and what the
+            # claimer uploaded about it goes: it was said in the real owner's name.
+            claim_release(member=identity.member, identity_ids=[identity.pk])
+            identity.refresh_from_db()
         if identity.member_id is None or identity.member_claimed:
             identity.member = member
             identity.member_claimed = False

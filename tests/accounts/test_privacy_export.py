@@ -17,7 +17,7 @@ from accounts.models import DataExport, PrivacyEvent
 from accounts.privacy.exports import data_export_build, data_export_file, data_export_request, exports_dir
 from accounts.privacy.tasks import data_exports_expire_task
 from klout.schedules import PERIODIC_TASKS
-from tests.accounts.test_privacy_support import world_build
+from tests.accounts.test_privacy_support import WHEN, world_build
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -162,3 +162,37 @@ def test_export_page_refreshes_and_shows_progress_while_building(client, monkeyp
     body = client.get(reverse("accounts:privacy_export")).content.decode()
     assert 'http-equiv="refresh"' in body
     assert 'value="40"' in body
+
+
+def test_an_export_does_not_name_another_members_private_account(django_capture_on_commit_callbacks):
+    """What a member's export says of the people they interact with respects those people's privacy."""
+    from accounts.privacy.exports import PRIVATE_MEMBER
+    from connectors.ingest import ingest_batch
+    from connectors.models import Identity
+    from connectors.records import Batch, IdentityRecord, InteractionRecord
+    from tests.factories import MemberFactory
+
+    me, private = MemberFactory(), MemberFactory(profile_public=False)
+    public = MemberFactory(profile_public=True)
+    ingest_batch(
+        batch=Batch(
+            identities=[
+                IdentityRecord(network="x", external_id="1", handle="me"),
+                IdentityRecord(network="x", external_id="2", handle="bob_private"),
+                IdentityRecord(network="x", external_id="3", handle="carol_public"),
+            ],
+            interactions=[
+                InteractionRecord(network="x", kind="reply", actor_id=actor, target_id="1", occurred_at=WHEN)
+                for actor in ("2", "3")
+            ],
+        )
+    )
+    for member, external_id in ((me, "1"), (private, "2"), (public, "3")):
+        Identity.objects.filter(external_id=external_id).update(member=member)
+    with django_capture_on_commit_callbacks(execute=True):
+        export = data_export_request(user=me.user)
+    export.refresh_from_db()
+    with zipfile.ZipFile(exports_dir() / export.file_name) as archive:
+        rows = json.load(io.TextIOWrapper(archive.open("interactions.json")))
+    assert sorted(row["actor_handle"] for row in rows) == sorted(["carol_public", PRIVATE_MEMBER])
+    assert "bob_private" not in json.dumps(rows)

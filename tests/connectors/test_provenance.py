@@ -137,9 +137,11 @@ def test_an_upload_mixing_own_and_others_records_keeps_only_what_is_about_the_up
     assert list(Post.objects.values_list("external_id", "origin", "reported_by")) == [
         ("mine", Origin.UPLOAD, member.pk)
     ]
+    # The like the member received is self-reported; the reply they gave is their own activity,
+    # which counts for no one.
     assert sorted(Interaction.objects.values_list("kind", "origin", "reported_by")) == [
         ("like", Origin.UPLOAD, member.pk),
-        ("reply", Origin.UPLOAD, member.pk),
+        ("reply", Origin.UPLOAD_GIVEN, member.pk),
     ]
 
 
@@ -210,14 +212,8 @@ def test_the_apis_fetch_of_a_post_replaces_what_an_upload_said_about_it():
     ]
 
 
-def test_an_upload_adds_no_reaction_to_a_post_fetched_from_the_api():
-    member = MemberFactory()
-    _fetched_identity("1", "me")
-    Identity.objects.filter(external_id="1").update(member=member)
-    ingest_batch(
-        batch=Batch(posts=[PostRecord(network="x", external_id="p1", author_id="1", created_at=T0, likes=3)]),
-        provenance=FETCHED,
-    )
+def test_an_upload_adds_no_reaction_of_a_kind_the_network_listed_for_the_post():
+    member = _member_with_proven_like_of_p1()
 
     result = _upload_by(
         member,
@@ -226,14 +222,73 @@ def test_an_upload_adds_no_reaction_to_a_post_fetched_from_the_api():
             interactions=[
                 InteractionRecord(
                     network="x", kind="like", actor_id="x1", target_id="1", occurred_at=T0, post_id="p1"
-                )
+                ),
+                InteractionRecord(
+                    network="x", kind="reply", actor_id="x1", target_id="1", occurred_at=T0, post_id="p1"
+                ),
             ],
         ),
     )
 
-    assert result.interactions.new == 0
-    assert not Interaction.objects.exists()
+    # X listed the post's likes: no uploaded like is added to them. It did not list replies.
+    assert result.interactions.new == 1
+    assert sorted(Interaction.objects.values_list("kind", "origin")) == [
+        ("like", Origin.API),
+        ("reply", Origin.UPLOAD),
+    ]
     assert Post.objects.get(external_id="p1").likes == 3
+
+
+def test_a_post_merely_seen_by_another_sync_replaces_none_of_its_uploaded_reactions():
+    """Someone's timeline showing a member's post must not erase the member's uploaded likes of it."""
+    member = MemberFactory()
+    _fetched_identity("1", "me")
+    Identity.objects.filter(external_id="1").update(member=member)
+    likes = [
+        InteractionRecord(
+            network="x", kind="like", actor_id=f"fan{n}", target_id="1", occurred_at=T0, post_id="p1"
+        )
+        for n in range(5)
+    ]
+    _upload_by(
+        member,
+        Batch(
+            posts=[PostRecord(network="x", external_id="p1", author_id="1", created_at=T0)],
+            interactions=likes,
+        ),
+    )
+
+    reply = InteractionRecord(
+        network="x", kind="reply", actor_id="2", target_id="1", occurred_at=T0, post_id="p1"
+    )
+    result = ingest_batch(
+        batch=Batch(
+            posts=[PostRecord(network="x", external_id="p1", author_id="1", created_at=T0, likes=5)],
+            interactions=[reply],
+        ),
+        provenance=FETCHED,
+    )
+
+    assert result.self_reported_replaced == 0
+    assert Interaction.objects.filter(kind="like", origin=Origin.UPLOAD).count() == 5
+
+
+def _member_with_proven_like_of_p1():
+    member = MemberFactory()
+    _fetched_identity("1", "me")
+    Identity.objects.filter(external_id="1").update(member=member)
+    ingest_batch(
+        batch=Batch(
+            posts=[PostRecord(network="x", external_id="p1", author_id="1", created_at=T0, likes=3)],
+            interactions=[
+                InteractionRecord(
+                    network="x", kind="like", actor_id="fan", target_id="1", occurred_at=T0, post_id="p1"
+                )
+            ],
+        ),
+        provenance=FETCHED,
+    )
+    return member
 
 
 def test_an_interaction_fetched_after_it_was_uploaded_becomes_the_apis():
@@ -247,7 +302,8 @@ def test_an_interaction_fetched_after_it_was_uploaded_becomes_the_apis():
 
     result = ingest_batch(batch=Batch(interactions=[like]), provenance=FETCHED)
 
-    assert (result.interactions.new, result.interactions.updated) == (0, 1)
+    # The network listed the likes of p9: its list replaces the uploaded one.
+    assert (result.interactions.new, result.self_reported_replaced) == (1, 1)
     assert list(Interaction.objects.values_list("origin", "reported_by")) == [(Origin.API, None)]
     # And an upload saying it again changes nothing.
     again = _upload_by(member, Batch(interactions=[like]))
@@ -385,3 +441,25 @@ def test_invented_reactions_naming_another_members_post_do_not_count_for_that_po
     )
     assert member_top_moments(member=victim, since=now - timedelta(days=30)) == []
     assert not Interaction.objects.filter(post__external_id="bpost").exists()
+
+
+def test_an_operators_correction_of_a_posts_author_unlinks_what_the_squatter_attached():
+    attacker, _victim = _member_with("1", "attacker"), _member_with("2", "victim")
+    _upload_by(
+        attacker,
+        Batch(
+            posts=[PostRecord(network="x", external_id="p", author_id="1", created_at=T0)],
+            interactions=[
+                InteractionRecord(
+                    network="x", kind="like", actor_id=f"sock{n}", target_id="1", occurred_at=T0, post_id="p"
+                )
+                for n in range(30)
+            ],
+        ),
+    )
+    assert Interaction.objects.filter(post__external_id="p").count() == 30
+
+    ingest_batch(batch=Batch(posts=[PostRecord(network="x", external_id="p", author_id="2", created_at=T0)]))
+
+    assert Post.objects.get(external_id="p").author.handle == "victim"
+    assert not Interaction.objects.filter(post__external_id="p").exists()

@@ -320,3 +320,26 @@ def test_links_made_before_claims_were_recorded_count_as_claims_unless_proven():
     claimed.refresh_from_db()
     proven.refresh_from_db()
     assert (claimed.member_claimed, proven.member_claimed) == (True, False)
+
+
+@pytest.mark.parametrize(
+    ("network", "written", "stored_as"),
+    [
+        ("bluesky", "at://did:plc:abc/app.bsky.feed.post/1", "did:plc:abc"),
+        ("bluesky", "https://bsky.app/profile/did:plc:abc", "did:plc:abc"),
+        ("mastodon", "https://exämple.social/@alice", "alice@xn--exmple-cua.social"),
+        ("mastodon", "alice@exämple.social", "alice@xn--exmple-cua.social"),
+    ],
+)
+def test_more_spellings_of_one_account_are_stored_as_one(network, written, stored_as):
+    ingest_batch(batch=Batch(identities=[IdentityRecord(network=network, external_id=written)]))
+    assert list(Identity.objects.values_list("external_id", flat=True)) == [stored_as]
+
+
+@pytest.mark.parametrize(
+    ("network", "written"),
+    [("x", "１００"), ("youtube", "@channel"), ("bluesky", "https://bsky.app/profile/alice.bsky.social")],
+)
+def test_more_ids_that_could_escape_a_tombstone_are_refused(network, written):
+    result = ingest_batch(batch=Batch(identities=[IdentityRecord(network=network, external_id=written)]))
+    assert result.identities.rejected == 1

@@ -235,3 +235,36 @@ def test_the_upload_pages_still_check_csrf(member_client):
     )
     assert response.status_code == 403
     assert not SyncRun.objects.exists()
+
+
+def test_a_file_arriving_after_its_place_was_given_up_is_not_kept(
+    member_client, media, django_capture_on_commit_callbacks
+):
+    from accounts.privacy.services import member_opt_out
+    from connectors.services import ImportRefused, import_upload_attach, import_upload_reserve
+
+    run = import_upload_reserve(member=member_client.member, source=SyncRun.Source.JSONL)
+    member_opt_out(member=member_client.member)  # while the file is still arriving
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(ImportRefused, match="account changed"),
+    ):
+        import_upload_attach(run=run, upload=SimpleUploadedFile("a.jsonl", b"{}\n"))
+    assert not SyncRun.objects.exists()
+    assert not any(path.is_file() for path in media.rglob("*"))
+
+
+def test_the_sweeper_leaves_an_upload_that_is_still_arriving(member_client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from connectors.services import import_upload_reserve, sync_runs_recover
+
+    run = import_upload_reserve(member=member_client.member, source=SyncRun.Source.JSONL)
+    SyncRun.objects.filter(pk=run.pk).update(created_at=timezone.now() - timedelta(hours=3))
+    sync_runs_recover(before=timezone.now() - timedelta(hours=1))
+    assert SyncRun.objects.filter(pk=run.pk).exists()
+    SyncRun.objects.filter(pk=run.pk).update(created_at=timezone.now() - timedelta(days=2))
+    sync_runs_recover(before=timezone.now() - timedelta(hours=1))
+    assert not SyncRun.objects.filter(pk=run.pk).exists()

@@ -80,8 +80,14 @@ def test_archive_import_stores_what_the_samples_contain(archive):
     drvox = Identity.objects.get(external_id="22737278")
     assert (drvox.handle, drvox.origin) == ("", None)
     assert Interaction.objects.get(kind="repost").target == drvox
-    # Everything the archive says is the member's own report of it.
-    assert set(Interaction.objects.values_list("origin", "reported_by")) == {(Origin.UPLOAD, member.pk)}
+    # Everything the archive says is the member's own report of it: what they received (their
+    # followers) self-reported, what they gave (mentions, replies, follows...) counting for no one.
+    assert set(Interaction.objects.filter(target=simon).values_list("origin", "reported_by")) == {
+        (Origin.UPLOAD, member.pk)
+    }
+    assert set(Interaction.objects.exclude(target=simon).values_list("origin", "reported_by")) == {
+        (Origin.UPLOAD_GIVEN, member.pk)
+    }
     assert set(Post.objects.values_list("origin", flat=True)) == {Origin.UPLOAD}
     assert simon.origin == Origin.UPLOAD
     assert set(
@@ -259,7 +265,9 @@ def test_an_edited_archive_cannot_take_over_an_account_klout_reads_from_x(archiv
     _fetched_stranger()
     before = _rows()
 
-    with pytest.raises(ImportRefused, match="Klout already reads @simonw from X") as refused:
+    with pytest.raises(
+        ImportRefused, match="Klout already holds what X or other members say about @simonw"
+    ) as refused:
         archive_import(path=archive, member=MemberFactory(profile_public=False))
 
     assert "Connect X" in str(refused.value)
@@ -278,7 +286,7 @@ def test_an_account_known_only_as_a_fetched_mention_cannot_be_claimed_either(arc
         occurred_at=datetime(2024, 5, 1, tzinfo=UTC),
     )
     ingest_batch(batch=Batch(interactions=[mention]), provenance=FETCHED)
-    with pytest.raises(ImportRefused, match="already reads"):
+    with pytest.raises(ImportRefused, match="already holds what X or other members say"):
         archive_import(path=archive, member=MemberFactory())
     assert Identity.objects.get(external_id="12497").handle == ""
 
@@ -333,3 +341,74 @@ def test_opting_out_of_an_account_signed_in_with_tombstones_it(archive):
 
     assert not Identity.objects.filter(external_id="12497").exists()
     assert Tombstone.objects.count() == 1
+
+
+def test_an_account_known_from_another_members_upload_cannot_be_claimed(archive):
+    from connectors.records import Batch, InteractionRecord, Provenance
+
+    bob = MemberFactory()
+    Identity.objects.create(network="x", external_id="9", member=bob)
+    reply = InteractionRecord(
+        network="x",
+        kind="reply",
+        actor_id="9",
+        target_id="12497",
+        occurred_at=datetime(2024, 5, 1, tzinfo=UTC),
+    )
+    ingest_batch(
+        batch=Batch(interactions=[reply]), provenance=Provenance.upload(member_id=bob.pk, own={("x", "9")})
+    )
+
+    with pytest.raises(ImportRefused, match="already holds what X or other members say"):
+        archive_import(path=archive, member=MemberFactory())
+
+
+def test_the_operators_import_confirms_a_members_claim(archive):
+    member = MemberFactory()
+    archive_import(path=archive, member=member)
+    assert Identity.objects.get(external_id="12497").member_claimed
+    archive_import(path=archive, member=member, origin=Origin.OPERATOR)
+    assert not Identity.objects.get(external_id="12497").member_claimed
+
+
+def test_signing_in_with_x_takes_a_claim_over_and_drops_what_the_claimer_uploaded(archive):
+    from connectors.models import ConnectedAccount
+    from connectors.twitter.oauth import Tokens
+    from connectors.twitter.services import x_account_connect
+
+    claimer, owner = MemberFactory(), MemberFactory()
+    archive_import(path=archive, member=claimer)
+    assert Post.objects.filter(author__external_id="12497").exists()
+
+    x_account_connect(
+        member=owner,
+        tokens=Tokens(access_token="a", refresh_token="r", expires_at=None, scopes="tweet.read"),
+        profile={"data": {"id": "12497", "username": "simonw", "name": "Simon Willison"}},
+    )
+
+    simon = Identity.objects.get(external_id="12497")
+    assert (simon.member, simon.member_claimed, simon.handle) == (owner, False, "simonw")
+    assert ConnectedAccount.objects.get().member == owner
+    # The claimer's archive spoke in the owner's name: none of it stays.
+    assert not Post.objects.exists()
+    assert not Interaction.objects.filter(reported_by=claimer).exists()
+
+
+def test_a_claim_does_not_hide_an_account_the_network_shows_nor_speak_for_it_any_more(archive):
+    from connectors.claims import member_upload_keys
+    from connectors.records import FETCHED, Batch, IdentityRecord
+    from connectors.selectors import identities_visible
+
+    claimer = MemberFactory(profile_public=False)
+    archive_import(path=archive, member=claimer)
+    assert not identities_visible().filter(external_id="12497").exists()
+    assert ("x", "12497") in member_upload_keys(member=claimer)
+
+    # Later the network itself shows the account (someone's sync read its profile).
+    ingest_batch(
+        batch=Batch(identities=[IdentityRecord(network="x", external_id="12497", handle="simonw")]),
+        provenance=FETCHED,
+    )
+
+    assert identities_visible().filter(external_id="12497").exists()
+    assert ("x", "12497") not in member_upload_keys(member=claimer)

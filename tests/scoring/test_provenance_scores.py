@@ -175,3 +175,30 @@ def test_invented_fans_of_one_member_lend_no_weight_to_the_members_they_react_to
     assert after.unsmoothed <= before.unsmoothed
     assert after.verified and after.self_reported == 0
     assert not MemberScore.objects.get(member=uploader, day=day.date()).verified
+
+
+def test_reactions_a_stranger_uploads_about_giving_them_count_for_no_one():
+    """Claimed throwaway accounts "liking" Bob must neither lift Bob's score nor take his mark away."""
+    bob = _member_with_proven_account()
+    ingest_batch(batch=_fans_like("1", range(10), post="fetched"), provenance=FETCHED)
+    mallory = MemberFactory()
+    # Mallory's throwaway accounts exist on both days (PageRank's scale counts accounts).
+    for n in range(3):
+        Identity.objects.create(network="x", external_id=f"throwaway{n}", member=mallory, member_claimed=True)
+    score_recompute(now=NOW)
+    before = MemberScore.objects.get(member=bob)
+
+    at = NOW - timedelta(days=1)
+    given = [
+        InteractionRecord(network="x", kind=kind, actor_id=f"throwaway{n}", target_id="1", occurred_at=at)
+        for n in range(3)
+        for kind in ("like", "reply", "repost", "mention")
+    ]
+    own = {("x", f"throwaway{n}") for n in range(3)}
+    ingest_batch(batch=Batch(interactions=given), provenance=Provenance.upload(member_id=mallory.pk, own=own))
+    day = NOW + timedelta(days=1)
+    score_recompute(now=day)
+
+    after = MemberScore.objects.get(member=bob, day=day.date())
+    assert after.verified and after.self_reported == 0
+    assert after.unsmoothed <= before.unsmoothed
