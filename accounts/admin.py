@@ -1,16 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from accounts.models import (
-    Brand,
-    BrandInvitation,
-    BrandMembership,
-    DataExport,
-    Member,
-    OptOutChallenge,
-    PrivacyEvent,
-    User,
-)
+from accounts.models import Brand, BrandInvitation, BrandMembership, Member, User
 
 
 @admin.register(User)
@@ -67,37 +58,3 @@ class BrandInvitationAdmin(admin.ModelAdmin):
 
 # --- Privacy ---------------------------------------------------------------------------------
 # Read-only: these rows are the record of what was done; editing them would falsify it.
-
-
-class _ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-
-@admin.register(PrivacyEvent)
-class PrivacyEventAdmin(_ReadOnlyAdmin):
-    list_display = ["kind", "created_at", "subject_digest"]
-    list_filter = ["kind"]
-    date_hierarchy = "created_at"
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
-@admin.register(OptOutChallenge)
-class OptOutChallengeAdmin(_ReadOnlyAdmin):
-    list_display = ["id", "network", "status", "created_at", "expires_at", "attempts", "background_checks"]
-    list_filter = ["network", "status"]
-    # The code and the status-page token stay out of the admin: they are the proof.
-    exclude = ["token", "code", "requester_digest"]
-
-
-@admin.register(DataExport)
-class DataExportAdmin(_ReadOnlyAdmin):
-    list_display = ["id", "user", "status", "progress", "size", "created_at", "expires_at"]
-    list_filter = ["status"]
-    list_select_related = ["user"]
-    exclude = ["file_name"]

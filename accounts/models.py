@@ -75,7 +75,7 @@ class Member(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     # Set when the member opted out of tracking: their data was purged and nothing about
-    # them may be collected again (see accounts.privacy.selectors.member_may_be_tracked).
+    # them may be collected again (see accounts.selectors.member_may_be_tracked).
     opted_out_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
@@ -154,19 +154,3 @@ class BrandInvitation(models.Model):
     @property
     def is_expired(self) -> bool:
         return self.expires_at <= timezone.now()
-
-
-# The privacy models live in their own module; importing them here registers them with
-# the accounts app (and its migrations).
-from accounts.privacy.models import DataExport, OptOutChallenge, PrivacyEvent  # noqa: E402
-
-__all__ = [
-    "Brand",
-    "BrandInvitation",
-    "BrandMembership",
-    "DataExport",
-    "Member",
-    "OptOutChallenge",
-    "PrivacyEvent",
-    "User",
-]

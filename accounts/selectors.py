@@ -8,6 +8,26 @@ from django.http import Http404
 
 from accounts.models import Brand, BrandInvitation, BrandMembership, Member, User
 
+# --- who may be tracked ----------------------------------------------------------------------
+
+# Said by every path that refuses to collect data about an opted-out member.
+OPTED_OUT_MESSAGE = (
+    "You opted out of tracking, so Klout no longer collects anything about you: "
+    "accounts cannot be connected, synced or imported."
+)
+
+
+def member_may_be_tracked(*, member: Member | None) -> bool:
+    """False for a member who opted out (or no member at all). Every collecting path asks this.
+
+    Reads the flag from the database rather than from ``member``, which may be a copy
+    loaded before the opt-out (a long-running sync holding an old object).
+    """
+    if member is None or member.pk is None:
+        return False
+    return Member.objects.filter(pk=member.pk, opted_out_at__isnull=True).exists()
+
+
 # --- who may be seen by others ---------------------------------------------------------------
 
 

@@ -19,8 +19,3 @@ urlpatterns = [
     ),
     path("invitations/<str:token>/", views.invitation, name="invitation"),
 ]
-
-# Privacy: opt-out, export, account deletion (accounts/privacy/).
-from accounts.privacy.urls import urlpatterns as privacy_urlpatterns  # noqa: E402
-
-urlpatterns += privacy_urlpatterns

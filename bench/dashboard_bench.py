@@ -52,7 +52,7 @@ def build(*, identities: int, history_days: int):
     spec = PopulationSpec(identities=identities, days=400.0, seed=11, start=start)
     population = generate(spec=spec)
     for batch in iter_batches(population=population, batch_size=20_000):
-        ingest_batch(batch=batch)
+        ingest_batch(batch=batch, record_changes=False)
     member = member_create(user=UserFactory(email="bench-member@example.com"))
     chosen = []
     for network, count in (("x", 2), ("mastodon", 2), ("bluesky", 1)):

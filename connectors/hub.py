@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
 from connectors import services
 from connectors.models import ConnectedAccount, SyncRun
+from connectors.selectors import connected_account_get_for_user
 
 
 @dataclass(frozen=True)
@@ -71,31 +72,10 @@ def connect_index(request):
     )
 
 
-def _own_account(request, account_id: int) -> ConnectedAccount:
-    """The signed-in member's account, or 404: someone else's account is not even named."""
-    member = getattr(request.user, "member", None)
-    accounts = ConnectedAccount.objects.select_related("identity")
-    return get_object_or_404(accounts, pk=account_id, member=member)
-
-
-@login_required
-@require_POST
-def account_disconnect(request, account_id: int):
-    account = _own_account(request, account_id)
-    delete_data = request.POST.get("data") == "delete"
-    handle = account.identity.handle or account.identity.external_id
-    services.account_disconnect(account=account, delete_data=delete_data)
-    if delete_data:
-        messages.success(request, f"@{handle} is disconnected and everything read from it is deleted.")
-    else:
-        messages.success(request, f"@{handle} is disconnected; what was read from it is kept in your score.")
-    return redirect("connect:index")
-
-
 @login_required
 @require_POST
 def account_sync_now(request, account_id: int):
-    account = _own_account(request, account_id)
+    account = connected_account_get_for_user(user=request.user, account_id=account_id)
     try:
         services.account_sync_now(account=account)
     except services.SyncRefused as refused:

@@ -6,6 +6,5 @@ app_name = "connect"
 
 urlpatterns = [
     path("", hub.connect_index, name="index"),
-    path("accounts/<int:account_id>/disconnect/", hub.account_disconnect, name="disconnect"),
     path("accounts/<int:account_id>/sync/", hub.account_sync_now, name="sync_now"),
 ]

@@ -316,3 +316,25 @@ class Tombstone(models.Model):
 
     def __str__(self) -> str:
         return f"tombstone {self.digest[:12]}…"
+
+
+class IdentityChange(models.Model):
+    """An identity whose data changed, waiting for the score to recompute it (``connectors.changes``).
+
+    ``claim`` is set by the drain that took the row; a claim older than the task time limit is
+    a drain that died, and its rows are taken again. No foreign key: an identity purged
+    meanwhile is simply not found.
+    """
+
+    identity_id = models.BigIntegerField()
+    # Days of score history to rebuild as well (an imported archive brings its past).
+    backfill_days = models.PositiveSmallIntegerField(db_default=0)
+    created_at = models.DateTimeField(db_default=models.functions.Now())
+    claim = models.CharField(max_length=32, db_default="", blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["claim", "id"], name="identity_change_pending")]
+
+    def __str__(self) -> str:
+        return f"change of identity {self.identity_id}"

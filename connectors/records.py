@@ -279,3 +279,152 @@ class Provenance:
 
 FETCHED = Provenance(origin=Origin.API)
 OPERATOR_IMPORT = Provenance(origin=Origin.OPERATOR)
+
+
+# --- checking records ---------------------------------------------------------------------------
+#
+# What ingest asks of every record before it stores any (connectors.ingest); the JSON Lines
+# parser asks it too, to give a line's reason at once.
+
+MAX_ID_LENGTH = 128
+# Largest value a BIGINT column holds; anything above is a parser bug, not a real count.
+MAX_COUNT = 2**63 - 1
+_CONTROL = re.compile(r"[\x00]")
+
+
+def _check_id(value: object, what: str) -> str | None:
+    if not isinstance(value, str) or not value:
+        return f"{what} must be a non-empty string"
+    if len(value) > MAX_ID_LENGTH:
+        return f"{what} is longer than {MAX_ID_LENGTH} characters"
+    if _CONTROL.search(value):
+        return f"{what} contains a NUL character"
+    return None
+
+
+def _check_count(value: object, what: str) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        return f"{what} must be a whole number"
+    if value < 0 or value > MAX_COUNT:
+        return f"{what} is out of range"
+    return None
+
+
+def _check_time(value: object, what: str) -> str | None:
+    if not isinstance(value, datetime):
+        return f"{what} must be a datetime"
+    if value.tzinfo is None or value.utcoffset() is None:
+        return f"{what} has no time zone"
+    return None
+
+
+def _check_text(record: object, names: Iterable[str]) -> str | None:
+    for name in names:
+        value = getattr(record, name)
+        if not isinstance(value, str):
+            return f"{name} must be a string"
+        if "\x00" in value:
+            return f"{name} contains a NUL character"
+    return None
+
+
+def identity_record_problem(record: IdentityRecord) -> str | None:
+    if record.network not in NETWORKS:
+        return f"unknown network {record.network!r}"
+    for problem in (
+        _check_id(record.external_id, "id"),
+        _check_text(record, ("handle", "name", "location", "bio", "url")),
+        _check_count(record.followers, "followers"),
+        _check_count(record.following, "following"),
+        _check_count(record.posts, "posts"),
+    ):
+        if problem:
+            return problem
+    if record.verified is not None and not isinstance(record.verified, bool):
+        return "verified must be true, false or absent"
+    return _canonicalize(record, ("external_id",))
+
+
+def post_record_problem(record: PostRecord) -> str | None:
+    if record.network not in NETWORKS:
+        return f"unknown network {record.network!r}"
+    if record.kind not in POST_KINDS:
+        return f"unknown post kind {record.kind!r}"
+    for problem in (
+        _check_id(record.external_id, "post id"),
+        _check_id(record.author_id, "author id"),
+        _check_time(record.created_at, "created_at"),
+        _check_text(record, ("text", "language", "url", "parent_id")),
+        *(_check_count(getattr(record, n), n) for n in ("reposts", "replies", "likes", "quotes", "views")),
+    ):
+        if problem:
+            return problem
+    if len(record.parent_id) > MAX_ID_LENGTH:
+        return f"parent id is longer than {MAX_ID_LENGTH} characters"
+    return _canonicalize(record, ("author_id",))
+
+
+def interaction_record_problem(record: InteractionRecord) -> str | None:
+    if record.network not in NETWORKS:
+        return f"unknown network {record.network!r}"
+    if record.kind not in INTERACTION_KINDS:
+        return f"unknown interaction kind {record.kind!r}"
+    for problem in (
+        _check_id(record.actor_id, "actor id"),
+        _check_id(record.target_id, "target id"),
+        _check_time(record.occurred_at, "occurred_at"),
+    ):
+        if problem:
+            return problem
+    if not isinstance(record.post_id, str) or len(record.post_id) > MAX_ID_LENGTH or "\x00" in record.post_id:
+        return "post id must be a string of at most 128 characters"
+    return _canonicalize(record, ("actor_id", "target_id"))
+
+
+# An id that starts and ends with these is already in its one form on the networks whose ids
+# need no rewriting (X's numbers, YouTube's channel ids): no space around it, no leading zero,
+# no @handle. Checked inline on the fast path; any other id goes through _canonicalize.
+_PLAIN_LAST = frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_")
+_PLAIN_FIRST = _PLAIN_LAST - {"0", "-", "_"}
+
+
+def _canonicalize(record, names: tuple[str, ...]) -> str | None:
+    """Rewrite the record's account ids in their canonical form (``records.external_id_canonical``),
+    in place, so that one account is stored, and meets its tombstone, under one id; or the
+    reason an id cannot be used."""
+    for name in names:
+        try:
+            value = external_id_canonical(network=record.network, external_id=getattr(record, name))
+        except ExternalIdError as exc:
+            return str(exc)
+        setattr(record, name, value)
+    return None
+
+
+def plain_ids(actor: object, target: object, post: object) -> bool:
+    """Whether an interaction's ids are of the common kind that passes the id checks: plain
+    strings, only the post's may be empty, none longer than MAX_ID_LENGTH or holding a NUL,
+    and the accounts' ids already in their one form on a network that needs no rewriting of
+    them (``_PLAIN_FIRST``, ``_PLAIN_LAST``).
+
+    The inline test of the JSON Lines parser and of ``checked_interactions``, for networks
+    outside ``records.CANONICALIZED_NETWORKS``; False only means the full check must give the
+    answer (and the reason).
+    """
+    return (
+        type(actor) is str
+        and type(target) is str
+        and type(post) is str
+        and 0 < len(actor) <= MAX_ID_LENGTH
+        and 0 < len(target) <= MAX_ID_LENGTH
+        and len(post) <= MAX_ID_LENGTH
+        and actor[0] in _PLAIN_FIRST
+        and target[0] in _PLAIN_FIRST
+        and actor[-1] in _PLAIN_LAST
+        and target[-1] in _PLAIN_LAST
+        and "\x00" not in actor
+        and "\x00" not in target
+        and "\x00" not in post
+    )

@@ -7,7 +7,7 @@ from django.http import Http404
 
 from accounts.models import User
 from accounts.selectors import member_public_condition
-from connectors.models import Identity, SyncRun
+from connectors.models import ConnectedAccount, Identity, SyncRun
 from connectors.records import Origin
 
 
@@ -31,6 +31,19 @@ def sync_run_get_for_user(*, user: User, run_id: int) -> SyncRun:
     if run is None:
         raise Http404("No such import")
     return run
+
+
+def connected_account_get_for_user(*, user: User, account_id: int) -> ConnectedAccount:
+    """One of the caller's own connected accounts; 404 for anyone else's: it is not even named."""
+    member = getattr(user, "member", None) if user.is_authenticated else None
+    account = (
+        ConnectedAccount.objects.select_related("identity").filter(pk=account_id, member=member).first()
+        if member
+        else None
+    )
+    if account is None:
+        raise Http404("No such account")
+    return account
 
 
 def sync_run_status(*, run: SyncRun) -> dict:

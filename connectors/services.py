@@ -21,9 +21,10 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import Member
-from accounts.privacy.selectors import OPTED_OUT_MESSAGE, member_may_be_tracked
+from accounts.selectors import OPTED_OUT_MESSAGE, member_may_be_tracked
 from connectors.archives.jsonl import JsonlFormatError, LineRejection, jsonl_chunks
 from connectors.archives.x_archive import ArchiveError, ArchiveStats, x_archive_chunks
+from connectors.changes import changes_nudge, changes_record
 from connectors.claims import identity_claimable, member_upload_keys
 from connectors.crypto import token_undecryptable
 from connectors.ingest import IngestResult, ingest_batches
@@ -31,12 +32,9 @@ from connectors.models import (
     ConnectedAccount,
     Identity,
     SyncRun,
-    Tombstone,
-    tombstone_digest,
 )
 from connectors.records import NETWORK_NAMES, OPERATOR_IMPORT, Batch, Origin, Provenance
 from klout.queue import QUEUE_DOWN_MESSAGE, enqueue, enqueue_on_commit
-from scoring.services import score_refresh_queue
 
 logger = logging.getLogger(__name__)
 
@@ -113,8 +111,9 @@ def _ingest_all(
     """Store every batch in one transaction: a failure in the last leaves none of them.
 
     Each call of ``batches`` starts the batches over; they are read in a second thread (see
-    ``ingest_batches``), so they must not touch the database. Once stored, what changed is
-    re-scored (queued for after the commit).
+    ``ingest_batches``), so they must not touch the database. Once stored, what changed is in
+    the score's outbox, with ``backfill_days`` of history to rebuild, and a drain is asked for
+    after the commit.
 
     Two imports that name the same new identities in opposite orders deadlock: each holds
     the identities it inserted until it commits. PostgreSQL aborts one of them, which is then
@@ -123,8 +122,8 @@ def _ingest_all(
     for attempt in range(1, IMPORT_ATTEMPTS + 1):
         try:
             with transaction.atomic():
-                result = ingest_batches(batches=batches(), provenance=provenance)
-                score_refresh_queue(identity_ids=result.changed_identity_ids, backfill_days=backfill_days)
+                result = ingest_batches(batches=batches(), provenance=provenance, backfill_days=backfill_days)
+                changes_nudge()
         except OperationalError as exc:
             sqlstate = getattr(exc.__cause__, "sqlstate", None)
             if not retry or attempt == IMPORT_ATTEMPTS or sqlstate not in _RETRYABLE:
@@ -308,7 +307,7 @@ def archive_import(
                 )
             # The member's score (and history) must cover the account it just linked, even when
             # the archive brought nothing new.
-            score_refresh_queue(
+            changes_record(
                 identity_ids=Identity.objects.filter(member=member).values_list("pk", flat=True),
                 backfill_days=HISTORY_BACKFILL_DAYS,
             )
@@ -589,32 +588,6 @@ def sync_runs_recover(*, before: datetime) -> dict[str, int]:
     return counts
 
 
-# --- tombstones -----------------------------------------------------------------------------------
-
-
-def tombstone_add(*, network: str, external_id: str) -> Tombstone:
-    """Opt an identity out: remember it (hashed) and purge what is stored about it.
-
-    Its posts, and interactions it gave or received, go with it (cascade); from now on
-    ``ingest_batch`` drops any record that involves it.
-    """
-    from accounts.privacy.purge import identities_purge
-    from scoring.locks import scores_write_lock
-
-    digest = tombstone_digest(network=network, external_id=external_id)
-    with transaction.atomic():
-        scores_write_lock()
-        tombstone, _ = Tombstone.objects.get_or_create(digest=digest)
-        # The privacy purge: it waits for the ingests in flight (which may hold this
-        # identity's id) and takes its scores, connected accounts and tokens with it.
-        identities_purge(
-            identity_ids=list(
-                Identity.objects.filter(network=network, external_id=external_id).values_list("pk", flat=True)
-            )
-        )
-    return tombstone
-
-
 # --- keys ------------------------------------------------------------------------------------------
 
 
@@ -644,25 +617,11 @@ def tokens_reencrypt() -> tuple[int, int]:
 SYNC_NOW_INTERVAL = timedelta(minutes=5)
 
 
-def account_disconnect(*, account: ConnectedAccount, delete_data: bool) -> None:
-    """Stop reading an account: its tokens are erased at once.
-
-    With ``delete_data`` everything stored about its identity goes too (posts, interactions in
-    both directions, scores), as an opt-out would, but without a tombstone: the member may
-    connect the account again later. Kept data stays linked to the member and keeps counting.
-    """
-    from accounts.privacy.purge import identities_purge
-    from scoring.locks import scores_write_lock
-
+def account_disconnect(*, account: ConnectedAccount) -> None:
+    """Stop reading an account: its tokens are erased at once; what was read from it is kept and
+    keeps counting. (Deleting that too is the privacy app's: ``privacy.services``.)"""
     with transaction.atomic():
-        scores_write_lock()
         account = ConnectedAccount.objects.select_for_update().get(pk=account.pk)
-        if delete_data:
-            member = account.member
-            identities_purge(identity_ids=[account.identity_id])
-            member_identities = Identity.objects.filter(member=member).values_list("pk", flat=True)
-            score_refresh_queue(identity_ids=member_identities)
-            return
         account.access_token = ""
         account.refresh_token = ""
         account.token_expires_at = None

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
-from accounts.privacy.selectors import OPTED_OUT_MESSAGE, member_may_be_tracked
+from accounts.selectors import OPTED_OUT_MESSAGE, member_may_be_tracked
 from connectors import selectors, services
 from connectors.forms import ActivityUploadForm, ArchiveUploadForm
 from connectors.models import SyncRun
@@ -29,7 +29,7 @@ def _upload(request, *, form_class, source: str, template: str):
         return redirect("home")
     if not member_may_be_tracked(member=member):
         messages.error(request, OPTED_OUT_MESSAGE)
-        return redirect("accounts:privacy")
+        return redirect("privacy:settings")
     recent = SyncRun.objects.filter(member=member, source=source).exclude(status=SyncRun.Status.RECEIVING)[:5]
     if request.method != "POST":
         return render(request, template, {"form": form_class(), "recent": recent})

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from importlib import import_module
 
 from django.db import transaction
 from kombu.exceptions import OperationalError as BrokerUnavailable
@@ -44,3 +45,13 @@ def enqueue_on_commit(task, *args, on_failure: Callable[[], None]) -> None:
             on_failure()
 
     transaction.on_commit(send)
+
+
+def enqueue_named(name: str, *args) -> bool:
+    """``enqueue`` for a task known by its name only: a module below the task's app asks for it
+    without importing that app (``connectors.changes`` and the score's drain). The task's module
+    is imported here, at run time, so that a web process that never imported it registers it."""
+    from celery import current_app
+
+    import_module(name.rpartition(".")[0])
+    return enqueue(current_app.tasks[name], *args)

@@ -43,6 +43,13 @@ PERIODIC_TASKS: list[Schedule] = [
         "stopped worker or a lost message.",
     ),
     Schedule(
+        name="Re-score what changed",
+        task="scoring.tasks.score_changes_drain",
+        minute="*",
+        description="Re-scores the identities whose data a sync or an import changed, when the drain "
+        "asked for after it did not run (the broker was down, or the drain failed).",
+    ),
+    Schedule(
         name="Recompute every score",
         task="scoring.tasks.score_recompute_daily",
         minute="0",
@@ -66,14 +73,14 @@ PERIODIC_TASKS.extend(
     [
         Schedule(
             name="Expire data exports and opt-out codes",
-            task="accounts.privacy.tasks.data_exports_expire_task",
+            task="privacy.tasks.data_exports_expire_task",
             minute="20",
             hour="*",
             description="Deletes data-export zips past their expiry and forgets expired opt-out requests.",
         ),
         Schedule(
             name="Check pending opt-out codes",
-            task="accounts.privacy.tasks.optout_challenges_check_due_task",
+            task="privacy.tasks.optout_challenges_check_due_task",
             minute="*/5",
             hour="*",
             description="Reads the bios of accounts with a pending opt-out code; opts them out when found.",

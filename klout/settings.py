@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "accounts",
     "connectors",
     "scoring",
+    "privacy",
     "perks",
 ]
 
@@ -314,4 +315,3 @@ PRIVACY_PROFILE_DEADLINE_SECONDS = env_int("PRIVACY_PROFILE_DEADLINE_SECONDS", 2
 OUTBOUND_ALLOW_PRIVATE_ADDRESSES = False
 # How long a data-export zip stays downloadable before the hourly cleanup deletes it.
 PRIVACY_EXPORT_LIFETIME_HOURS = env_int("PRIVACY_EXPORT_LIFETIME_HOURS", 72, minimum=1)
-CELERY_IMPORTS = (*globals().get("CELERY_IMPORTS", ()), "accounts.privacy.tasks")

@@ -13,6 +13,7 @@ urlpatterns = [
     path("health/", views.health_view, name="health"),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
+    path("", include("privacy.urls")),
     path("connect/", include("connectors.hub_urls")),
     path("connect/", include("connectors.twitter.urls")),
     path("", include("connectors.urls")),

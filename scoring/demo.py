@@ -14,7 +14,7 @@ import numpy as np
 from django.utils import timezone
 
 from accounts.models import Member
-from accounts.privacy.selectors import member_may_be_tracked
+from accounts.selectors import member_may_be_tracked
 from bench.population import PopulationSpec, generate, iter_batches
 from connectors.ingest import ingest_batch
 from connectors.models import Identity
@@ -64,7 +64,7 @@ def demo_population_seed(
         f"{population.actor.size} interactions"
     )
     for batch in iter_batches(population=population, batch_size=20_000):
-        ingest_batch(batch=batch)
+        ingest_batch(batch=batch, record_changes=False)
     say("ingested")
 
     linked = 0

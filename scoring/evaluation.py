@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from scoring.columnar import fetch_columns
+from klout.db.columnar import fetch_columns
 from scoring.engine.evaluation import ActivityColumns
 from scoring.engine.model import KINDS, NETWORKS
 from scoring.features import _code_case, _int, time_column

@@ -17,7 +17,7 @@ import numpy as np
 from django.db import connection, transaction
 
 from connectors.records import Origin
-from scoring.columnar import fetch_columns
+from klout.db.columnar import fetch_columns
 from scoring.engine.inputs import EdgeList, FeatureTable
 from scoring.engine.model import DAY, DEFAULT_PARAMS, KINDS, NETWORKS, Params
 

@@ -16,7 +16,7 @@ import numpy as np
 from django.db import connection, transaction
 
 from connectors.models import Identity
-from scoring.columnar import fetch_columns
+from klout.db.columnar import fetch_columns
 from scoring.engine.model import DEFAULT_PARAMS, Params
 from scoring.features import (
     REACTION_COLUMNS,

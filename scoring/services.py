@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from accounts.models import Member
 from connectors.models import Identity
-from klout.queue import enqueue_on_commit
-from scoring.columnar import Frame, fetch_columns, replace_frame, upsert_frame
+from klout.db.columnar import Frame, fetch_columns, replace_frame, upsert_frame
+from klout.db.locks import scores_write_lock
 from scoring.engine import (
     MODEL_VERSION,
     NETWORKS,
@@ -30,7 +30,6 @@ from scoring.engine import (
 )
 from scoring.engine.model import KINDS
 from scoring.features import Extracted, aligned, features_extract
-from scoring.locks import scores_write_lock
 from scoring.models import (
     NETWORK_COLUMNS,
     RECEIVED_COLUMNS,
@@ -443,20 +442,6 @@ def _add_points(frame: Frame, points: dict[str, np.ndarray]) -> None:
     for name, column in SIGNAL_COLUMNS.items():
         # Rounded as they are shown; a row's points still add up to its score within 0.05.
         frame.arrays[column] = np.round(np.nan_to_num(points[name]), 2)
-
-
-def score_refresh_queue(*, identity_ids: Iterable[int], backfill_days: int = 0) -> None:
-    """Queue an incremental recompute of ``identity_ids`` once the current transaction commits.
-
-    Connectors call this after they store new activity, so a member sees their score move
-    after a sync or an import rather than the next morning.
-    """
-    from scoring.tasks import score_recompute_changed
-
-    ids = sorted({int(i) for i in identity_ids})
-    if ids:
-        # When the broker is down the change waits for the daily recompute, which scores everyone.
-        enqueue_on_commit(score_recompute_changed, ids, backfill_days, on_failure=lambda: None)
 
 
 def score_runs_recover(*, before: datetime) -> int:

@@ -16,12 +16,6 @@ from typing import BinaryIO
 
 import orjson
 
-from connectors.ingest import (
-    identity_record_problem,
-    interaction_record_problem,
-    plain_ids,
-    post_record_problem,
-)
 from connectors.records import (
     CANONICALIZED_NETWORKS,
     INTERACTION_KINDS,
@@ -31,6 +25,10 @@ from connectors.records import (
     IdentityRecord,
     InteractionRecord,
     PostRecord,
+    identity_record_problem,
+    interaction_record_problem,
+    plain_ids,
+    post_record_problem,
 )
 from connectors.twitter.statuses import NETWORK as NETWORK_OF_STATUSES
 from connectors.twitter.statuses import StatusError, v1_status_records

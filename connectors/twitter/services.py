@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.models import Member
-from accounts.privacy.selectors import OPTED_OUT_MESSAGE, member_may_be_tracked
+from accounts.selectors import OPTED_OUT_MESSAGE, member_may_be_tracked
+from connectors.changes import changes_nudge, changes_record
 from connectors.claims import claim_release
 from connectors.ingest import ingest_batch
 from connectors.models import ConnectedAccount, Identity
@@ -65,6 +66,11 @@ def x_account_connect(*, member: Member, tokens: Tokens, profile: dict[str, Any]
                 "last_error": "",
             },
         )
+        # The member's score now covers the account (and a previous claimer's no longer does).
+        changes_record(
+            identity_ids=[identity.pk, *Identity.objects.filter(member=member).values_list("pk", flat=True)]
+        )
+        changes_nudge()
     return account
 
 

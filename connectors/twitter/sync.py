@@ -37,6 +37,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from connectors.changes import changes_nudge
 from connectors.crypto import token_undecryptable
 from connectors.errors import ConnectorError
 from connectors.ingest import IngestResult, ingest_batch
@@ -53,7 +54,6 @@ from connectors.twitter.parser import (
     parse_users_page,
 )
 from connectors.twitter.services import x_account_tokens_store
-from scoring.services import score_refresh_queue
 
 log = logging.getLogger(__name__)
 
@@ -392,5 +392,7 @@ class _XSync:
         self.run.progress = 100
         self.run.finished_at = timezone.now()
         self.run.save(update_fields=["status", "error", "stats", "progress", "finished_at"])
-        # Whatever was stored counts, even when the run stopped early.
-        score_refresh_queue(identity_ids=self.changed)
+        # Whatever was stored is in the score's outbox (each page's ingest put it there), even
+        # when the run stopped early: ask for it to be drained.
+        if self.changed:
+            changes_nudge()

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from accounts.models import Member
-from accounts.privacy.selectors import identities_visible_to_brands, members_visible_to_brands
-from accounts.privacy.services import identity_opt_out, member_opt_out
 from connectors.models import Identity
+from privacy.selectors import identities_visible_to_brands, members_visible_to_brands
+from privacy.services import identity_opt_out, member_opt_out
 from tests.accounts.test_privacy_support import ADA, BOB, CAROL, world_build
 from tests.factories import MemberFactory
 

@@ -7,10 +7,11 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
 
-from accounts.models import BrandMembership, DataExport, Member, PrivacyEvent, User
-from accounts.privacy.exports import data_export_build, data_export_file
-from accounts.privacy.services import account_delete
+from accounts.models import BrandMembership, Member, User
 from connectors.models import ConnectedAccount, Identity, Interaction, Post, Tombstone, tombstone_digest
+from privacy.exports import data_export_build, data_export_file
+from privacy.models import DataExport, PrivacyEvent
+from privacy.services import account_delete
 from scoring.models import MemberScore
 from tests.accounts.test_privacy_support import ADA, world_build
 from tests.factories import DEFAULT_PASSWORD, BrandMembershipFactory, UserFactory, brand_owner
@@ -58,7 +59,7 @@ def test_the_page_needs_the_right_email_and_password(client):
     world = world_build()
     user = world.member.user
     client.force_login(user)
-    url = reverse("accounts:privacy_delete")
+    url = reverse("privacy:delete")
     body = client.post(url, {"email": "someone@else.org", "password": "wrong"}).content.decode()
     assert f"That is not the email of this account ({user.email})." in body
     assert "That password is not right." in body
@@ -70,23 +71,23 @@ def test_the_page_deletes_signs_out_and_says_so(client):
     user = world.member.user
     client.force_login(user)
     response = client.post(
-        reverse("accounts:privacy_delete"),
+        reverse("privacy:delete"),
         {"email": user.email.upper(), "password": DEFAULT_PASSWORD, "opt_out": "on"},
         follow=True,
     )
     assert "Your account and everything about it were deleted." in response.content.decode()
     assert not User.objects.filter(pk=user.pk).exists()
     assert "_auth_user_id" not in client.session
-    assert client.get(reverse("accounts:privacy")).status_code == 302
+    assert client.get(reverse("privacy:settings")).status_code == 302
 
 
 def test_the_page_tells_a_brand_owner_why_not_and_offers_no_form(client):
     owner = brand_owner(name="Acme Snacks")
     client.force_login(owner.user)
-    body = client.get(reverse("accounts:privacy_delete")).content.decode()
+    body = client.get(reverse("privacy:delete")).content.decode()
     assert "Your account cannot be deleted yet." in body and "Acme Snacks" in body
     assert "Delete my account for good" not in body
-    client.post(reverse("accounts:privacy_delete"), {"email": owner.user.email, "password": DEFAULT_PASSWORD})
+    client.post(reverse("privacy:delete"), {"email": owner.user.email, "password": DEFAULT_PASSWORD})
     assert User.objects.filter(pk=owner.user.pk).exists()
 
 
@@ -103,7 +104,7 @@ def test_a_user_without_a_usable_password_confirms_with_the_email_alone(client):
     user.set_unusable_password()
     user.save()
     client.force_login(user)
-    client.post(reverse("accounts:privacy_delete"), {"email": user.email})
+    client.post(reverse("privacy:delete"), {"email": user.email})
     assert not User.objects.filter(pk=user.pk).exists()
 
 

@@ -13,10 +13,10 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import DataExport, PrivacyEvent
-from accounts.privacy.exports import data_export_build, data_export_file, data_export_request, exports_dir
-from accounts.privacy.tasks import data_exports_expire_task
 from klout.schedules import PERIODIC_TASKS
+from privacy.exports import data_export_build, data_export_file, data_export_request, exports_dir
+from privacy.models import DataExport, PrivacyEvent
+from privacy.tasks import data_exports_expire_task
 from tests.accounts.test_privacy_support import WHEN, world_build
 from tests.factories import UserFactory
 
@@ -74,7 +74,7 @@ def test_an_account_without_an_influencer_profile_exports_just_the_account():
 def test_the_build_is_queued_only_after_commit(monkeypatch):
     user = UserFactory()
     queued = []
-    monkeypatch.setattr("accounts.privacy.tasks.data_export_build_task.delay", lambda pk: queued.append(pk))
+    monkeypatch.setattr("privacy.tasks.data_export_build_task.delay", lambda pk: queued.append(pk))
     with transaction.atomic():
         export = data_export_request(user=user)
         assert queued == []
@@ -83,7 +83,7 @@ def test_the_build_is_queued_only_after_commit(monkeypatch):
 
 def test_asking_twice_while_building_returns_the_same_export(monkeypatch):
     user = UserFactory()
-    monkeypatch.setattr("accounts.privacy.tasks.data_export_build_task.delay", lambda pk: None)
+    monkeypatch.setattr("privacy.tasks.data_export_build_task.delay", lambda pk: None)
     assert data_export_request(user=user).pk == data_export_request(user=user).pk
     assert DataExport.objects.count() == 1
 
@@ -105,7 +105,7 @@ def test_a_failed_build_is_recorded_and_leaves_no_file(monkeypatch):
     def broken(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr("accounts.privacy.exports._write_table", broken)
+    monkeypatch.setattr("privacy.exports._write_table", broken)
     with pytest.raises(OSError):
         data_export_build(export_id=export.pk)
     export.refresh_from_db()
@@ -116,7 +116,7 @@ def test_a_failed_build_is_recorded_and_leaves_no_file(monkeypatch):
 def test_only_the_owner_can_download(client):
     world = world_build()
     export = data_export_build(export_id=DataExport.objects.create(user=world.member.user).pk)
-    url = reverse("accounts:privacy_export_download", args=[export.pk])
+    url = reverse("privacy:export_download", args=[export.pk])
     assert client.get(url).status_code == 302  # signed out: to the sign-in page
     client.force_login(UserFactory())
     assert client.get(url).status_code == 404
@@ -134,42 +134,42 @@ def test_expired_exports_lose_their_file_and_their_link(client):
     path = data_export_file(export=export)
     DataExport.objects.filter(pk=export.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
     client.force_login(user)
-    assert client.get(reverse("accounts:privacy_export_download", args=[export.pk])).status_code == 404
+    assert client.get(reverse("privacy:export_download", args=[export.pk])).status_code == 404
     assert data_exports_expire_task() == 1
     assert not path.exists()
     assert DataExport.objects.get().status == DataExport.Status.EXPIRED
 
 
 def test_the_export_cleanup_is_scheduled():
-    assert any(s.task == "accounts.privacy.tasks.data_exports_expire_task" for s in PERIODIC_TASKS)
+    assert any(s.task == "privacy.tasks.data_exports_expire_task" for s in PERIODIC_TASKS)
 
 
 def test_export_page_empty_state_then_ready_with_a_download_link(client):
     user = UserFactory()
     client.force_login(user)
-    body = client.get(reverse("accounts:privacy_export")).content.decode()
+    body = client.get(reverse("privacy:export")).content.decode()
     assert "You have not asked for an export yet." in body
-    response = client.post(reverse("accounts:privacy_export"), follow=True)
+    response = client.post(reverse("privacy:export"), follow=True)
     body = response.content.decode()
     export = DataExport.objects.get()
-    assert reverse("accounts:privacy_export_download", args=[export.pk]) in body
+    assert reverse("privacy:export_download", args=[export.pk]) in body
 
 
 def test_export_page_refreshes_and_shows_progress_while_building(client, monkeypatch):
     user = UserFactory()
     DataExport.objects.create(user=user, status=DataExport.Status.RUNNING, progress=40)
     client.force_login(user)
-    body = client.get(reverse("accounts:privacy_export")).content.decode()
+    body = client.get(reverse("privacy:export")).content.decode()
     assert 'http-equiv="refresh"' in body
     assert 'value="40"' in body
 
 
 def test_an_export_does_not_name_another_members_private_account(django_capture_on_commit_callbacks):
     """What a member's export says of the people they interact with respects those people's privacy."""
-    from accounts.privacy.exports import PRIVATE_MEMBER
     from connectors.ingest import ingest_batch
     from connectors.models import Identity
     from connectors.records import Batch, IdentityRecord, InteractionRecord
+    from privacy.exports import PRIVATE_MEMBER
     from tests.factories import MemberFactory
 
     me, private = MemberFactory(), MemberFactory(profile_public=False)

@@ -8,9 +8,8 @@ import pytest
 from django.core.files.storage import default_storage
 from django.urls import reverse
 
-from accounts.models import Member, PrivacyEvent
-from accounts.privacy.selectors import member_may_be_tracked
-from accounts.privacy.services import member_opt_out
+from accounts.models import Member
+from accounts.selectors import member_may_be_tracked
 from connectors.ingest import ingest_batch
 from connectors.models import (
     ConnectedAccount,
@@ -22,6 +21,8 @@ from connectors.models import (
     tombstone_digest,
 )
 from connectors.records import Batch, IdentityRecord, InteractionRecord, PostRecord
+from privacy.models import PrivacyEvent
+from privacy.services import member_opt_out
 from scoring.models import IdentityScore, MemberScore
 from tests.accounts.test_privacy_support import ADA, BOB, CAROL, WHEN, world_build
 from tests.factories import MemberFactory
@@ -95,7 +96,7 @@ def test_opt_out_is_all_or_nothing(monkeypatch):
     def broken(**kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("accounts.privacy.services.privacy_event_record", broken)
+    monkeypatch.setattr("privacy.services.privacy_event_record", broken)
     with pytest.raises(RuntimeError):
         member_opt_out(member=world.member)
     assert Identity.objects.filter(external_id=ADA).exists()
@@ -172,10 +173,10 @@ def test_opt_out_leaves_other_members_untouched():
 def test_opt_out_page_needs_the_confirmation_box_and_changes_nothing_without_it(client):
     world = world_build()
     client.force_login(world.member.user)
-    page = client.get(reverse("accounts:privacy_opt_out"))
+    page = client.get(reverse("privacy:opt_out"))
     assert page.status_code == 200
     assert b"@ada" in page.content
-    response = client.post(reverse("accounts:privacy_opt_out"), {})
+    response = client.post(reverse("privacy:opt_out"), {})
     assert response.status_code == 200
     assert "Tick the box to confirm that you want to opt out." in response.content.decode()
     assert Identity.objects.filter(external_id=ADA).exists()
@@ -185,7 +186,7 @@ def test_opt_out_page_needs_the_confirmation_box_and_changes_nothing_without_it(
 def test_confirmed_opt_out_from_the_page_purges_and_shows_the_opted_out_state(client):
     world = world_build()
     client.force_login(world.member.user)
-    response = client.post(reverse("accounts:privacy_opt_out"), {"confirm": "on"}, follow=True)
+    response = client.post(reverse("privacy:opt_out"), {"confirm": "on"}, follow=True)
     assert response.status_code == 200
     assert "You are opted out." in response.content.decode()
     assert "You opted out on" in response.content.decode()
@@ -198,7 +199,7 @@ def test_an_account_without_an_influencer_profile_has_nothing_to_opt_out(client)
 
     user = UserFactory()
     client.force_login(user)
-    response = client.post(reverse("accounts:privacy_opt_out"), {"confirm": "on"}, follow=True)
+    response = client.post(reverse("privacy:opt_out"), {"confirm": "on"}, follow=True)
     assert "there is nothing to opt out of" in response.content.decode()
     assert not PrivacyEvent.objects.exists()
 

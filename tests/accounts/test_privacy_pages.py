@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from accounts.privacy.selectors import member_may_be_tracked
-from accounts.privacy.services import member_opt_out
+from accounts.selectors import member_may_be_tracked
+from privacy.services import member_opt_out
 from tests.accounts.test_privacy_support import world_build
 from tests.factories import MemberFactory, UserFactory
 
@@ -14,32 +14,32 @@ pytestmark = pytest.mark.django_db
 
 
 def test_privacy_page_needs_sign_in(client):
-    response = client.get(reverse("accounts:privacy"))
+    response = client.get(reverse("privacy:settings"))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
 def test_privacy_page_for_an_account_without_a_profile(client):
     client.force_login(UserFactory())
-    body = client.get(reverse("accounts:privacy")).content.decode()
+    body = client.get(reverse("privacy:settings")).content.decode()
     assert "none of your social accounts are tracked" in body
-    for name in ("privacy_export", "privacy_delete", "privacy_public"):
-        assert reverse(f"accounts:{name}") in body
-    assert reverse("accounts:privacy_opt_out") not in body
+    for name in ("export", "delete", "public"):
+        assert reverse(f"privacy:{name}") in body
+    assert reverse("privacy:opt_out") not in body
 
 
 def test_privacy_page_for_a_new_member_with_nothing_connected(client):
     client.force_login(MemberFactory().user)
-    body = client.get(reverse("accounts:privacy")).content.decode()
+    body = client.get(reverse("privacy:settings")).content.decode()
     assert "No accounts are connected yet" in body
-    assert reverse("accounts:privacy_opt_out") in body
+    assert reverse("privacy:opt_out") in body
 
 
 def test_privacy_page_lists_tracked_accounts_then_the_opted_out_state(client):
     world = world_build()
     client.force_login(world.member.user)
-    assert "@ada" in client.get(reverse("accounts:privacy")).content.decode()
+    assert "@ada" in client.get(reverse("privacy:settings")).content.decode()
     member_opt_out(member=world.member)
-    body = client.get(reverse("accounts:privacy")).content.decode()
+    body = client.get(reverse("privacy:settings")).content.decode()
     assert "You opted out on" in body and "@ada" not in body
 
 
@@ -47,7 +47,7 @@ def test_privacy_page_queries_stay_few(client, django_assert_max_num_queries):
     world = world_build()
     client.force_login(world.member.user)
     with django_assert_max_num_queries(10):
-        client.get(reverse("accounts:privacy"))
+        client.get(reverse("privacy:settings"))
 
 
 def test_no_member_is_never_trackable():

@@ -10,12 +10,12 @@ import socket
 
 import pytest
 
-from accounts.models import OptOutChallenge
-from accounts.privacy.challenges import optout_challenge_check, optout_challenge_start
-from accounts.privacy.profiles import ProfileError, profile_read
 from connectors.ingest import ingest_batch
 from connectors.models import Identity, Tombstone, tombstone_digest
 from connectors.records import Batch, IdentityRecord
+from privacy.challenges import optout_challenge_check, optout_challenge_start
+from privacy.models import OptOutChallenge
+from privacy.profiles import ProfileError, profile_read
 from tests.accounts.test_privacy_support import (
     bluesky_did_document,
     bluesky_profile,

@@ -10,14 +10,14 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import OptOutChallenge, PrivacyEvent
-from accounts.privacy import challenges
-from accounts.privacy.challenges import optout_challenge_check, optout_challenge_start
-from accounts.privacy.profiles import ProfileError, profile_read
-from accounts.privacy.tasks import data_exports_expire_task, optout_challenges_check_due_task
 from connectors.ingest import ingest_batch
 from connectors.models import Identity, Interaction, Tombstone, tombstone_digest
 from connectors.records import Batch, IdentityRecord, InteractionRecord
+from privacy import challenges
+from privacy.challenges import optout_challenge_check, optout_challenge_start
+from privacy.models import OptOutChallenge, PrivacyEvent
+from privacy.profiles import ProfileError, profile_read
+from privacy.tasks import data_exports_expire_task, optout_challenges_check_due_task
 from tests.accounts.test_privacy_support import (
     WHEN,
     bluesky_did_document,
@@ -376,14 +376,14 @@ def test_the_cleanup_expires_old_requests_and_forgets_their_handle(server):
 
 
 def test_public_page_gives_a_code_and_check_now_opts_out(client, server, profiles):
-    page = client.get(reverse("accounts:privacy_public"))
+    page = client.get(reverse("privacy:public"))
     assert page.status_code == 200
     response = client.post(
-        reverse("accounts:privacy_public"), {"network": "bluesky", "handle": "@test.marshal.dev"}, follow=True
+        reverse("privacy:public"), {"network": "bluesky", "handle": "@test.marshal.dev"}, follow=True
     )
     challenge = OptOutChallenge.objects.get()
     assert challenge.code in response.content.decode()
-    status_url = reverse("accounts:privacy_public_status", args=[challenge.token])
+    status_url = reverse("privacy:public_status", args=[challenge.token])
     response = client.post(status_url, follow=True)
     assert f"The code {challenge.code} was not found" in response.content.decode()
     profiles.bluesky["description"] = challenge.code
@@ -394,7 +394,7 @@ def test_public_page_gives_a_code_and_check_now_opts_out(client, server, profile
 
 
 def test_public_page_shows_form_errors_and_keeps_the_input(client, server):
-    response = client.post(reverse("accounts:privacy_public"), {"network": "mastodon", "handle": "alice"})
+    response = client.post(reverse("privacy:public"), {"network": "mastodon", "handle": "alice"})
     body = response.content.decode()
     assert "Give your Mastodon address in full" in body
     assert 'value="alice"' in body
@@ -404,28 +404,28 @@ def test_public_page_shows_form_errors_and_keeps_the_input(client, server):
 def test_public_page_says_x_bio_checks_are_not_configured_and_offers_x_sign_in(client, settings):
     settings.X_BEARER_TOKEN = ""
     settings.X_CLIENT_ID = ""
-    body = client.get(reverse("accounts:privacy_public")).content.decode()
+    body = client.get(reverse("privacy:public")).content.decode()
     assert "X bio checks are not configured on this server." in body
     assert "Sign in with X to opt out" not in body
     settings.X_CLIENT_ID = "client-id"
-    body = client.get(reverse("accounts:privacy_public")).content.decode()
+    body = client.get(reverse("privacy:public")).content.decode()
     assert "Sign in with X to opt out" in body
 
 
 def test_an_unknown_status_link_is_a_404(client):
-    assert client.get(reverse("accounts:privacy_public_status", args=["nope"])).status_code == 404
+    assert client.get(reverse("privacy:public_status", args=["nope"])).status_code == 404
 
 
 def test_check_now_reads_the_bio_in_the_worker_and_the_page_waits_for_it(
     client, server, profiles, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from accounts.privacy import tasks
+    from privacy import tasks
 
     queued = []
     monkeypatch.setattr(tasks.optout_challenge_check_task, "delay", lambda *args: queued.append(args))
     challenge = _start("bluesky", "test.marshal.dev")
     profiles.bluesky["description"] = challenge.code
-    status_url = reverse("accounts:privacy_public_status", args=[challenge.token])
+    status_url = reverse("privacy:public_status", args=[challenge.token])
 
     with django_capture_on_commit_callbacks(execute=True):
         client.post(status_url)

@@ -24,7 +24,7 @@ def x_server(settings):
 
 
 def _start(client) -> str:
-    response = client.post(reverse("accounts:privacy_public_x_start"))
+    response = client.post(reverse("privacy:public_x_start"))
     assert response.status_code == 302
     query = parse_qs(urlsplit(response["Location"]).query)
     assert query["redirect_uri"] == ["http://testserver/privacy/opt-out/x/callback/"]
@@ -41,9 +41,7 @@ def test_signing_in_with_x_opts_that_account_out(client, x_server):
     x_server.script(FakeResponse(body={"access_token": "t", "token_type": "bearer"}), path="/2/oauth2/token")
     x_server.script(FakeResponse(body=x_user()), path="/2/users/me")
     state = _start(client)
-    response = client.get(
-        reverse("accounts:privacy_public_x_callback"), {"state": state, "code": "c"}, follow=True
-    )
+    response = client.get(reverse("privacy:public_x_callback"), {"state": state, "code": "c"}, follow=True)
     assert "Done: @Twitter on X is opted out." in response.content.decode()
     assert not Identity.objects.exists()
     assert Tombstone.objects.filter(digest=tombstone_digest(network="x", external_id="783214")).exists()
@@ -51,9 +49,7 @@ def test_signing_in_with_x_opts_that_account_out(client, x_server):
 
 def test_a_callback_with_a_forged_state_opts_nothing_out(client, x_server):
     _start(client)
-    response = client.get(
-        reverse("accounts:privacy_public_x_callback"), {"state": "forged", "code": "c"}, follow=True
-    )
+    response = client.get(reverse("privacy:public_x_callback"), {"state": "forged", "code": "c"}, follow=True)
     assert "was not started here or has expired" in response.content.decode()
     assert not Tombstone.objects.exists()
     assert x_server.requests == []
@@ -62,14 +58,12 @@ def test_a_callback_with_a_forged_state_opts_nothing_out(client, x_server):
 def test_x_refusing_the_sign_in_opts_nothing_out(client, x_server):
     x_server.script(FakeResponse(status=400, body={"error": "invalid_grant"}), path="/2/oauth2/token")
     state = _start(client)
-    response = client.get(
-        reverse("accounts:privacy_public_x_callback"), {"state": state, "code": "c"}, follow=True
-    )
+    response = client.get(reverse("privacy:public_x_callback"), {"state": state, "code": "c"}, follow=True)
     assert "Nothing was opted out: X refused the authorisation (invalid_grant)" in response.content.decode()
     assert not Tombstone.objects.exists()
 
 
 def test_x_sign_in_is_refused_when_x_is_not_configured(client, settings):
     settings.X_CLIENT_ID = ""
-    response = client.post(reverse("accounts:privacy_public_x_start"), follow=True)
+    response = client.post(reverse("privacy:public_x_start"), follow=True)
     assert "Signing in with X is not configured on this server." in response.content.decode()

@@ -3,8 +3,9 @@
 import pytest
 from playwright.sync_api import expect
 
-from accounts.models import Member, PrivacyEvent
+from accounts.models import Member
 from connectors.models import ConnectedAccount, Identity, Interaction, Post
+from privacy.models import PrivacyEvent
 from tests.accounts.test_privacy_support import ADA, world_build
 from tests.browser.conftest import screenshot
 from tests.factories import DEFAULT_PASSWORD

@@ -108,11 +108,11 @@ def test_an_undecryptable_token_reads_as_empty_and_survives_a_save(account_under
 def test_an_undecryptable_token_blocks_no_page_and_no_privacy_action(client, account_under_a_lost_key):
     from django.urls import reverse
 
-    from accounts.privacy.services import account_delete, member_opt_out
+    from privacy.services import account_delete, member_opt_out
 
     member = account_under_a_lost_key.member
     client.force_login(member.user)
-    for page in ("scoring:dashboard", "connect:index", "accounts:privacy", "accounts:privacy_opt_out"):
+    for page in ("scoring:dashboard", "connect:index", "privacy:settings", "privacy:opt_out"):
         assert client.get(reverse(page)).status_code == 200, page
     member_opt_out(member=member)
     assert not ConnectedAccount.objects.exists()

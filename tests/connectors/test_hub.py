@@ -37,7 +37,7 @@ def test_the_connect_page_offers_sync_and_disconnect(client, account):
 
 def test_disconnecting_and_keeping_the_data_erases_only_the_tokens(client, account):
     client.force_login(account.member.user)
-    client.post(reverse("connect:disconnect", args=[account.pk]), {"data": "keep"})
+    client.post(reverse("privacy:account_disconnect", args=[account.pk]), {"data": "keep"})
     account.refresh_from_db()
     assert account.status == ConnectedAccount.Status.DISCONNECTED
     assert (account.access_token, account.refresh_token) == ("", "")
@@ -47,7 +47,7 @@ def test_disconnecting_and_keeping_the_data_erases_only_the_tokens(client, accou
 
 def test_disconnecting_and_deleting_removes_everything_read_from_it(client, account):
     client.force_login(account.member.user)
-    client.post(reverse("connect:disconnect", args=[account.pk]), {"data": "delete"})
+    client.post(reverse("privacy:account_disconnect", args=[account.pk]), {"data": "delete"})
     assert not ConnectedAccount.objects.exists()
     assert not Identity.objects.filter(external_id="42").exists()
     assert not Post.objects.exists() and not Interaction.objects.exists()
@@ -57,7 +57,8 @@ def test_disconnecting_and_deleting_removes_everything_read_from_it(client, acco
 def test_someone_elses_account_cannot_be_touched(client, account):
     client.force_login(MemberFactory().user)
     assert (
-        client.post(reverse("connect:disconnect", args=[account.pk]), {"data": "delete"}).status_code == 404
+        client.post(reverse("privacy:account_disconnect", args=[account.pk]), {"data": "delete"}).status_code
+        == 404
     )
     assert client.post(reverse("connect:sync_now", args=[account.pk])).status_code == 404
     assert ConnectedAccount.objects.filter(pk=account.pk, status="active").exists()

@@ -48,7 +48,7 @@ def test_an_opted_out_member_cannot_upload(
     client.force_login(member.user)
     with django_capture_on_commit_callbacks(execute=True):
         response = upload(client, build_archive(tmp_path / "x.zip").read_bytes())
-    assert response.status_code == 302 and response.url == reverse("accounts:privacy")
+    assert response.status_code == 302 and response.url == reverse("privacy:settings")
     assert not SyncRun.objects.exists() and not Post.objects.exists()
 
 

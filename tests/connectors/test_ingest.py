@@ -160,7 +160,7 @@ def test_a_failing_batch_leaves_nothing_behind(monkeypatch):
     def explode(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(ingest, "_store_interactions", explode)
+    monkeypatch.setattr(ingest.store, "_store_interactions", explode)
 
     with pytest.raises(RuntimeError):
         ingest_batch(batch=_sample_batch())
@@ -283,7 +283,7 @@ def test_interaction_checks_give_the_same_reasons_for_every_kind_of_bad_value():
 def test_an_interaction_whose_identity_vanished_after_the_upsert_is_dropped_not_fatal(monkeypatch):
     from connectors import ingest
 
-    upsert = ingest._store_identities
+    upsert = ingest.store._store_identities
 
     def upsert_then_lose_one(*args, **kwargs):
         # As if a purge deleted identity "3" between the upsert and the id lookup.
@@ -291,7 +291,7 @@ def test_an_interaction_whose_identity_vanished_after_the_upsert_is_dropped_not_
         ids["x"].pop("3", None)
         return ids
 
-    monkeypatch.setattr(ingest, "_store_identities", upsert_then_lose_one)
+    monkeypatch.setattr(ingest.store, "_store_identities", upsert_then_lose_one)
 
     result = ingest_batch(batch=_sample_batch())
 

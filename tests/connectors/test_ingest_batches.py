@@ -12,7 +12,7 @@ from connectors import ingest
 from connectors.ingest import ingest_batch, ingest_batches
 from connectors.models import Identity, Interaction
 from connectors.records import Batch, IdentityRecord, InteractionRecord
-from connectors.services import tombstone_add
+from privacy.purge import tombstones_write
 
 pytestmark = pytest.mark.django_db
 
@@ -87,7 +87,7 @@ def test_a_stream_stored_twice_adds_nothing_the_second_time():
 def test_remembered_ids_survive_the_memory_bound(monkeypatch):
     # With room for almost nothing, the cache is emptied before nearly every batch, including
     # while the next batch is being prepared with the ids it held.
-    monkeypatch.setattr(ingest._KnownIdentities, "LIMIT", 1)
+    monkeypatch.setattr(ingest.known.KnownIdentities, "LIMIT", 1)
     ingest_batches(batches=iter(_batches()))
     identities, interactions = _rows()
     assert len(interactions) == 9
@@ -95,7 +95,7 @@ def test_remembered_ids_survive_the_memory_bound(monkeypatch):
 
 
 def test_an_identity_tombstoned_before_the_stream_is_dropped_in_every_batch():
-    tombstone_add(network="x", external_id="b")
+    tombstones_write(keys=[("x", "b")])
     total = ingest_batches(batches=iter(_batches()))
     assert not Identity.objects.filter(external_id="b").exists()
     assert total.interactions.dropped == 3

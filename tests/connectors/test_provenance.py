@@ -372,7 +372,7 @@ def test_an_upload_cannot_rewrite_another_members_post_by_its_id():
 
 
 def test_the_apis_fetch_gives_a_squatted_post_id_back_to_its_real_author():
-    from accounts.privacy.services import member_opt_out
+    from privacy.services import member_opt_out
 
     attacker, _victim = _member_with("1", "attacker"), _member_with("2", "victim")
     tweet = "1790000000000000001"

@@ -4,11 +4,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from accounts.privacy.services import identity_opt_out
 from connectors.ingest import ingest_batch
 from connectors.models import ConnectedAccount, Identity, Interaction, Post, Tombstone
 from connectors.records import Batch, IdentityRecord, InteractionRecord, PostRecord
-from connectors.services import tombstone_add
+from privacy.services import identity_opt_out
 from tests.connectors.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +42,7 @@ def _batch_involving_the_opted_out() -> Batch:
 
 
 def test_a_tombstoned_identity_is_dropped_wherever_it_appears_in_a_batch():
-    tombstone_add(network="x", external_id=GONE)
+    identity_opt_out(network="x", external_ids=[GONE])
 
     result = ingest_batch(batch=_batch_involving_the_opted_out())
 
@@ -54,11 +53,12 @@ def test_a_tombstoned_identity_is_dropped_wherever_it_appears_in_a_batch():
 
 
 def test_the_same_id_on_another_network_is_not_affected():
-    tombstone_add(network="mastodon", external_id=GONE)
+    identity_opt_out(network="mastodon", external_ids=["gone@mastodon.social"])
 
     ingest_batch(batch=_batch_involving_the_opted_out())
 
     assert Identity.objects.filter(network="x", external_id=GONE).exists()
+    assert Tombstone.objects.count() == 1
 
 
 def test_tombstoning_purges_what_was_stored_and_keeps_only_a_hash():
@@ -66,7 +66,7 @@ def test_tombstoning_purges_what_was_stored_and_keeps_only_a_hash():
     gone = Identity.objects.get(external_id=GONE)
     ConnectedAccount.objects.create(member=MemberFactory(), identity=gone, network="x", access_token="secret")
 
-    tombstone_add(network="x", external_id=GONE)
+    identity_opt_out(network="x", external_ids=[GONE])
 
     assert not Identity.objects.filter(external_id=GONE).exists()
     assert not Post.objects.filter(external_id="p2").exists()
@@ -77,8 +77,8 @@ def test_tombstoning_purges_what_was_stored_and_keeps_only_a_hash():
 
 
 def test_tombstoning_twice_keeps_one_tombstone():
-    tombstone_add(network="x", external_id=GONE)
-    tombstone_add(network="x", external_id=GONE)
+    identity_opt_out(network="x", external_ids=[GONE])
+    identity_opt_out(network="x", external_ids=[GONE])
 
     assert Tombstone.objects.count() == 1
 
@@ -208,7 +208,7 @@ def test_ids_that_could_escape_a_tombstone_are_refused(network, written):
 
 
 def test_an_x_id_with_leading_zeros_is_the_same_account():
-    tombstone_add(network="x", external_id="12497")
+    identity_opt_out(network="x", external_ids=["12497"])
     result = ingest_batch(
         batch=Batch(
             interactions=[

@@ -240,8 +240,8 @@ def test_the_upload_pages_still_check_csrf(member_client):
 def test_a_file_arriving_after_its_place_was_given_up_is_not_kept(
     member_client, media, django_capture_on_commit_callbacks
 ):
-    from accounts.privacy.services import member_opt_out
     from connectors.services import ImportRefused, import_upload_attach, import_upload_reserve
+    from privacy.services import member_opt_out
 
     run = import_upload_reserve(member=member_client.member, source=SyncRun.Source.JSONL)
     member_opt_out(member=member_client.member)  # while the file is still arriving

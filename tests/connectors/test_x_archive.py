@@ -299,9 +299,9 @@ def test_the_operator_may_link_an_account_klout_reads(archive):
 
 
 def test_opting_out_of_a_claimed_account_takes_back_the_upload_but_erases_nobody(archive):
-    from accounts.privacy.services import member_opt_out
     from connectors.models import Tombstone
     from connectors.records import FETCHED, Batch, InteractionRecord
+    from privacy.services import member_opt_out
 
     member = MemberFactory()
     archive_import(path=archive, member=member)
@@ -328,8 +328,8 @@ def test_opting_out_of_a_claimed_account_takes_back_the_upload_but_erases_nobody
 
 
 def test_opting_out_of_an_account_signed_in_with_tombstones_it(archive):
-    from accounts.privacy.services import member_opt_out
     from connectors.models import ConnectedAccount, Tombstone
+    from privacy.services import member_opt_out
 
     member = MemberFactory()
     archive_import(path=archive, member=member)

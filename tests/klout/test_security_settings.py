@@ -65,12 +65,12 @@ def test_a_trusted_client_header_set_by_the_proxy_wins(settings):
 
 
 def test_opt_out_requests_are_limited_per_client_behind_the_proxy(client, settings):
-    from accounts.models import OptOutChallenge
-    from accounts.privacy.audit import subject_digest
+    from privacy.audit import subject_digest
+    from privacy.models import OptOutChallenge
 
     settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
     client.post(
-        reverse("accounts:privacy_public"),
+        reverse("privacy:public"),
         {"network": "bluesky", "handle": "someone.bsky.social"},
         HTTP_X_FORWARDED_FOR="198.51.100.7",
         REMOTE_ADDR="10.0.0.2",

@@ -12,12 +12,12 @@ from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
-from accounts.models import DataExport
-from accounts.privacy import tasks as privacy_tasks
 from connectors import tasks as connector_tasks
 from connectors.models import ConnectedAccount, Identity, Interaction, SyncRun
 from klout.queue import QUEUE_DOWN_MESSAGE
 from klout.tasks import stuck_work_sweep
+from privacy import tasks as privacy_tasks
+from privacy.models import DataExport
 from scoring.models import ScoreRun
 from tests.factories import MemberFactory
 
@@ -81,14 +81,14 @@ def test_an_export_with_the_broker_down_fails_and_can_be_asked_for_again(
 ):
     _broker_down(monkeypatch, privacy_tasks.data_export_build_task)
     with django_capture_on_commit_callbacks(execute=True):
-        response = member_client.post(reverse("accounts:privacy_export"), follow=True)
+        response = member_client.post(reverse("privacy:export"), follow=True)
     assert response.status_code == 200
     failed = DataExport.objects.get()
     assert (failed.status, failed.error) == (DataExport.Status.FAILED, QUEUE_DOWN_MESSAGE)
 
     monkeypatch.undo()
     with django_capture_on_commit_callbacks(execute=True):
-        member_client.post(reverse("accounts:privacy_export"))
+        member_client.post(reverse("privacy:export"))
     assert DataExport.objects.exclude(pk=failed.pk).get().status == DataExport.Status.READY
 
 

@@ -6,11 +6,11 @@ from unittest import mock
 import pytest
 from django.utils import timezone
 
-from accounts.privacy.services import member_opt_out
 from accounts.services import member_create
 from connectors.ingest import ingest_batch
 from connectors.models import Identity
 from connectors.records import Batch, IdentityRecord, InteractionRecord, PostRecord
+from privacy.services import member_opt_out
 from scoring import services
 from scoring.engine.model import KINDS, SIGNALS
 from scoring.models import RECEIVED_COLUMNS, SIGNAL_COLUMNS, IdentityScore, MemberScore, ScoreRun

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.urls import reverse
 
-from connectors.models import ConnectedAccount, Identity
+from connectors.models import ConnectedAccount, Identity, IdentityChange
 from tests.connectors.twitter.fake_x import MEMBER_ID, FakeX
 from tests.factories import DEFAULT_PASSWORD, MemberFactory, UserFactory
 from tests.fakes.http_server import FakeHTTPServer
@@ -88,7 +88,10 @@ def test_the_callback_stores_encrypted_tokens_links_the_identity_and_queues_a_sy
     form = parse_qs(grant.body.decode())
     assert form["grant_type"] == ["authorization_code"] and form["code"] == ["the-code"]
     assert form["code_verifier"] and grant.headers["authorization"].startswith("Basic ")
-    assert len(callbacks) == 1
+    # The first sync, and a drain of the score's outbox, which now holds the account.
+    assert len(callbacks) == 2
+    identity = Identity.objects.get(external_id=MEMBER_ID)
+    assert IdentityChange.objects.filter(identity_id=identity.pk).exists()
     assert "x_oauth_pending" not in member_client.session
 
 

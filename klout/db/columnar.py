@@ -9,7 +9,6 @@ back to plain cursor calls.
 
 from __future__ import annotations
 
-import json
 import struct
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -166,35 +165,28 @@ class Frame:
 
     ``arrays``: column -> one number per row (integer or float numpy arrays).
     ``constants``: column -> one value shared by every row (bound once).
-    ``objects``: JSON column -> {key: numbers per row}; each row's object is assembled by the
-    database (floats rounded to 2 decimals).
     """
 
     arrays: dict[str, np.ndarray]
     constants: dict[str, object] = field(default_factory=dict)
-    objects: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(next(iter(self.arrays.values()))) if self.arrays else 0
 
     @property
     def columns(self) -> list[str]:
-        return [*self.arrays, *self.constants, *self.objects]
+        return [*self.arrays, *self.constants]
 
 
 def upsert_frame(*, table: str, key: Sequence[str], frame: Frame) -> None:
     """``upsert_rows`` for a Frame. On PostgreSQL the staging COPY is one binary buffer built by
-    numpy and the JSON objects are built by ``jsonb_build_object``; elsewhere (SQLite, small
-    data) the rows are made in Python."""
+    numpy; elsewhere (SQLite, small data) the rows are made in Python."""
     if not len(frame):
         return
     if connection.vendor != "postgresql":
         upsert_rows(table=table, columns=frame.columns, key=key, rows=_frame_rows(frame))
         return
     staged: dict[str, np.ndarray] = dict(frame.arrays)
-    for column, values in frame.objects.items():
-        for name, numbers in values.items():
-            staged[f"{column}__{name}"] = numbers
     kinds = {
         name: "int8" if np.issubdtype(np.asarray(v).dtype, np.integer) else "float8"
         for name, v in staged.items()
@@ -209,13 +201,7 @@ def upsert_frame(*, table: str, key: Sequence[str], frame: Frame) -> None:
         fields = [(name, _PG_TYPES[kinds[name]], values) for name, values in staged.items()]
         _copy_in(cursor, temp, list(staged), _binary_records(fields, rows=len(frame)))
 
-        def value(name: str) -> str:
-            return name if kinds[name] == "int8" else f"round({name}::numeric, 2)"
-
         selected = [*frame.arrays, *(["%s"] * len(frame.constants))]
-        for column, values in frame.objects.items():
-            pairs = ", ".join(f"'{name}', {value(f'{column}__{name}')}" for name in values)
-            selected.append(f"jsonb_build_object({pairs})")
         columns = frame.columns
         updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in columns if c not in key)
         cursor.execute(
@@ -231,11 +217,8 @@ def replace_frame(*, table: str, match: dict[str, object], frame: Frame) -> None
     For a whole day's snapshots: no conflict is possible once the day is emptied, so on
     PostgreSQL the rows go straight into the table in one binary COPY (no staging table, no
     ``ON CONFLICT``), each row's bytes laid out by numpy from the columns and the constants.
-    The frame must have no JSON objects. Call inside a transaction: the deletion and the new
-    rows become visible together.
+    Call inside a transaction: the deletion and the new rows become visible together.
     """
-    if frame.objects:
-        raise ValueError("replace_frame writes number columns and constants only")
     where = " AND ".join(f"{column} = %s" for column in match)
     values = [_adapted(v) for v in match.values()]
     with connection.cursor() as cursor:
@@ -332,19 +315,4 @@ def _frame_rows(frame: Frame) -> list[tuple]:
     n = len(frame)
     columns: list[list] = [np.asarray(values).tolist() for values in frame.arrays.values()]
     columns += [[value] * n for value in constants]
-    for values in frame.objects.values():
-        columns.append(_json_objects(values))
     return list(zip(*columns, strict=True))
-
-
-def _json_objects(values: dict[str, np.ndarray]) -> list[str]:
-    """One compact JSON object per row: key -> value (floats rounded to 2 decimals)."""
-    keys = [json.dumps(name) for name in values]
-    rounded = [
-        np.asarray(v).tolist() if np.issubdtype(np.asarray(v).dtype, np.integer) else np.round(v, 2).tolist()
-        for v in values.values()
-    ]
-    return [
-        "{" + ",".join(f"{k}:{v}" for k, v in zip(keys, row, strict=True)) + "}"
-        for row in zip(*rounded, strict=True)
-    ]

@@ -1,4 +1,4 @@
-"""Models of the privacy features. They belong to the ``accounts`` app (see ``accounts.models``)."""
+"""Models of the privacy features. Their tables keep the names they had in the ``accounts`` app."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ class PrivacyEvent(models.Model):
     counts = models.JSONField(default=dict, blank=True)
 
     class Meta:
-        app_label = "accounts"
+        db_table = "accounts_privacyevent"
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["kind", "created_at"], name="privacy_event_kind_time")]
 
@@ -86,7 +86,7 @@ class OptOutChallenge(models.Model):
     requester_digest = models.CharField(max_length=64, blank=True)
 
     class Meta:
-        app_label = "accounts"
+        db_table = "accounts_optoutchallenge"
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["status", "next_check_at"], name="optout_challenge_due"),
@@ -127,7 +127,7 @@ class DataExport(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
-        app_label = "accounts"
+        db_table = "accounts_dataexport"
         ordering = ["-created_at"]
         constraints = [
             # One export in the making per person: asking twice returns the same one.

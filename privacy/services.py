@@ -10,19 +10,20 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import BrandMembership, Member, User
-from accounts.privacy.audit import privacy_event_record, subject_digest
-from accounts.privacy.exports import exports_files_delete_on_commit
-from accounts.privacy.models import PrivacyEvent
-from accounts.privacy.purge import (
+from connectors.changes import changes_nudge, changes_record
+from connectors.models import ConnectedAccount, Identity, SyncRun, tombstone_digest
+from connectors.records import external_ids_canonical
+from klout.db.locks import scores_write_lock
+from privacy.audit import privacy_event_record, subject_digest
+from privacy.exports import exports_files_delete_on_commit
+from privacy.models import PrivacyEvent
+from privacy.purge import (
     PurgeCounts,
     claimed_identities_release,
     identities_purge,
     sync_runs_purge,
     tombstones_write,
 )
-from connectors.models import ConnectedAccount, Identity, SyncRun, tombstone_digest
-from connectors.records import external_ids_canonical
-from scoring.locks import scores_write_lock
 from scoring.models import MemberScore
 
 
@@ -122,6 +123,22 @@ def identity_opt_out(*, network: str, external_ids: Iterable[str]) -> PurgeCount
             digest=tombstone_digest(network=network, external_id=external_ids[0]),
             counts=counts.as_dict(),
         )
+    return counts
+
+
+def account_disconnect_and_delete(*, account: ConnectedAccount) -> PurgeCounts:
+    """Stop reading an account and delete everything stored about its identity (posts,
+    interactions in both directions, scores), as an opt-out would but without a tombstone: the
+    member may connect the account again later. Their score is recomputed without it (the purge
+    takes the account row and its tokens with the identity)."""
+    with transaction.atomic():
+        scores_write_lock()
+        account = ConnectedAccount.objects.select_for_update().get(pk=account.pk)
+        counts = identities_purge(identity_ids=[account.identity_id])
+        changes_record(
+            identity_ids=Identity.objects.filter(member=account.member).values_list("pk", flat=True)
+        )
+        changes_nudge()
     return counts
 
 

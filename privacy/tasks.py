@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from accounts.privacy import challenges, exports
+from privacy import challenges, exports
 
 
 @shared_task(acks_late=True)

@@ -30,12 +30,12 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from accounts.models import Member, User
-from accounts.privacy.audit import privacy_event_record, subject_digest
-from accounts.privacy.models import DataExport, PrivacyEvent
-from accounts.privacy.selectors import member_identities
 from connectors.models import ConnectedAccount, Identity, Interaction, Post, SyncRun
 from connectors.selectors import identities_visible
 from klout.queue import QUEUE_DOWN_MESSAGE, enqueue, enqueue_on_commit
+from privacy.audit import privacy_event_record, subject_digest
+from privacy.models import DataExport, PrivacyEvent
+from privacy.selectors import member_identities
 from scoring.models import NETWORK_COLUMNS, RECEIVED_COLUMNS, SIGNAL_COLUMNS, IdentityScore, MemberScore
 
 logger = logging.getLogger(__name__)
@@ -72,7 +72,7 @@ def exports_dir() -> Path:
 
 def data_export_request(*, user: User) -> DataExport:
     """Queue an export of the user's data, or return the one already on its way."""
-    from accounts.privacy.tasks import data_export_build_task
+    from privacy.tasks import data_export_build_task
 
     pending = DataExport.objects.filter(
         user=user, status__in=[DataExport.Status.QUEUED, DataExport.Status.RUNNING]
@@ -344,7 +344,7 @@ def data_exports_recover(*, before: datetime) -> dict[str, int]:
     interrupted fewer than ``EXPORT_MAX_ATTEMPTS`` times is queued again, later ones fail,
     so that the person can ask for a new export instead of waiting forever.
     """
-    from accounts.privacy.tasks import data_export_build_task
+    from privacy.tasks import data_export_build_task
 
     counts = {"requeued": 0, "failed": 0}
     for export_id in DataExport.objects.filter(

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from accounts.privacy.purge import PurgeCounts
-from accounts.privacy.services import identity_opt_out
 from connectors.errors import ConnectorError
 from connectors.twitter import oauth
 from connectors.twitter.client import XClient
+from privacy.purge import PurgeCounts
+from privacy.services import identity_opt_out
 
 
 def x_signin_configured() -> bool:

@@ -79,7 +79,7 @@ def sync_runs_purge(*, runs, counts: PurgeCounts) -> None:
 def identities_purge(*, identity_ids: list[int], counts: PurgeCounts | None = None) -> PurgeCounts:
     """Delete the identities and every row about them.
 
-    Must run inside a transaction that took ``scoring.locks.scores_write_lock`` before
+    Must run inside a transaction that took ``klout.db.locks.scores_write_lock`` before
     anything else, so that a recompute writing snapshots meanwhile cannot leave one behind.
 
     Interactions go in both directions (given and received) and also when they concern

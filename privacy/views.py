@@ -15,11 +15,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.privacy import challenges, exports, profiles, selectors, services, x_signin
-from accounts.privacy.forms import AccountDeleteForm, MemberOptOutForm, OptOutStartForm
-from accounts.privacy.models import DataExport, OptOutChallenge
 from connectors.errors import ConnectorError
+from connectors.selectors import connected_account_get_for_user
+from connectors.services import account_disconnect as account_disconnect_keeping_data
 from klout.client_address import client_address
+from privacy import challenges, exports, profiles, selectors, services, x_signin
+from privacy.forms import AccountDeleteForm, MemberOptOutForm, OptOutStartForm
+from privacy.models import DataExport, OptOutChallenge
 
 X_SESSION_KEY = "privacy_x_optout_pending"
 CLAIMED_SESSION_KEY = "privacy_claimed_released"
@@ -33,6 +35,21 @@ def _member(request: HttpRequest):
 
 
 @login_required
+@require_POST
+def account_disconnect(request: HttpRequest, account_id: int) -> HttpResponse:
+    """Disconnect one of the member's accounts, keeping what was read from it or deleting it."""
+    account = connected_account_get_for_user(user=request.user, account_id=account_id)
+    handle = account.identity.handle or account.identity.external_id
+    if request.POST.get("data") == "delete":
+        services.account_disconnect_and_delete(account=account)
+        messages.success(request, f"@{handle} is disconnected and everything read from it is deleted.")
+    else:
+        account_disconnect_keeping_data(account=account)
+        messages.success(request, f"@{handle} is disconnected; what was read from it is kept in your score.")
+    return redirect("connect:index")
+
+
+@login_required
 def privacy_settings(request: HttpRequest) -> HttpResponse:
     member = _member(request)
     context = {
@@ -42,7 +59,7 @@ def privacy_settings(request: HttpRequest) -> HttpResponse:
         # Accounts an opt-out released without a tombstone: linked by an upload only.
         "to_prove": request.session.pop(CLAIMED_SESSION_KEY, []),
     }
-    return render(request, "accounts/privacy/settings.html", context)
+    return render(request, "privacy/settings.html", context)
 
 
 @login_required
@@ -50,7 +67,7 @@ def member_opt_out(request: HttpRequest) -> HttpResponse:
     member = _member(request)
     if member is None:
         messages.info(request, "Only influencer accounts are tracked; there is nothing to opt out of.")
-        return redirect("accounts:privacy")
+        return redirect("privacy:settings")
     form = MemberOptOutForm(request.POST if request.method == "POST" else None)
     identities = list(selectors.member_identities(member=member))
     if request.method == "POST" and form.is_valid():
@@ -69,10 +86,8 @@ def member_opt_out(request: HttpRequest) -> HttpResponse:
                 "You are opted out. Everything about your accounts was deleted; "
                 "they will not be tracked again.",
             )
-        return redirect("accounts:privacy")
-    return render(
-        request, "accounts/privacy/opt_out.html", {"form": form, "member": member, "identities": identities}
-    )
+        return redirect("privacy:settings")
+    return render(request, "privacy/opt_out.html", {"form": form, "member": member, "identities": identities})
 
 
 @login_required
@@ -80,12 +95,12 @@ def data_export(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         exports.data_export_request(user=request.user)
         messages.success(request, "Your export is being built. This page shows when it is ready.")
-        return redirect("accounts:privacy_export")
+        return redirect("privacy:export")
     items = list(DataExport.objects.filter(user=request.user)[:10])
     building = any(e.status in (DataExport.Status.QUEUED, DataExport.Status.RUNNING) for e in items)
     return render(
         request,
-        "accounts/privacy/export.html",
+        "privacy/export.html",
         {"exports": items, "building": building, "lifetime_hours": settings.PRIVACY_EXPORT_LIFETIME_HOURS},
     )
 
@@ -119,7 +134,7 @@ def account_delete(request: HttpRequest) -> HttpResponse:
             logout(request)
             messages.success(request, "Your account and everything about it were deleted.")
             return redirect("home")
-    return render(request, "accounts/privacy/delete.html", {"form": form, "blockers": blockers})
+    return render(request, "privacy/delete.html", {"form": form, "blockers": blockers})
 
 
 # --- opt-out for anyone ----------------------------------------------------------------------
@@ -148,14 +163,14 @@ def public_opt_out(request: HttpRequest) -> HttpResponse:
             else:
                 form.add_error(None, exc.messages)
         else:
-            return redirect("accounts:privacy_public_status", token=challenge.token)
+            return redirect("privacy:public_status", token=challenge.token)
     context = {
         "form": form,
         "x_bio_checks": profiles.x_bio_checks_configured(),
         "x_signin": x_signin.x_signin_configured(),
         "lifetime_hours": settings.PRIVACY_OPTOUT_CODE_LIFETIME_MINUTES / 60,
     }
-    return render(request, "accounts/privacy/public_start.html", context)
+    return render(request, "privacy/public_start.html", context)
 
 
 def public_opt_out_status(request: HttpRequest, token: str) -> HttpResponse:
@@ -176,7 +191,7 @@ def public_opt_out_status(request: HttpRequest, token: str) -> HttpResponse:
             (messages.success if verified else messages.error)(request, text)
         else:
             messages.info(request, outcome.message)
-        return redirect("accounts:privacy_public_status", token=token)
+        return redirect("privacy:public_status", token=token)
     context = {
         "challenge": challenge,
         "checking": challenge.check_queued_at is not None
@@ -186,19 +201,19 @@ def public_opt_out_status(request: HttpRequest, token: str) -> HttpResponse:
         if challenge.handle
         else "",
     }
-    return render(request, "accounts/privacy/public_status.html", context)
+    return render(request, "privacy/public_status.html", context)
 
 
 def _x_callback_url() -> str:
     # The exact URL registered with X; built from SITE_URL, not the request's Host header.
-    return settings.SITE_URL + reverse("accounts:privacy_public_x_callback")
+    return settings.SITE_URL + reverse("privacy:public_x_callback")
 
 
 @require_POST
 def public_opt_out_x_start(request: HttpRequest) -> HttpResponse:
     if not x_signin.x_signin_configured():
         messages.error(request, "Signing in with X is not configured on this server.")
-        return redirect("accounts:privacy_public")
+        return redirect("privacy:public")
     started = x_signin.x_signin_start(redirect_uri=_x_callback_url())
     request.session[X_SESSION_KEY] = {"state": started.state, "verifier": started.code_verifier}
     return redirect(started.url)
@@ -208,23 +223,23 @@ def public_opt_out_x_callback(request: HttpRequest) -> HttpResponse:
     pending = request.session.pop(X_SESSION_KEY, None)
     if request.GET.get("error"):
         messages.info(request, "Nothing was opted out: the sign-in was cancelled on X.")
-        return redirect("accounts:privacy_public")
+        return redirect("privacy:public")
     if not pending or not request.GET.get("state") or request.GET["state"] != pending.get("state"):
         messages.error(request, "That X sign-in was not started here or has expired. Please try again.")
-        return redirect("accounts:privacy_public")
+        return redirect("privacy:public")
     if not request.GET.get("code"):
         messages.error(request, "X did not send a sign-in code. Please try again.")
-        return redirect("accounts:privacy_public")
+        return redirect("privacy:public")
     try:
         username, _ = x_signin.x_signin_opt_out(
             code=request.GET["code"], redirect_uri=_x_callback_url(), code_verifier=pending["verifier"]
         )
     except ConnectorError as error:
         messages.error(request, f"Nothing was opted out: {error.message}. Please try again.")
-        return redirect("accounts:privacy_public")
+        return redirect("privacy:public")
     messages.success(
         request,
         f"Done: @{username} on X is opted out. Everything Klout held about it was deleted and "
         "nothing about it will be collected again.",
     )
-    return redirect("accounts:privacy_public")
+    return redirect("privacy:public")

@@ -22,17 +22,17 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.privacy.audit import subject_digest
-from accounts.privacy.models import OptOutChallenge
-from accounts.privacy.profiles import (
+from klout.queue import QUEUE_DOWN_MESSAGE, enqueue_on_commit
+from privacy.audit import subject_digest
+from privacy.models import OptOutChallenge
+from privacy.profiles import (
     ProfileError,
     handle_display,
     handle_normalize,
     profile_read,
     x_bio_checks_configured,
 )
-from accounts.privacy.services import identity_opt_out
-from klout.queue import QUEUE_DOWN_MESSAGE, enqueue_on_commit
+from privacy.services import identity_opt_out
 
 # Pause between two checks the person asks for, and how many they may ask for per code.
 CHECK_INTERVAL = timedelta(seconds=20)
@@ -107,7 +107,7 @@ def optout_challenge_check_queue(*, challenge_id: int) -> CheckOutcome:
     The check itself (``optout_challenge_check``, manual) counts the attempt and applies the
     limits again under its lock, so two clicks queued together read the profile once.
     """
-    from accounts.privacy.tasks import optout_challenge_check_task
+    from privacy.tasks import optout_challenge_check_task
 
     now = timezone.now()
     with transaction.atomic():

@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from connectors.models import Identity
-from scoring import columnar
-from scoring.columnar import fetch_columns, upsert_rows
+from klout.db import columnar
+from klout.db.columnar import fetch_columns, upsert_rows
 from scoring.features import time_column
 
 pytestmark = pytest.mark.django_db
@@ -264,10 +264,3 @@ def test_replace_frame_with_no_rows_empties_the_day(day_rows):
         frame=_day_frame([], day=date(2024, 6, 1), label="x", at=at),
     )
     assert _day_rows_read() == []
-
-
-def test_replace_frame_refuses_json_objects(day_rows):
-    frame = _day_frame([1], day=date(2024, 6, 1), label="x", at=timezone.now())
-    frame.objects = {"signals": {"a": np.array([1.0])}}
-    with pytest.raises(ValueError, match="number columns and constants"):
-        columnar.replace_frame(table="test_day_rows", match={"day": date(2024, 6, 1)}, frame=frame)

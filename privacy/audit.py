@@ -7,7 +7,7 @@ import hmac
 
 from django.conf import settings
 
-from accounts.privacy.models import PrivacyEvent
+from privacy.models import PrivacyEvent
 
 
 def subject_digest(*, kind: str, key: str) -> str:

@@ -6,13 +6,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.models import Member
 from accounts.selectors import member_public_condition, members_public
-from connectors.models import ConnectedAccount, Identity, Tombstone, tombstone_digest
-
-# Said by every path that refuses to collect data about an opted-out member.
-OPTED_OUT_MESSAGE = (
-    "You opted out of tracking, so Klout no longer collects anything about you: "
-    "accounts cannot be connected, synced or imported."
-)
+from connectors.models import ConnectedAccount, Identity
 
 # What brand-facing pages may show about an identity. Deliberately no member, user,
 # email or name of the member: contact details reach a brand only through a perk claim.
@@ -30,22 +24,6 @@ BRAND_VISIBLE_IDENTITY_FIELDS = (
     "url",
     "member__slug",
 )
-
-
-def member_may_be_tracked(*, member: Member | None) -> bool:
-    """False for a member who opted out (or no member at all). Every collecting path asks this.
-
-    Reads the flag from the database rather than from ``member``, which may be a copy
-    loaded before the opt-out (a long-running sync holding an old object).
-    """
-    if member is None or member.pk is None:
-        return False
-    return Member.objects.filter(pk=member.pk, opted_out_at__isnull=True).exists()
-
-
-def identity_is_tombstoned(*, network: str, external_id: str) -> bool:
-    digest = tombstone_digest(network=network, external_id=external_id)
-    return Tombstone.objects.filter(digest=digest).exists()
 
 
 def identities_visible_to_brands() -> QuerySet[Identity]:
