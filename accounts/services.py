@@ -136,38 +136,6 @@ def brand_invitations_expire() -> int:
     ).update(status=BrandInvitation.Status.REVOKED)
 
 
-DEMO_LOGINS = [
-    {"role": "member", "email": "member@demo.klout.local"},
-    {"role": "brand owner", "email": "brand@demo.klout.local", "brand": "Demo Brand (demo data)"},
-    {"role": "admin", "email": "admin@demo.klout.local"},
-]
-
-
-def demo_logins_ensure(*, password: str) -> list[dict]:
-    """Create the demo sign-ins with verified emails; running it again resets their passwords."""
-    from allauth.account.models import EmailAddress
-
-    with transaction.atomic():
-        for login in DEMO_LOGINS:
-            user = User.objects.filter(email=login["email"]).first()
-            if user is None:
-                is_admin = login["role"] == "admin"
-                user = User.objects.create_user(
-                    email=login["email"], password=password, is_staff=is_admin, is_superuser=is_admin
-                )
-            else:
-                user.set_password(password)
-                user.save(update_fields=["password"])
-            EmailAddress.objects.update_or_create(
-                user=user, email=user.email, defaults={"verified": True, "primary": True}
-            )
-            if login["role"] == "member":
-                member_create(user=user)
-            elif "brand" in login and not user.brand_memberships.exists():
-                brand_create(owner=user, name=login["brand"])
-    return DEMO_LOGINS
-
-
 def member_profile_visibility_set(*, member: Member, public: bool) -> Member:
     """Make the member's profile page visible to anyone (or to nobody but them).
 

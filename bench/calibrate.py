@@ -4,7 +4,7 @@ Run once per model version (``python -m bench.calibrate``); it prints the two ma
 which are then written by hand into ``scoring/engine/model.py`` next to MODEL_VERSION. The map
 is never refitted at run time, so a score means the same thing every day.
 
-The reference population is a generated demo population (bench.population) of 200,000
+The reference population is a generated demo population (demo.population) of 200,000
 identities scored at day 90 of its period, i.e. on a full 90-day window.
 """
 
@@ -16,7 +16,7 @@ import time
 
 import numpy as np
 
-from bench.population import PopulationSpec, engine_inputs, generate
+from demo.population import PopulationSpec, engine_inputs, generate
 from scoring.engine import MODEL_VERSION, Params, score_identities
 from scoring.engine.scale import fit_map, raw_to_score
 

@@ -1,7 +1,7 @@
 """How fast the member's dashboard answers (``python -m bench.dashboard_bench``).
 
 The member has five connected accounts (two on X, two on Mastodon, one on Bluesky) inside a
-generated population (bench.population, demo data) and a year of daily score history,
+generated population (demo.population, demo data) and a year of daily score history,
 reconstructed by ``score_history_backfill`` from the stored activity like after an archive
 import. The dashboard is requested through Django's test client, as a signed-in member,
 which measures the whole server side (URL routing, session, queries, template) but no network.
@@ -37,9 +37,9 @@ TARGET_P95_MS = 50.0
 def build(*, identities: int, history_days: int):
     from accounts.models import Member
     from accounts.services import member_create
-    from bench.population import PopulationSpec, generate, iter_batches
     from connectors.ingest import ingest_batch
     from connectors.models import ConnectedAccount, Identity
+    from demo.population import PopulationSpec, generate, iter_batches
     from scoring.models import MemberScore
     from scoring.services import score_history_backfill, score_recompute
     from tests.factories import UserFactory

@@ -1,6 +1,6 @@
 """Evaluate the current model on a generated demo population (``python -m bench.evaluate_population``).
 
-The population (bench.population, 180 days) is split at day 90: scores use the 90 days before
+The population (demo.population, 180 days) is split at day 90: scores use the 90 days before
 the split, the outcome is the reactions each identity receives over the following 90 days.
 Prints the Spearman correlation of the score with that outcome next to follower count and plain
 PageRank, and the score distribution.
@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from bench.population import PopulationSpec, activity_columns, generate
+from demo.population import PopulationSpec, activity_columns, generate
 from scoring.engine import MODEL_VERSION
 from scoring.engine.evaluation import evaluate_split
 

@@ -4,7 +4,7 @@
         [--reload] [--skip-networkx]
 
 1. Setup, not measured: a database of its own (``klout_bench_recompute``, created and migrated
-   here) holding a generated population (``bench.population``, demo data only): 1,000,000
+   here) holding a generated population (``demo.population``, demo data only): 1,000,000
    identities, 20,000,000 interactions, their posts, and members for a share of the people. The
    columns go straight in with binary COPY (ids assigned here, strings made by the database),
    with the secondary indexes built once afterwards, then VACUUM ANALYZE. A marker table records
@@ -70,7 +70,7 @@ def peak_rss_mb() -> float:
 
 
 def population_spec(*, identities: int, seed: int):
-    from bench.population import PopulationSpec
+    from demo.population import PopulationSpec
 
     return PopulationSpec(identities=identities, reactions_per_identity=REACTIONS_PER_IDENTITY, seed=seed)
 
@@ -130,7 +130,7 @@ def load_population(*, url: str, identities: int, interactions: int, seed: int) 
     """Generate the population and COPY it in (runs in a child process)."""
     import psycopg
 
-    from bench.population import generate
+    from demo.population import generate
     from scoring.engine import KINDS, NETWORKS
 
     started = time.perf_counter()
@@ -210,7 +210,7 @@ def load_population(*, url: str, identities: int, interactions: int, seed: int) 
                 following, location, bio, url, member_id, first_seen, updated_at)
             SELECT n + 1, ({networks})[network + 1], 'demo-' || n, 'demo_' || n,
                    'Demo account ' || n, followers, following, '',
-                   'Synthetic demo account (bench.population); not a real person.', '',
+                   'Synthetic demo account (demo.population); not a real person.', '',
                    NULLIF(member, 0), {now_sql}, {now_sql}
             FROM stage_identity
             """  # noqa: S608 (names and literals are this script's own)
@@ -455,7 +455,7 @@ def remove_incremental_rows() -> None:
 def baseline(*, identities: int, seed: int, full_pagerank: float) -> None:
     """networkx PageRank on a tenth of the graph: the same generator at a tenth of the size."""
     from bench.engine_bench import networkx_baseline
-    from bench.population import generate
+    from demo.population import generate
     from scoring.engine.graph import plain_pagerank
 
     small = generate(spec=population_spec(identities=identities // 10, seed=seed + 1))

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "scoring",
     "privacy",
     "perks",
+    "demo",
 ]
 
 MIDDLEWARE = [

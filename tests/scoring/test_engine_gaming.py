@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from bench.population import PopulationSpec, engine_inputs, generate
+from demo.population import PopulationSpec, engine_inputs, generate
 from scoring.engine import DAY, KIND_CODE, EdgeList, score_identities
 
 MEMBERS = 10

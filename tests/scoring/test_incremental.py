@@ -111,7 +111,7 @@ def test_the_incremental_reads_are_answered_from_covering_indexes():
 def test_incremental_reproduces_the_full_run_on_a_generated_population():
     # With no new data, re-scoring a tenth of a population against that day's full run must give
     # exactly what the full run gave: the neighbourhood read holds everything their scores use.
-    from scoring.demo import demo_population_seed
+    from demo.seed import demo_population_seed
 
     demo_population_seed(identities=300, history_days=0, seed=3)
     now = timezone.now()

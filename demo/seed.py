@@ -1,6 +1,6 @@
 """The demo population: generated activity written through the ingest path, then scored.
 
-Everything it stores is invented (handles ``demo_<n>``, bios saying so); see bench/population.py
+Everything it stores is invented (handles ``demo_<n>``, bios saying so); see demo/population.py
 for how the network is generated. The demo member is linked to one generated person, so the
 dashboard has a real history to show.
 """
@@ -15,10 +15,10 @@ from django.utils import timezone
 
 from accounts.models import Member
 from accounts.selectors import member_may_be_tracked
-from bench.population import PopulationSpec, generate, iter_batches
 from connectors.ingest import ingest_batch
 from connectors.models import Identity
 from connectors.records import NETWORKS
+from demo.population import PopulationSpec, generate, iter_batches
 from scoring.services import score_recompute
 
 

@@ -437,7 +437,7 @@ def iter_batches(
                 name=f"Demo account {i}",
                 followers=int(population.followers[i]),
                 following=int(population.following[i]),
-                bio="Synthetic demo account (bench.population); not a real person.",
+                bio="Synthetic demo account (demo.population); not a real person.",
             )
         )
         if len(batch) >= batch_size:

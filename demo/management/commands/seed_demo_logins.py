@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from accounts.services import demo_logins_ensure
+from demo.logins import demo_logins_ensure
 
 
 class Command(BaseCommand):

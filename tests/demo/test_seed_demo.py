@@ -3,8 +3,8 @@
 import pytest
 from django.core.management import call_command
 
-from accounts.services import demo_logins_ensure
 from connectors.models import Identity
+from demo.logins import demo_logins_ensure
 from scoring.models import MemberScore
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Member
 from connectors.models import Identity
-from scoring.demo import demo_population_seed
+from demo.seed import demo_population_seed
 
 
 class Command(BaseCommand):

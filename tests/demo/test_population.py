@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from bench.population import PopulationSpec, activity_columns, engine_inputs, generate, iter_batches
 from connectors.records import INTERACTION_KINDS, NETWORKS
+from demo.population import PopulationSpec, activity_columns, engine_inputs, generate, iter_batches
 from scoring.engine import DAY, KIND_CODE
 from scoring.engine.evaluation import evaluate_split
 
