@@ -4,9 +4,25 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest
 
 from accounts.models import Brand, BrandInvitation, BrandMembership, Member, User
+
+# --- who is asking ---------------------------------------------------------------------------
+
+
+def member_for_request(request: HttpRequest) -> Member | None:
+    """The signed-in person's influencer profile; None for visitors and for people without one
+    (a brand's team, staff). Works with Django's and DRF's requests alike.
+
+    The profile is cached on the user, so asking again in the same request costs no query.
+    """
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    # A user without a profile raises Member.DoesNotExist, an AttributeError, on access.
+    return getattr(user, "member", None)
+
 
 # --- who may be tracked ----------------------------------------------------------------------
 
