@@ -6,11 +6,12 @@ from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 
+from accounts.selectors import member_for_request
 from klout import health
 
 
 def home(request):
-    if request.user.is_authenticated and hasattr(request.user, "member"):
+    if member_for_request(request) is not None:
         return redirect("scoring:dashboard")
     return render(request, "klout/home.html")
 

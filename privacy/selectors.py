@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
 
-from accounts.models import Member
+from accounts.models import Member, User
 from accounts.selectors import member_public_condition, members_public
 from connectors.models import ConnectedAccount, Identity
+from privacy.models import DataExport
 
 # What brand-facing pages may show about an identity. Deliberately no member, user,
 # email or name of the member: contact details reach a brand only through a perk claim.
@@ -56,3 +58,15 @@ def member_identities(*, member: Member) -> QuerySet[Identity]:
         .annotate(proven=Exists(proof) | Q(member_claimed=False))
         .order_by("network", "handle")
     )
+
+
+# Said of an export that is someone else's, expired or gone alike, so that ids cannot be probed.
+EXPORT_NOT_FOUND = "This export does not exist or has expired."
+
+
+def data_export_get_for_user(*, user: User, export_id: int) -> DataExport:
+    """The user's own export; a 404 for anyone else's (or none)."""
+    export = DataExport.objects.filter(pk=export_id, user=user).first()
+    if export is None:
+        raise Http404(EXPORT_NOT_FOUND)
+    return export

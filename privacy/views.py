@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.decorators import member_required
+from accounts.selectors import member_for_request
 from connectors.errors import ConnectorError
 from connectors.selectors import connected_account_get_for_user
 from connectors.services import account_disconnect as account_disconnect_keeping_data
@@ -28,10 +30,6 @@ CLAIMED_SESSION_KEY = "privacy_claimed_released"
 # A check handed to the worker that has not answered in this long is shown as finished; the
 # background checks go on anyway.
 CHECKING_SHOWN_FOR = timedelta(minutes=2)
-
-
-def _member(request: HttpRequest):
-    return getattr(request.user, "member", None)
 
 
 @login_required
@@ -51,7 +49,7 @@ def account_disconnect(request: HttpRequest, account_id: int) -> HttpResponse:
 
 @login_required
 def privacy_settings(request: HttpRequest) -> HttpResponse:
-    member = _member(request)
+    member = member_for_request(request)
     context = {
         "member": member,
         "identities": list(selectors.member_identities(member=member)) if member else [],
@@ -62,12 +60,12 @@ def privacy_settings(request: HttpRequest) -> HttpResponse:
     return render(request, "privacy/settings.html", context)
 
 
-@login_required
+@member_required(
+    message="Only influencer accounts are tracked; there is nothing to opt out of.",
+    redirect_to="privacy:settings",
+)
 def member_opt_out(request: HttpRequest) -> HttpResponse:
-    member = _member(request)
-    if member is None:
-        messages.info(request, "Only influencer accounts are tracked; there is nothing to opt out of.")
-        return redirect("privacy:settings")
+    member = member_for_request(request)
     form = MemberOptOutForm(request.POST if request.method == "POST" else None)
     identities = list(selectors.member_identities(member=member))
     if request.method == "POST" and form.is_valid():
@@ -107,13 +105,12 @@ def data_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def data_export_download(request: HttpRequest, export_id: int) -> FileResponse:
-    # Filtering by the signed-in user is the access check: anyone else gets a 404.
-    export = DataExport.objects.filter(pk=export_id, user=request.user).first()
-    if export is None or not export.downloadable:
-        raise Http404("This export does not exist or has expired.")
+    export = selectors.data_export_get_for_user(user=request.user, export_id=export_id)
+    if not export.downloadable:
+        raise Http404(selectors.EXPORT_NOT_FOUND)
     path = exports.data_export_file(export=export)
     if not path.is_file():
-        raise Http404("This export does not exist or has expired.")
+        raise Http404(selectors.EXPORT_NOT_FOUND)
     exports.data_export_downloaded(export=export)
     stamp = export.created_at.strftime("%Y-%m-%d")
     response = FileResponse(path.open("rb"), as_attachment=True, filename=f"klout-data-{stamp}.zip")

@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.selectors import member_for_request
 from connectors.selectors import identities_visible
 from scoring.models import IdentityScore
 from scoring.selectors import member_dashboard
@@ -72,7 +73,7 @@ class IdentityScoreSerializer(serializers.Serializer):
 class MyScoreApi(APIView):
     @extend_schema(responses=MemberScoreSerializer, summary="The signed-in member's score, explained")
     def get(self, request: Request) -> Response:
-        member = getattr(request.user, "member", None)
+        member = member_for_request(request)
         if member is None:
             raise Http404("Only influencer accounts have a score.")
         d = member_dashboard(member=member)

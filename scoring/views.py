@@ -7,8 +7,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from accounts.decorators import member_required
 from accounts.models import Member
-from accounts.selectors import member_is_public
+from accounts.selectors import member_for_request, member_is_public
 from accounts.services import member_profile_visibility_set
 from scoring.selectors import member_dashboard
 
@@ -17,20 +18,16 @@ def _chart_points(history) -> list[dict]:
     return [{"day": snapshot.day.isoformat(), "score": round(snapshot.score, 1)} for snapshot in history]
 
 
-@login_required
+@member_required(message="The dashboard is for influencer accounts.")
 def dashboard(request):
-    member = getattr(request.user, "member", None)
-    if member is None:
-        messages.info(request, "The dashboard is for influencer accounts.")
-        return redirect("home")
-    data = member_dashboard(member=member)
+    data = member_dashboard(member=member_for_request(request))
     return render(request, "scoring/dashboard.html", {"d": data, "chart": _chart_points(data.history)})
 
 
 @login_required
 @require_POST
 def profile_visibility(request):
-    member = getattr(request.user, "member", None)
+    member = member_for_request(request)
     if member is None:
         raise Http404("Only influencer accounts have a profile.")
     public = request.POST.get("public") == "1"

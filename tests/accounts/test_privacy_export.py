@@ -10,12 +10,14 @@ from datetime import timedelta
 
 import pytest
 from django.db import transaction
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
 from klout.schedules import PERIODIC_TASKS
 from privacy.exports import data_export_build, data_export_file, data_export_request, exports_dir
 from privacy.models import DataExport, PrivacyEvent
+from privacy.selectors import data_export_get_for_user
 from privacy.tasks import data_exports_expire_task
 from tests.accounts.test_privacy_support import WHEN, world_build
 from tests.factories import UserFactory
@@ -126,6 +128,16 @@ def test_only_the_owner_can_download(client):
     assert response["Content-Disposition"].startswith("attachment")
     assert zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))).read("README.txt")
     assert PrivacyEvent.objects.filter(kind=PrivacyEvent.Kind.EXPORT_DOWNLOADED).count() == 1
+
+
+def test_another_users_export_is_not_found_by_its_id():
+    owner, other = UserFactory(), UserFactory()
+    export = DataExport.objects.create(user=owner)
+    assert data_export_get_for_user(user=owner, export_id=export.pk) == export
+    with pytest.raises(Http404):
+        data_export_get_for_user(user=other, export_id=export.pk)
+    with pytest.raises(Http404):
+        data_export_get_for_user(user=owner, export_id=export.pk + 1)
 
 
 def test_expired_exports_lose_their_file_and_their_link(client):
