@@ -129,8 +129,8 @@ def run_ingest(path: Path, batch: int, mark: int) -> dict:
 
     Also notes the time when the first ``mark`` events are stored.
     """
-    from connectors.archives.jsonl import jsonl_chunks
     from connectors.ingest import ingest_batches
+    from connectors.jsonl.parser import jsonl_chunks
 
     parsed = stored = batches_stored = 0
     sizes: list[int] = []  # events of each batch, in order
@@ -177,7 +177,7 @@ def run_ingest(path: Path, batch: int, mark: int) -> dict:
 def run_baseline(path: Path, batch: int, mark: int, limit: int) -> dict:
     """Same parser and batches, then the ORM, a batch at a time: ``bulk_create`` of the
     identities, a lookup of their ids, ``bulk_create`` of the interactions."""
-    from connectors.archives.jsonl import jsonl_chunks
+    from connectors.jsonl.parser import jsonl_chunks
     from connectors.models import Identity, Interaction
 
     events = 0
@@ -318,8 +318,8 @@ def main() -> None:
 
         t0 = time.perf_counter()
         with path.open("rb") as stream:
-            from connectors.archives.jsonl import jsonl_chunks
             from connectors.ingest import ingest_batch
+            from connectors.jsonl.parser import jsonl_chunks
 
             first = next(jsonl_chunks(stream=stream, chunk_records=args.batch))
         again = ingest_batch(batch=first.batch)

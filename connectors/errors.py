@@ -35,6 +35,11 @@ class ConnectorError(Exception):
         # the account needs reconnecting, not the operator's attention.
         self.auth = auth
 
+    @property
+    def transient(self) -> bool:
+        """Whether trying again later may work."""
+        return not self.permanent
+
     def __repr__(self) -> str:
         kind = "permanent" if self.permanent else "transient"
         return (

@@ -1,13 +1,15 @@
+"""The forms every upload page shares; each format's own form lives with its source."""
+
 from __future__ import annotations
 
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
-from connectors.records import NETWORK_NAMES, NETWORKS
 
+class UploadForm(forms.Form):
+    """An upload page's form: the size limit, not empty, and the extensions the format expects."""
 
-class _UploadForm(forms.Form):
     extensions: tuple[str, ...] = ()
     what = ""
 
@@ -26,34 +28,3 @@ class _UploadForm(forms.Form):
                 f"Choose {self.what} (a file ending in {' or '.join(self.extensions)})."
             )
         return upload
-
-
-class ArchiveUploadForm(_UploadForm):
-    extensions = (".zip",)
-    what = "the X archive zip"
-    file = forms.FileField(
-        label="X archive (.zip)",
-        help_text=(
-            "The zip X sends after “Settings → Your account → Download an archive of your data”, unchanged."
-        ),
-        widget=forms.ClearableFileInput(attrs={"accept": ".zip,application/zip"}),
-    )
-
-
-class ActivityUploadForm(_UploadForm):
-    extensions = (".jsonl", ".ndjson", ".json")
-    what = "a JSON Lines file"
-    file = forms.FileField(
-        label="Activity file (JSON Lines)",
-        help_text="One JSON object per line, in the documented import format.",
-        widget=forms.ClearableFileInput(attrs={"accept": ".jsonl,.ndjson,.json"}),
-    )
-    network = forms.ChoiceField(
-        label="Network of lines that name none",
-        required=False,
-        choices=[
-            ("", "None: every line names its network"),
-            *((n, NETWORK_NAMES[n]) for n in NETWORKS),
-        ],
-        help_text="Like --network on the command line: lines with their own network keep it.",
-    )

@@ -4,24 +4,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
-from connectors import services
+from accounts.decorators import member_required
+from accounts.selectors import member_for_request
+from connectors import registry, services
 from connectors.models import ConnectedAccount, SyncRun
-from connectors.selectors import connected_account_get_for_user
+from connectors.selectors import connected_account_get_for_member
 
 
 @dataclass(frozen=True)
-class Source:
+class Card:
+    """One way to add activity, on the connect page: a network to sign in with, or a file to upload."""
+
     key: str
     name: str
     description: str
     url: str | None  # where to connect or upload; None when this server cannot offer it
+    button: str
     unavailable_reason: str = ""
 
 
@@ -32,50 +36,60 @@ def _url(name: str) -> str | None:
         return None
 
 
-def sources() -> list[Source]:
-    x_ready = bool(settings.X_CLIENT_ID)
-    return [
-        Source(
-            key="x",
-            name="X (Twitter)",
-            description="Sign in with X; your posts, mentions, likes, reposts and quotes are read hourly.",
-            url=_url("x:account"),
-            unavailable_reason="" if x_ready else "The operator of this server has not set up X sign-in yet.",
-        ),
-        Source(
-            key="x_archive",
-            name="X archive",
-            description="Upload the zip from X's \u201cDownload an archive of your data\u201d.",
-            url=_url("connectors:archive_upload"),
-        ),
-        Source(
-            key="jsonl",
-            name="Activity file (JSON Lines)",
-            description="Any network's activity in Klout's documented import format.",
-            url=_url("connectors:activity_upload"),
-        ),
-    ]
+def cards() -> list[Card]:
+    """Every source of the registry that a member can add, in its order."""
+    found: list[Card] = []
+    for source in registry.sources():
+        if source.sign_in:
+            ready = registry.dotted(source.sign_in.configured)()
+            found.append(
+                Card(
+                    key=source.network or source.key,
+                    name=source.name,
+                    description=source.description,
+                    url=_url(source.sign_in.page),
+                    button=source.sign_in.button,
+                    unavailable_reason="" if ready else source.sign_in.unconfigured_reason,
+                )
+            )
+        for file_format in source.formats:
+            found.append(
+                Card(
+                    key=file_format.run_source,
+                    name=file_format.name,
+                    description=file_format.description,
+                    url=_url(f"connectors:{file_format.url_name}"),
+                    button="Upload",
+                )
+            )
+    return found
 
 
-@login_required
+def _reconnect_pages() -> dict[str, str | None]:
+    return {s.network: _url(s.sign_in.page) for s in registry.sources() if s.sign_in and s.network}
+
+
+@member_required(message="Only influencer accounts connect networks to be scored.")
 def connect_index(request):
-    member = getattr(request.user, "member", None)
-    if member is None:
-        messages.info(request, "Only influencer accounts connect networks to be scored.")
-        return redirect("home")
-    accounts = ConnectedAccount.objects.filter(member=member).select_related("identity").order_by("network")
+    member = member_for_request(request)
+    accounts = list(
+        ConnectedAccount.objects.filter(member=member).select_related("identity").order_by("network")
+    )
+    reconnect = _reconnect_pages()
+    for account in accounts:
+        account.reconnect_url = reconnect.get(account.network)
     runs = SyncRun.objects.filter(member=member).order_by("-created_at")[:10]
     return render(
         request,
         "connectors/connect.html",
-        {"sources": sources(), "accounts": accounts, "runs": runs},
+        {"sources": cards(), "accounts": accounts, "runs": runs},
     )
 
 
 @login_required
 @require_POST
 def account_sync_now(request, account_id: int):
-    account = connected_account_get_for_user(user=request.user, account_id=account_id)
+    account = connected_account_get_for_member(member=member_for_request(request), account_id=account_id)
     try:
         services.account_sync_now(account=account)
     except services.SyncRefused as refused:

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from connectors import registry
 from connectors.crypto import EncryptedTextField
 from connectors.records import INTERACTION_KINDS, NETWORKS, POST_KINDS, Origin
 
@@ -245,11 +246,6 @@ class ConnectedAccount(models.Model):
 class SyncRun(models.Model):
     """One fetch or import: what it read, what it stored, how long it took, how it failed."""
 
-    class Source(models.TextChoices):
-        X_API = "x_api", "X API sync"
-        X_ARCHIVE = "x_archive", "X archive upload"
-        JSONL = "jsonl", "JSON Lines import"
-
     class Status(models.TextChoices):
         RECEIVING = "receiving", "Being uploaded"
         QUEUED = "queued", "Queued"
@@ -263,7 +259,8 @@ class SyncRun(models.Model):
     member = models.ForeignKey(
         "accounts.Member", null=True, blank=True, on_delete=models.CASCADE, related_name="sync_runs"
     )
-    source = models.CharField(max_length=32, choices=Source.choices)
+    # An API sync or a file format of the registry (its run_source).
+    source = models.CharField(max_length=32, choices=registry.run_source_choices)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0, help_text="0 to 100.")
     created_at = models.DateTimeField(auto_now_add=True)

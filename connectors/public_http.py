@@ -36,17 +36,17 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 
+from connectors.errors import ConnectorError
+
 DEFAULT_MAX_BYTES = 1024 * 1024
 _USER_AGENT = "Klout (+https://github.com/klout; influence scores, opt-out checks)"
 
 
-class PublicFetchError(Exception):
+class PublicFetchError(ConnectorError):
     """The request failed; ``message`` is for a person, ``transient`` says whether a later try may work."""
 
     def __init__(self, message: str, *, transient: bool) -> None:
-        super().__init__(message)
-        self.message = message
-        self.transient = transient
+        super().__init__(message, permanent=not transient)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from accounts.models import User
+from accounts.models import Member
 from accounts.selectors import member_public_condition
 from connectors.models import ConnectedAccount, Identity, SyncRun
 from connectors.records import Origin
@@ -24,18 +24,16 @@ def identities_visible() -> QuerySet[Identity]:
     )
 
 
-def sync_run_get_for_user(*, user: User, run_id: int) -> SyncRun:
-    """A run of the caller's own imports; 404 for anyone else's, so ids cannot be probed."""
-    member = getattr(user, "member", None) if user.is_authenticated else None
+def sync_run_get_for_member(*, member: Member | None, run_id: int) -> SyncRun:
+    """A run of the member's own imports; 404 for anyone else's, so ids cannot be probed."""
     run = SyncRun.objects.filter(pk=run_id, member=member).first() if member else None
     if run is None:
         raise Http404("No such import")
     return run
 
 
-def connected_account_get_for_user(*, user: User, account_id: int) -> ConnectedAccount:
-    """One of the caller's own connected accounts; 404 for anyone else's: it is not even named."""
-    member = getattr(user, "member", None) if user.is_authenticated else None
+def connected_account_get_for_member(*, member: Member | None, account_id: int) -> ConnectedAccount:
+    """One of the member's own connected accounts; 404 for anyone else's: it is not even named."""
     account = (
         ConnectedAccount.objects.select_related("identity").filter(pk=account_id, member=member).first()
         if member

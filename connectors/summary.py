@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from connectors.services import ImportReport
+from connectors.imports import ImportReport
 
 
 def report_lines(report: ImportReport) -> list[str]:

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from connectors import views
+from connectors import registry, views
 
 app_name = "connectors"
 
+# One upload page per file format of the registry, at the path and name it declares.
 urlpatterns = [
-    path("import/x-archive/", views.archive_upload, name="archive_upload"),
-    path("import/activity/", views.activity_upload, name="activity_upload"),
+    path(f.path, views.upload, {"run_source": f.run_source}, name=f.url_name) for f in registry.file_formats()
+] + [
     path("import/runs/<int:run_id>/", views.run_detail, name="run_detail"),
     path("import/runs/<int:run_id>/status/", views.run_status, name="run_status"),
 ]

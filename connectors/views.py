@@ -10,9 +10,10 @@ from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
-from accounts.selectors import OPTED_OUT_MESSAGE, member_may_be_tracked
-from connectors import selectors, services
-from connectors.forms import ActivityUploadForm, ArchiveUploadForm
+from accounts.decorators import member_required
+from accounts.selectors import OPTED_OUT_MESSAGE, member_for_request, member_may_be_tracked
+from connectors import registry, runs, selectors
+from connectors.imports import ImportRefused
 from connectors.models import SyncRun
 
 # Room for the multipart envelope and the form's other fields around the file itself.
@@ -23,10 +24,7 @@ def _upload(request, *, form_class, source: str, template: str):
     """An upload page. A file too large by its declared length, or one more than the member may
     have waiting, is refused before the body is read: the views are exempt from the CSRF
     middleware (which would read the whole body first) and check CSRF themselves afterwards."""
-    member = getattr(request.user, "member", None)
-    if member is None:
-        messages.info(request, "Only influencer accounts import activity to be scored.")
-        return redirect("home")
+    member = member_for_request(request)
     if not member_may_be_tracked(member=member):
         messages.error(request, OPTED_OUT_MESSAGE)
         return redirect("privacy:settings")
@@ -36,8 +34,8 @@ def _upload(request, *, form_class, source: str, template: str):
     refusal = _too_large(request)
     if refusal is None:
         try:
-            run = services.import_upload_reserve(member=member, source=source)
-        except services.ImportRefused as refused:
+            run = runs.import_upload_reserve(member=member, source=source)
+        except ImportRefused as refused:
             refusal = (str(refused), 429)
     if refusal is not None:
         message, status = refusal
@@ -49,7 +47,7 @@ def _upload(request, *, form_class, source: str, template: str):
     finally:
         # Whatever stopped the upload (a refused form, a failed CSRF check, a dropped connection),
         # its place is given back unless the file was stored.
-        services.import_upload_release(run=run)
+        runs.import_upload_release(run=run)
     return response
 
 
@@ -72,10 +70,10 @@ def _upload_store(request, *, run, form_class, template: str, recent):
     form = form_class(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.import_upload_attach(
+            runs.import_upload_attach(
                 run=run, upload=form.cleaned_data["file"], network=form.cleaned_data.get("network", "")
             )
-        except services.ImportRefused as refused:
+        except ImportRefused as refused:
             form.add_error(None, str(refused))
         else:
             return redirect("connectors:run_detail", run_id=run.pk)
@@ -83,30 +81,21 @@ def _upload_store(request, *, run, form_class, template: str, recent):
 
 
 @csrf_exempt  # checked by _upload_store, once the size and the quota are
-@login_required
-def archive_upload(request):
+@member_required(message="Only influencer accounts import activity to be scored.")
+def upload(request, run_source: str):
+    """The upload page of one file format of the registry (``connectors.urls``)."""
+    file_format = registry.file_format(run_source)
     return _upload(
         request,
-        form_class=ArchiveUploadForm,
-        source=SyncRun.Source.X_ARCHIVE,
-        template="connectors/archive_upload.html",
-    )
-
-
-@csrf_exempt  # checked by _upload_store, once the size and the quota are
-@login_required
-def activity_upload(request):
-    return _upload(
-        request,
-        form_class=ActivityUploadForm,
-        source=SyncRun.Source.JSONL,
-        template="connectors/activity_upload.html",
+        form_class=registry.dotted(file_format.form),
+        source=file_format.run_source,
+        template=file_format.template,
     )
 
 
 @login_required
 def run_detail(request, run_id: int):
-    run = selectors.sync_run_get_for_user(user=request.user, run_id=run_id)
+    run = selectors.sync_run_get_for_member(member=member_for_request(request), run_id=run_id)
     return render(
         request, "connectors/run_detail.html", {"run": run, "status": selectors.sync_run_status(run=run)}
     )
@@ -114,5 +103,5 @@ def run_detail(request, run_id: int):
 
 @login_required
 def run_status(request, run_id: int):
-    run = selectors.sync_run_get_for_user(user=request.user, run_id=run_id)
+    run = selectors.sync_run_get_for_member(member=member_for_request(request), run_id=run_id)
     return JsonResponse(selectors.sync_run_status(run=run))

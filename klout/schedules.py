@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from connectors import registry
+
 
 @dataclass(frozen=True)
 class Schedule:
@@ -58,14 +60,17 @@ PERIODIC_TASKS: list[Schedule] = [
     ),
 ]
 
-PERIODIC_TASKS.append(
+# Each API sync's hourly fan-out over the accounts connected to it (connectors.registry).
+PERIODIC_TASKS.extend(
     Schedule(
-        name="Sync connected X accounts",
-        task="connectors.twitter.tasks.x_accounts_sync_all",
-        minute="5",
+        name=source.sync.schedule_name,
+        task=source.sync.all_accounts_task,
+        minute=source.sync.minute,
         hour="*",
-        description="Queues a sync of every active X account: new posts, mentions, likes, reposts, quotes.",
+        description=source.sync.schedule_description,
     )
+    for source in registry.sources()
+    if source.sync
 )
 
 # --- Privacy -----------------------------------------------------------------------------------

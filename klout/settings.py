@@ -11,6 +11,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
+from connectors import registry
 from klout.env import env_bool, env_database, env_int, env_list, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -292,7 +293,8 @@ X_CLIENT_ID = env_str("X_CLIENT_ID", "")
 X_CLIENT_SECRET = env_str("X_CLIENT_SECRET", "")
 X_API_BASE_URL = env_url("X_API_BASE_URL", "https://api.twitter.com", schemes=("https", "http")).rstrip("/")
 # The X tasks live in a sub-package that Celery's app autodiscovery does not look into.
-CELERY_IMPORTS = ("connectors.twitter.tasks",)
+# Each API sync's task module (connectors.registry): the worker registers them at start.
+CELERY_IMPORTS = registry.task_modules()
 
 # --- Privacy --------------------------------------------------------------------------------
 # Opt-out for anyone reads public profiles to find a one-time code in the bio.

@@ -37,7 +37,7 @@ def sessions_clear() -> None:
 def stuck_work_sweep() -> dict[str, int]:
     """Re-queue or fail the imports, exports and runs that a stopped worker or a lost message
     left "queued" or "running": no task outlives its hard time limit, so anything older is stuck."""
-    from connectors.services import sync_runs_recover
+    from connectors.runs import sync_runs_recover
     from privacy.exports import data_exports_recover
     from scoring.services import score_runs_recover
 

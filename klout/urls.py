@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from connectors import registry
 from klout import views
 
 # The admin signs in through the site's own sign-in, and so under its brute-force limits.
@@ -15,7 +16,8 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("privacy.urls")),
     path("connect/", include("connectors.hub_urls")),
-    path("connect/", include("connectors.twitter.urls")),
+    # Each source's sign-in pages (connectors.registry), under connect/.
+    *(path("connect/", include(urls)) for urls in registry.url_includes()),
     path("", include("connectors.urls")),
     path("", include("scoring.urls")),
     path("admin/", admin.site.urls),

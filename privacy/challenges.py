@@ -22,15 +22,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from connectors.errors import ConnectorError
 from klout.queue import QUEUE_DOWN_MESSAGE, enqueue_on_commit
 from privacy.audit import subject_digest
 from privacy.models import OptOutChallenge
 from privacy.profiles import (
-    ProfileError,
+    bio_checks_configured,
     handle_display,
     handle_normalize,
+    network_label,
     profile_read,
-    x_bio_checks_configured,
 )
 from privacy.services import identity_opt_out
 
@@ -62,8 +63,10 @@ def optout_challenge_start(*, network: str, handle: str, requester: str) -> OptO
         handle = handle_normalize(network=network, raw=handle)
     except ValueError as exc:
         raise ValidationError({"handle": str(exc)}) from None
-    if network == "x" and not x_bio_checks_configured():
-        raise ValidationError({"network": "X bio checks are not configured on this server."})
+    if not bio_checks_configured(network):
+        raise ValidationError(
+            {"network": f"{network_label(network)} bio checks are not configured on this server."}
+        )
     now = timezone.now()
     requester_digest = subject_digest(kind="requester", key=requester) if requester else ""
     with transaction.atomic():
@@ -153,7 +156,7 @@ def optout_challenge_check(*, challenge_id: int, manual: bool) -> CheckOutcome:
 
     try:
         profile = profile_read(network=challenge.network, handle=challenge.handle)
-    except ProfileError as error:
+    except ConnectorError as error:
         if error.transient and manual:
             # The network's fault, not the person's: give the attempt back.
             OptOutChallenge.objects.filter(pk=challenge.pk, attempts__gt=0).update(

@@ -3,8 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from accounts.models import User
-
-NETWORK_CHOICES = [("mastodon", "Mastodon"), ("bluesky", "Bluesky"), ("x", "X (Twitter)")]
+from privacy import profiles
 
 
 class MemberOptOutForm(forms.Form):
@@ -45,7 +44,7 @@ class AccountDeleteForm(forms.Form):
 
 
 class OptOutStartForm(forms.Form):
-    network = forms.ChoiceField(label="Network", choices=NETWORK_CHOICES, widget=forms.RadioSelect)
+    network = forms.ChoiceField(label="Network", choices=profiles.network_choices, widget=forms.RadioSelect)
     handle = forms.CharField(
         label="Your account on it",
         max_length=300,

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import member_required
 from accounts.selectors import member_for_request
 from connectors.errors import ConnectorError
-from connectors.selectors import connected_account_get_for_user
+from connectors.selectors import connected_account_get_for_member
 from connectors.services import account_disconnect as account_disconnect_keeping_data
 from klout.client_address import client_address
 from privacy import challenges, exports, profiles, selectors, services, x_signin
@@ -36,7 +36,7 @@ CHECKING_SHOWN_FOR = timedelta(minutes=2)
 @require_POST
 def account_disconnect(request: HttpRequest, account_id: int) -> HttpResponse:
     """Disconnect one of the member's accounts, keeping what was read from it or deleting it."""
-    account = connected_account_get_for_user(user=request.user, account_id=account_id)
+    account = connected_account_get_for_member(member=member_for_request(request), account_id=account_id)
     handle = account.identity.handle or account.identity.external_id
     if request.POST.get("data") == "delete":
         services.account_disconnect_and_delete(account=account)
@@ -163,7 +163,7 @@ def public_opt_out(request: HttpRequest) -> HttpResponse:
             return redirect("privacy:public_status", token=challenge.token)
     context = {
         "form": form,
-        "x_bio_checks": profiles.x_bio_checks_configured(),
+        "x_bio_checks": profiles.bio_checks_configured("x"),
         "x_signin": x_signin.x_signin_configured(),
         "lifetime_hours": settings.PRIVACY_OPTOUT_CODE_LIFETIME_MINUTES / 60,
     }
@@ -193,7 +193,7 @@ def public_opt_out_status(request: HttpRequest, token: str) -> HttpResponse:
         "challenge": challenge,
         "checking": challenge.check_queued_at is not None
         and timezone.now() - challenge.check_queued_at < CHECKING_SHOWN_FOR,
-        "network_label": profiles.NETWORK_LABELS.get(challenge.network, challenge.network),
+        "network_label": profiles.network_label(challenge.network),
         "who": profiles.handle_display(network=challenge.network, handle=challenge.handle)
         if challenge.handle
         else "",

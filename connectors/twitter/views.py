@@ -11,6 +11,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from accounts.decorators import member_required
+from accounts.selectors import member_for_request
 from connectors.errors import ConnectorError
 from connectors.twitter import oauth
 from connectors.twitter.client import XClient
@@ -29,7 +31,7 @@ def _callback_url() -> str:
 
 @login_required
 def account_page(request: HttpRequest) -> HttpResponse:
-    member = getattr(request.user, "member", None)
+    member = member_for_request(request)
     context = {
         "configured": oauth.x_oauth_configured(),
         "is_member": member is not None,
@@ -39,12 +41,11 @@ def account_page(request: HttpRequest) -> HttpResponse:
     return render(request, "connectors/twitter/account.html", context)
 
 
-@login_required
+@member_required(
+    message="Only influencer accounts can connect X.", redirect_to="x:account", level=messages.ERROR
+)
 @require_POST
 def connect_start(request: HttpRequest) -> HttpResponse:
-    if getattr(request.user, "member", None) is None:
-        messages.error(request, "Only influencer accounts can connect X.")
-        return redirect("x:account")
     if not oauth.x_oauth_configured():
         messages.error(request, "X is not configured on this server yet; the operator must set X_CLIENT_ID.")
         return redirect("x:account")
@@ -56,7 +57,7 @@ def connect_start(request: HttpRequest) -> HttpResponse:
 @login_required
 def connect_callback(request: HttpRequest) -> HttpResponse:
     pending = request.session.pop(SESSION_KEY, None)
-    member = getattr(request.user, "member", None)
+    member = member_for_request(request)
     if request.GET.get("error"):
         messages.info(request, "X was not connected: the authorisation was cancelled on X.")
         return redirect("x:account")

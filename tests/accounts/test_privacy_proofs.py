@@ -10,12 +10,13 @@ import socket
 
 import pytest
 
+from connectors.errors import ConnectorError
 from connectors.ingest import ingest_batch
 from connectors.models import Identity, Tombstone, tombstone_digest
 from connectors.records import Batch, IdentityRecord
 from privacy.challenges import optout_challenge_check, optout_challenge_start
 from privacy.models import OptOutChallenge
-from privacy.profiles import ProfileError, profile_read
+from privacy.profiles import profile_read
 from tests.accounts.test_privacy_support import (
     bluesky_did_document,
     bluesky_profile,
@@ -186,13 +187,13 @@ def appview(settings):
 def test_a_handle_pointing_at_a_did_that_does_not_name_it_back_is_refused(appview):
     appview.resolved["attacker.example"] = "did:plc:kvwvcn5iqfooopmyzvb4qzba"
     appview.profile["description"] = "KLOUT-ABCDEFGH"
-    with pytest.raises(ProfileError, match="whose record does not name it back"):
+    with pytest.raises(ConnectorError, match="whose record does not name it back"):
         profile_read(network="bluesky", handle="attacker.example")
 
 
 def test_a_profile_answer_for_another_did_is_not_taken(appview):
     appview.profile["did"] = "did:plc:someoneelse"
-    with pytest.raises(ProfileError, match="another account"):
+    with pytest.raises(ConnectorError, match="another account"):
         profile_read(network="bluesky", handle="test.marshal.dev")
 
 
@@ -210,7 +211,7 @@ def test_an_x_answer_for_another_username_is_not_taken(settings):
     with FakeHTTPServer(handler=lambda request: FakeResponse(body=answer)) as fake:
         settings.X_API_BASE_URL = fake.url
         settings.X_BEARER_TOKEN = "app-bearer"
-        with pytest.raises(ProfileError, match="another account than @Twitter"):
+        with pytest.raises(ConnectorError, match="another account than @Twitter"):
             profile_read(network="x", handle="Twitter")
 
 

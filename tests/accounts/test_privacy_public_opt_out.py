@@ -10,13 +10,14 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from connectors.errors import ConnectorError
 from connectors.ingest import ingest_batch
 from connectors.models import Identity, Interaction, Tombstone, tombstone_digest
 from connectors.records import Batch, IdentityRecord, InteractionRecord
 from privacy import challenges
 from privacy.challenges import optout_challenge_check, optout_challenge_start
 from privacy.models import OptOutChallenge, PrivacyEvent
-from privacy.profiles import ProfileError, profile_read
+from privacy.profiles import profile_read
 from privacy.tasks import data_exports_expire_task, optout_challenges_check_due_task
 from tests.accounts.test_privacy_support import (
     WHEN,
@@ -148,7 +149,7 @@ def test_x_profile_is_read_with_the_app_bearer_token(server, profiles):
     ],
 )
 def test_an_unknown_account_says_so_and_is_not_transient(server, network, handle, message):
-    with pytest.raises(ProfileError) as caught:
+    with pytest.raises(ConnectorError) as caught:
         profile_read(network=network, handle=handle)
     assert message in caught.value.message
     assert caught.value.transient is False
@@ -159,7 +160,7 @@ def test_a_failing_or_garbled_api_is_transient(server):
         FakeResponse(status=503), FakeResponse(body="{not json"), path="/xrpc/app.bsky.actor.getProfile"
     )
     for _ in range(2):
-        with pytest.raises(ProfileError) as caught:
+        with pytest.raises(ConnectorError) as caught:
             profile_read(network="bluesky", handle="test.marshal.dev")
         assert caught.value.transient is True
 
@@ -167,7 +168,7 @@ def test_a_failing_or_garbled_api_is_transient(server):
 def test_a_mastodon_server_on_a_private_address_is_refused(settings, monkeypatch):
     settings.MASTODON_INSTANCE_URL = "https://{instance}"
     monkeypatch.setattr(socket, "getaddrinfo", lambda *a, **k: [(2, 1, 6, "", ("10.0.0.7", 443))])
-    with pytest.raises(ProfileError, match="intranet.example is not a public server"):
+    with pytest.raises(ConnectorError, match="intranet.example is not a public server"):
         profile_read(network="mastodon", handle="alice@intranet.example")
 
 

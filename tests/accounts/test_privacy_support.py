@@ -94,10 +94,8 @@ def world_build(*, member: Member | None = None) -> World:
         member=member, identity=ada, network="x", access_token="secret-access", refresh_token="secret-refresh"
     )
     upload_path = default_storage.save(f"imports/{member.pk}/upload.zip", ContentFile(b"archive bytes"))
-    SyncRun.objects.create(
-        member=member, account=account, source=SyncRun.Source.X_ARCHIVE, upload_path=upload_path
-    )
-    SyncRun.objects.create(account=account, source=SyncRun.Source.X_API)
+    SyncRun.objects.create(member=member, account=account, source="x_archive", upload_path=upload_path)
+    SyncRun.objects.create(account=account, source="x_api")
     for identity in Identity.objects.filter(external_id__in=[ADA, BOB]):
         IdentityScore.objects.create(
             identity=identity,

@@ -114,7 +114,7 @@ def test_the_opt_out_page_waits_for_the_worker_while_it_reads_the_bio(page):
 def test_an_upload_beyond_the_members_quota_is_refused_with_a_reason(page, settings):
     settings.IMPORT_MAX_WAITING_PER_MEMBER = 1
     member = _scored_member(uploaded_fans=0, fetched_fans=1)
-    SyncRun.objects.create(member=member, source=SyncRun.Source.JSONL)
+    SyncRun.objects.create(member=member, source="jsonl")
     _sign_in(page, member)
     page.goto("/import/activity/")
     page.get_by_label("Activity file (JSON Lines)").set_input_files(

@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 import pytest
 from django.db import connection
 
+from connectors.imports import ImportReport, ingest_all
 from connectors.models import Identity, Interaction
 from connectors.records import Batch, InteractionRecord
-from connectors.services import ImportReport, _ingest_all
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -42,7 +42,7 @@ def test_two_imports_naming_new_identities_in_opposite_orders_both_complete():
                     time.sleep(0.5)  # let the other import store its first batch meanwhile
 
         try:
-            _ingest_all(batches, reports[name])
+            ingest_all(batches, reports[name])
         except Exception as exc:  # noqa: BLE001  (reported by the assertion below)
             errors[name] = exc
         finally:
@@ -64,8 +64,9 @@ def test_two_imports_naming_new_identities_in_opposite_orders_both_complete():
 
 def test_uploads_sent_at_once_take_no_more_places_than_the_quota(settings):
     """The places are counted and taken under the member's lock, before any file is read."""
+    from connectors.imports import ImportRefused
     from connectors.models import SyncRun
-    from connectors.services import ImportRefused, import_upload_reserve
+    from connectors.runs import import_upload_reserve
     from tests.factories import MemberFactory
 
     settings.IMPORT_MAX_WAITING_PER_MEMBER = 2
@@ -76,7 +77,7 @@ def test_uploads_sent_at_once_take_no_more_places_than_the_quota(settings):
     def upload() -> None:
         start.wait()
         try:
-            import_upload_reserve(member=member, source=SyncRun.Source.JSONL)
+            import_upload_reserve(member=member, source="jsonl")
             outcomes.append("reserved")
         except ImportRefused:
             outcomes.append("refused")

@@ -63,8 +63,9 @@ def test_the_import_command_refuses_an_opted_out_member(tmp_path, fixtures_dir):
 
 
 def test_an_archive_cannot_take_an_account_another_member_linked(tmp_path, fixtures_dir):
+    from connectors.imports import ImportRefused
     from connectors.models import Identity
-    from connectors.services import ImportRefused, archive_import
+    from connectors.twitter.imports import archive_import
 
     first, second = MemberFactory(), MemberFactory()
     archive_import(path=build_archive(tmp_path / "a.zip"), member=first)

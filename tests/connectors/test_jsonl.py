@@ -6,9 +6,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from connectors.archives.jsonl import JsonlFormatError, jsonl_chunks
+from connectors.imports import ImportRefused
+from connectors.jsonl.imports import activity_import_jsonl
+from connectors.jsonl.parser import JsonlFormatError, jsonl_chunks
 from connectors.models import Identity, Interaction, Post
-from connectors.services import ImportRefused, activity_import_jsonl
 
 pytestmark = pytest.mark.django_db
 
@@ -153,7 +154,7 @@ def test_an_empty_file_is_refused():
 
 
 def test_an_overlong_line_is_rejected_without_reading_it_into_memory(monkeypatch):
-    from connectors.archives import jsonl
+    from connectors.jsonl import parser as jsonl
 
     monkeypatch.setattr(jsonl, "MAX_LINE_BYTES", 300)
     long_line = {**ISSUE_EXAMPLE, "actor": {"id": "1", "bio": "x" * 1000}}
@@ -203,7 +204,7 @@ def test_import_activity_command_refuses_a_file_that_is_not_json_lines(tmp_path)
 
 
 def test_the_fast_path_for_plain_interactions_agrees_with_the_full_parser(monkeypatch):
-    from connectors.archives import jsonl
+    from connectors.jsonl import parser as jsonl
 
     base = {"network": "x", "kind": "like", "actor": {"id": "1"}, "target": {"id": "2"}}
     base["occurred_at"] = "2024-01-02T03:04:05Z"
@@ -264,12 +265,13 @@ def test_an_import_aborted_by_a_deadlock_is_read_again_from_the_start_and_counte
 
     from django.db import OperationalError
 
-    from connectors import services
+    from connectors import imports
+    from connectors.jsonl.imports import activity_import_jsonl
 
     class Deadlock(Exception):
         sqlstate = "40P01"
 
-    real = services.ingest_batches
+    real = imports.ingest_batches
     calls = []
 
     def once_aborted(*, batches, **options):
@@ -279,13 +281,13 @@ def test_an_import_aborted_by_a_deadlock_is_read_again_from_the_start_and_counte
             raise OperationalError("deadlock detected") from Deadlock()
         return real(batches=batches, **options)
 
-    monkeypatch.setattr(services, "ingest_batches", once_aborted)
-    monkeypatch.setattr(services.time, "sleep", lambda seconds: None)
+    monkeypatch.setattr(imports, "ingest_batches", once_aborted)
+    monkeypatch.setattr(imports.time, "sleep", lambda seconds: None)
     line = (
         '{"network": "x", "kind": "follow", "actor": {"id": "1"}, "target": {"id": "2"}, '
         '"occurred_at": "2024-01-01T00:00:00Z"}'
     )
-    report = services.activity_import_jsonl(stream=io.BytesIO(f"{line}\nnot json\n".encode()))
+    report = activity_import_jsonl(stream=io.BytesIO(f"{line}\nnot json\n".encode()))
 
     assert len(calls) == 2
     assert (report.read, report.rejected, report.ingest.interactions.new) == (2, 1, 1)
@@ -295,7 +297,8 @@ def test_an_import_aborted_by_a_deadlock_is_read_again_from_the_start_and_counte
 def test_a_line_nested_too_deeply_is_rejected_and_a_first_line_so_nested_refuses_the_file(db):
     import io
 
-    from connectors.services import ImportRefused, activity_import_jsonl
+    from connectors.imports import ImportRefused
+    from connectors.jsonl.imports import activity_import_jsonl
 
     good = (
         '{"network": "x", "kind": "follow", "actor": {"id": "1"}, "target": {"id": "2"}, '

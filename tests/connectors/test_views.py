@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from connectors.models import Identity, Interaction, Post, SyncRun
+from tests.conftest import require
 from tests.connectors.archive_zips import SAMPLES, build_archive
 from tests.connectors.factories import MemberFactory, UserFactory
 
@@ -55,8 +56,7 @@ def test_upload_pages_show_labelled_file_fields(member_client):
 def test_uploading_an_archive_imports_it_in_the_worker_and_shows_progress(
     member_client, tmp_path, media, django_capture_on_commit_callbacks
 ):
-    if not SAMPLES.is_dir():
-        pytest.skip("samples missing")
+    require(SAMPLES.is_dir(), f"recorded archive samples not found at {SAMPLES}")
     zip_bytes = build_archive(tmp_path / "x.zip").read_bytes()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -148,7 +148,7 @@ def test_someone_elses_import_is_not_found(member_client):
 def test_a_run_is_executed_once_even_if_the_task_runs_twice(
     member_client, django_capture_on_commit_callbacks
 ):
-    from connectors.services import import_run_execute
+    from connectors.runs import import_run_execute
 
     with django_capture_on_commit_callbacks(execute=True):
         member_client.post(
@@ -214,7 +214,7 @@ def test_an_upload_too_large_by_its_declared_length_is_refused_before_its_body_i
 def test_a_member_with_imports_waiting_is_asked_to_wait_before_the_next_upload(member_client, settings):
     settings.IMPORT_MAX_WAITING_PER_MEMBER = 2
     for _ in range(2):
-        SyncRun.objects.create(member=member_client.member, source=SyncRun.Source.JSONL)
+        SyncRun.objects.create(member=member_client.member, source="jsonl")
     response = member_client.post(
         reverse("connectors:activity_upload"),
         {"file": SimpleUploadedFile("a.jsonl", (json.dumps(LINE) + "\n").encode())},
@@ -240,10 +240,11 @@ def test_the_upload_pages_still_check_csrf(member_client):
 def test_a_file_arriving_after_its_place_was_given_up_is_not_kept(
     member_client, media, django_capture_on_commit_callbacks
 ):
-    from connectors.services import ImportRefused, import_upload_attach, import_upload_reserve
+    from connectors.imports import ImportRefused
+    from connectors.runs import import_upload_attach, import_upload_reserve
     from privacy.services import member_opt_out
 
-    run = import_upload_reserve(member=member_client.member, source=SyncRun.Source.JSONL)
+    run = import_upload_reserve(member=member_client.member, source="jsonl")
     member_opt_out(member=member_client.member)  # while the file is still arriving
     with (
         django_capture_on_commit_callbacks(execute=True),
@@ -259,9 +260,9 @@ def test_the_sweeper_leaves_an_upload_that_is_still_arriving(member_client):
 
     from django.utils import timezone
 
-    from connectors.services import import_upload_reserve, sync_runs_recover
+    from connectors.runs import import_upload_reserve, sync_runs_recover
 
-    run = import_upload_reserve(member=member_client.member, source=SyncRun.Source.JSONL)
+    run = import_upload_reserve(member=member_client.member, source="jsonl")
     SyncRun.objects.filter(pk=run.pk).update(created_at=timezone.now() - timedelta(hours=3))
     sync_runs_recover(before=timezone.now() - timedelta(hours=1))
     assert SyncRun.objects.filter(pk=run.pk).exists()

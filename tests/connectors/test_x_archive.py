@@ -6,10 +6,12 @@ from datetime import UTC, datetime
 import pytest
 from django.core.management import CommandError, call_command
 
+from connectors.imports import ImportRefused
 from connectors.ingest import ingest_batch
 from connectors.models import Identity, Interaction, Post
 from connectors.records import Origin
-from connectors.services import ImportRefused, archive_import
+from connectors.twitter.imports import archive_import
+from tests.conftest import require
 from tests.connectors.archive_zips import SAMPLES, build_archive, sample_tweets, tweets_js
 from tests.connectors.factories import MemberFactory
 
@@ -18,8 +20,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def archive(tmp_path):
-    if not SAMPLES.is_dir():
-        pytest.skip(f"recorded archive samples not found at {SAMPLES}")
+    require(SAMPLES.is_dir(), f"recorded archive samples not found at {SAMPLES}")
     return build_archive(tmp_path / "twitter-archive.zip")
 
 
@@ -134,8 +135,7 @@ def test_a_file_that_is_not_a_zip_is_refused(tmp_path):
 
 
 def test_a_zip_without_tweets_is_refused(tmp_path):
-    if not SAMPLES.is_dir():
-        pytest.skip("samples missing")
+    require(SAMPLES.is_dir(), f"recorded archive samples not found at {SAMPLES}")
     path = build_archive(tmp_path / "a.zip", tweets=False)
 
     with pytest.raises(ImportRefused, match=r"no data/tweets\.js"):
@@ -144,8 +144,7 @@ def test_a_zip_without_tweets_is_refused(tmp_path):
 
 
 def test_broken_json_names_the_file_and_line_and_writes_nothing(tmp_path):
-    if not SAMPLES.is_dir():
-        pytest.skip("samples missing")
+    require(SAMPLES.is_dir(), f"recorded archive samples not found at {SAMPLES}")
     lines = tweets_js(sample_tweets() * 40).split("\n")
     # Break the JSON deep in the file, after many tweets that were parsed fine.
     target = next(i for i, line in enumerate(lines) if i > len(lines) * 3 // 4 and '"lang"' in line)
@@ -158,8 +157,7 @@ def test_broken_json_names_the_file_and_line_and_writes_nothing(tmp_path):
 
 
 def test_truncated_tweets_file_is_refused(tmp_path):
-    if not SAMPLES.is_dir():
-        pytest.skip("samples missing")
+    require(SAMPLES.is_dir(), f"recorded archive samples not found at {SAMPLES}")
     body = tweets_js(sample_tweets())
     path = build_archive(tmp_path / "a.zip", tweets=body[: len(body) - 40])
 
@@ -200,7 +198,7 @@ def test_a_zip_of_too_many_entries_is_refused_before_its_directory_is_read(tmp_p
 
 
 def test_the_entry_count_of_a_zip64_archive_is_read_from_its_zip64_record(tmp_path):
-    from connectors.archives.x_archive import zip_entry_count
+    from connectors.twitter.archive import zip_entry_count
 
     # Beyond 65,535 entries the plain end record says 0xFFFF and the real count moves to zip64's.
     assert zip_entry_count(_many_entries(tmp_path / "big.zip", 70_000)) == 70_000
@@ -227,11 +225,10 @@ def test_an_archive_of_an_account_linked_to_another_member_is_refused(archive):
 
 
 def test_the_reader_streams_across_chunk_boundaries(tmp_path, monkeypatch):
-    from connectors.archives import ytd
+    from connectors.twitter import ytd
 
     monkeypatch.setattr(ytd, "CHUNK_CHARS", 7)
-    if not SAMPLES.is_dir():
-        pytest.skip("samples missing")
+    require(SAMPLES.is_dir(), f"recorded archive samples not found at {SAMPLES}")
 
     report = archive_import(path=build_archive(tmp_path / "a.zip"), member=MemberFactory())
 

@@ -113,7 +113,7 @@ def _stuck_upload(member, *, status: str, attempts: int) -> SyncRun:
         f"imports/{member.pk}/upload.jsonl", SimpleUploadedFile("a", json.dumps(LINE).encode())
     )
     run = SyncRun.objects.create(
-        member=member, source=SyncRun.Source.JSONL, status=status, upload_path=path, attempts=attempts
+        member=member, source="jsonl", status=status, upload_path=path, attempts=attempts
     )
     SyncRun.objects.filter(pk=run.pk).update(
         created_at=timezone.now() - LONG_AGO, started_at=timezone.now() - LONG_AGO
@@ -151,7 +151,7 @@ def test_an_upload_whose_message_was_lost_is_sent_again():
 
 def test_recent_work_is_left_alone():
     member = MemberFactory()
-    run = SyncRun.objects.create(member=member, source=SyncRun.Source.JSONL, status=SyncRun.Status.RUNNING)
+    run = SyncRun.objects.create(member=member, source="jsonl", status=SyncRun.Status.RUNNING)
     SyncRun.objects.filter(pk=run.pk).update(started_at=timezone.now() - timedelta(minutes=5))
     assert stuck_work_sweep() == dict.fromkeys(
         ("runs_requeued", "runs_failed", "exports_requeued", "exports_failed", "score_runs_failed"), 0
@@ -161,7 +161,7 @@ def test_recent_work_is_left_alone():
 
 
 def test_an_api_sync_and_a_score_run_left_running_are_marked_failed():
-    sync = SyncRun.objects.create(source=SyncRun.Source.X_API, status=SyncRun.Status.RUNNING)
+    sync = SyncRun.objects.create(source="x_api", status=SyncRun.Status.RUNNING)
     SyncRun.objects.filter(pk=sync.pk).update(started_at=timezone.now() - LONG_AGO)
     score_run = ScoreRun.objects.create(
         kind=ScoreRun.Kind.FULL, day=timezone.now().date(), model_version="v1"

@@ -4,8 +4,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from connectors.imports import ImportRefused
+from connectors.jsonl.imports import activity_import_jsonl
 from connectors.records import NETWORKS
-from connectors.services import ImportRefused, activity_import_jsonl
 from connectors.summary import report_lines
 
 

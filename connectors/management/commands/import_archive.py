@@ -5,9 +5,10 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Member
+from connectors.imports import ImportRefused
 from connectors.records import Origin
-from connectors.services import ImportRefused, archive_import
 from connectors.summary import report_lines
+from connectors.twitter.imports import archive_import
 
 
 class Command(BaseCommand):

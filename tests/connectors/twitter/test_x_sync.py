@@ -10,10 +10,11 @@ from django.db import connection
 from django.utils import timezone
 
 from connectors.models import ConnectedAccount, Identity, Interaction, Post, SyncRun
+from connectors.sync import SyncPolicy, account_claim
 from connectors.twitter.client import XClient
 from connectors.twitter.oauth import Tokens
 from connectors.twitter.services import x_account_connect
-from connectors.twitter.sync import SyncPolicy, _claim, x_account_sync
+from connectors.twitter.sync import x_account_sync
 from tests.connectors.twitter.fake_x import MEMBER_ID, FakeX
 from tests.factories import MemberFactory
 from tests.fakes.http_server import FakeHTTPServer, FakeResponse, RecordedRequest
@@ -256,17 +257,17 @@ def test_an_expired_token_is_refreshed_first_and_stored_encrypted(account, serve
 
 
 def test_two_syncs_of_one_account_cannot_run_at_once(account, server):
-    lease = _claim(account_id=account.pk)
+    lease = account_claim(account_id=account.pk, network="x")
     assert lease is not None
 
-    assert _claim(account_id=account.pk) is None
+    assert account_claim(account_id=account.pk, network="x") is None
     outcome, _ = _sync(account, server)
     assert outcome.run is None
     assert not server.requests
 
 
 def test_a_claim_left_by_a_dead_worker_expires(account, server):
-    assert _claim(account_id=account.pk) is not None
+    assert account_claim(account_id=account.pk, network="x") is not None
     cursor = ConnectedAccount.objects.get(pk=account.pk).cursor
     cursor["lease"]["until"] = time.time() - 1
     ConnectedAccount.objects.filter(pk=account.pk).update(cursor=cursor)

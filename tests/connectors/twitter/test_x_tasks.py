@@ -6,8 +6,8 @@ import pytest
 from celery.exceptions import Retry
 
 from connectors.models import ConnectedAccount, Identity, SyncRun
+from connectors.sync import SyncOutcome
 from connectors.twitter import tasks
-from connectors.twitter.sync import SyncOutcome
 from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -38,9 +38,7 @@ def test_a_sync_stopped_by_a_transient_failure_is_retried_a_bounded_number_of_ti
 
     def stopped(*, account_id):
         calls.append(account_id)
-        run = SyncRun.objects.create(
-            account=account, source=SyncRun.Source.X_API, status=SyncRun.Status.FAILED
-        )
+        run = SyncRun.objects.create(account=account, source="x_api", status=SyncRun.Status.FAILED)
         return SyncOutcome(run=run, retry_after=5.0)
 
     monkeypatch.setattr(tasks, "x_account_sync", stopped)

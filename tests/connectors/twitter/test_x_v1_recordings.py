@@ -13,8 +13,8 @@ import pytest
 import tweepy
 import vcr
 
+from connectors.jsonl.imports import activity_import_jsonl
 from connectors.records import Batch
-from connectors.services import activity_import_jsonl
 from connectors.twitter.statuses import v1_status_records
 
 

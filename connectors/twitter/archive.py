@@ -23,9 +23,9 @@ from pathlib import Path
 
 from django.conf import settings
 
-from connectors.archives.ytd import YtdFormatError, YtdReader
 from connectors.records import Batch, IdentityRecord, InteractionRecord
 from connectors.twitter.statuses import StatusError, status_records
+from connectors.twitter.ytd import YtdFormatError, YtdReader
 
 NETWORK = "x"
 _TWEETS = re.compile(r"^(?:.*/)?data/tweets?(?:-part\d+)?\.js$")

@@ -1,0 +1,1 @@
+"""Bluesky: reading an account's public profile, for the public opt-out."""

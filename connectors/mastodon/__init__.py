@@ -1,0 +1,1 @@
+"""Mastodon: reading an account's public profile, for the public opt-out."""

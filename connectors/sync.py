@@ -1,0 +1,301 @@
+"""What every API sync shares: the lease on the account, the cursor, retries, the run's record.
+
+A network's sync (``twitter/sync.py``) subclasses ``AccountSync`` and writes ``steps``: which
+pages to read, in what order, and how to parse them. This module does the rest:
+
+1. ``account_claim`` takes the account with a conditional UPDATE (a lease in its cursor), so
+   two syncs of one account never run at once; a second one finds it taken and does nothing.
+2. ``AccountSync.fetch`` calls the network's client, retrying transient failures (429, 5xx,
+   timeouts, garbage) in place a bounded number of times, waiting for the rate-limit reset or
+   backing off; then the run stops with the cursor where it was and says how long to wait
+   before the next try. An authorisation failure refreshes the tokens once (``refresh``).
+3. ``AccountSync.store`` stores a page and moves the cursor past it in one transaction, while
+   the lease is still ours: a crash between pages resumes from the last stored page, with
+   nothing lost or stored twice. Ingest puts what changed in the score's outbox; the run asks
+   for it to be drained when it ends.
+4. A permanent failure stops at once: a revoked token marks the account ``revoked`` and tells
+   the member to reconnect. A SyncRun row records what was fetched, how long it took, and how
+   it ended.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from connectors.changes import changes_nudge
+from connectors.crypto import token_undecryptable
+from connectors.errors import ConnectorError
+from connectors.ingest import IngestResult, ingest_batch
+from connectors.models import ConnectedAccount, SyncRun
+from connectors.records import FETCHED, Batch
+
+log = logging.getLogger(__name__)
+
+# Longer than the Celery hard time limit, so a live sync never loses its claim, but a
+# worker killed mid-sync frees the account by the next hourly run.
+LEASE_SECONDS = 35 * 60
+RECONNECT_MESSAGE = (
+    "{network} no longer accepts Klout's access to @{handle} (it was revoked or has expired). "
+    "Reconnect {network} from your connections page to resume scoring it."
+)
+
+
+@dataclass
+class SyncPolicy:
+    attempts: int = 4  # tries per request before the run stops
+    # The longest the run itself waits for a rate-limit reset; a longer wait ends the run
+    # and is handed to the task to retry later, rather than holding a worker.
+    max_wait: float = 900.0
+    backoff: float = 2.0  # first wait after a 5xx or timeout, doubled each time
+    max_pages: int = 10  # per endpoint per run
+    engagement_posts: int = 10  # recent posts whose reactions are read again each run
+    sleep: Callable[[float], None] = time.sleep
+
+
+@dataclass
+class SyncOutcome:
+    # None when the account was not claimed (another sync holds it, or it is not active).
+    run: SyncRun | None
+    # Seconds to wait before trying again, when the run stopped on a transient failure.
+    retry_after: float | None = None
+
+
+class LeaseLost(Exception):
+    """Our claim expired and another sync took the account: stop without writing."""
+
+
+def account_claim(*, account_id: int, network: str) -> str | None:
+    """Take the account for one sync, or return None if it is taken or not active.
+
+    The lease lives in the cursor because that is the row's per-connector scratch space.
+    The UPDATE's WHERE re-checks the lease we read, so of two workers racing, the second
+    one's UPDATE matches no row: the database, not a read-then-write, decides.
+    """
+    current = (
+        ConnectedAccount.objects.filter(pk=account_id, network=network).values("cursor", "status").first()
+    )
+    if current is None or current["status"] != ConnectedAccount.Status.ACTIVE:
+        return None
+    cursor = dict(current["cursor"] or {})
+    held = cursor.get("lease")
+    now = time.time()
+    candidates = ConnectedAccount.objects.filter(pk=account_id, status=ConnectedAccount.Status.ACTIVE)
+    if isinstance(held, dict) and "token" in held:
+        if float(held.get("until", 0)) > now:
+            return None
+        candidates = candidates.filter(cursor__lease__token=held["token"])
+    else:
+        candidates = candidates.filter(~Q(cursor__has_key="lease"))
+    token = uuid.uuid4().hex
+    cursor["lease"] = {"token": token, "until": now + LEASE_SECONDS}
+    return token if candidates.update(cursor=cursor) == 1 else None
+
+
+def account_sync(
+    *,
+    account_id: int,
+    sync_class: type[AccountSync],
+    run_source: str,
+    policy: SyncPolicy | None = None,
+    client_factory: Callable[[str], Any],
+) -> SyncOutcome:
+    """Claim the account, record a run and let ``sync_class`` read it."""
+    lease = account_claim(account_id=account_id, network=sync_class.network)
+    if lease is None:
+        return SyncOutcome(run=None)
+    account = ConnectedAccount.objects.select_related("identity", "member").get(pk=account_id)
+    run = SyncRun.objects.create(
+        account=account,
+        member=account.member,
+        source=run_source,
+        status=SyncRun.Status.RUNNING,
+        started_at=timezone.now(),
+    )
+    sync = sync_class(
+        account=account, run=run, lease=lease, policy=policy or SyncPolicy(), client_factory=client_factory
+    )
+    return sync.run_all()
+
+
+@dataclass
+class AccountSync:
+    """One run of one account's sync; a network subclasses it (see the module docstring)."""
+
+    # The network's name in records, and as the member reads it in messages.
+    network: ClassVar[str] = ""
+    network_label: ClassVar[str] = ""
+
+    account: ConnectedAccount
+    run: SyncRun
+    lease: str
+    policy: SyncPolicy
+    client_factory: Callable[[str], Any]
+    stats: dict[str, Any] = field(default_factory=dict)
+    refreshed: bool = False
+    client: Any = None
+
+    def __post_init__(self) -> None:
+        self.cursor: dict[str, Any] = dict(self.account.cursor or {})
+        self.stats = {
+            "requests": 0,
+            "pages": 0,
+            "waits": 0,
+            "waited_seconds": 0.0,
+            "identities": 0,
+            "posts": 0,
+            "interactions": 0,
+            "duplicates": 0,
+            "rejected": 0,
+        }
+        self.user_id = self.account.identity.external_id
+        # Whether a stored page changed anything, so the end of the run asks for a re-score.
+        self.changed: set[int] = set()
+
+    # --- what a network writes -----------------------------------------------------------
+    def token_expired(self) -> bool:
+        return False
+
+    def refresh(self) -> None:
+        """Get fresh tokens and store them (``self.account`` holds them afterwards)."""
+        raise ConnectorError(f"{self.network_label} tokens cannot be refreshed", permanent=True, auth=True)
+
+    def steps(self) -> None:
+        raise NotImplementedError
+
+    # --- the run ---------------------------------------------------------------------------
+    def run_all(self) -> SyncOutcome:
+        started = time.monotonic()
+        try:
+            if token_undecryptable(self.account.access_token) or token_undecryptable(
+                self.account.refresh_token
+            ):
+                raise ConnectorError(
+                    f"the stored access to {self.network_label} can no longer be read "
+                    "(this server's keys changed)",
+                    permanent=True,
+                    auth=True,
+                )
+            if self.token_expired():
+                self._refresh()
+            self.client = self.client_factory(self.account.access_token)
+            self.steps()
+        except ConnectorError as error:
+            return self._stop(error, started)
+        except LeaseLost:
+            self._finish_run(SyncRun.Status.FAILED, started, "another sync took over this account")
+            return SyncOutcome(run=self.run)
+        except BaseException:
+            self._finish_run(SyncRun.Status.FAILED, started, "internal error (see the worker log)")
+            self._release(last_error="The last sync failed on an internal error; it will be retried.")
+            raise
+        self._finish_run(SyncRun.Status.SUCCEEDED, started, "")
+        self._release(last_error="", synced=True)
+        return SyncOutcome(run=self.run)
+
+    def _stop(self, error: ConnectorError, started: float) -> SyncOutcome:
+        label = self.network_label
+        if error.permanent and error.auth:
+            handle = self.account.identity.handle or self.user_id
+            message = RECONNECT_MESSAGE.format(network=label, handle=handle)
+            self._release(last_error=message, status=ConnectedAccount.Status.REVOKED)
+        elif error.permanent:
+            message = f"{label} refused the sync: {error.message}"
+            self._release(last_error=message, status=ConnectedAccount.Status.ERROR)
+        else:
+            message = (
+                f"The sync stopped on a temporary {label} failure ({error.message}); "
+                "it will resume from there."
+            )
+            self._release(last_error=message)
+        log.warning("%s sync of account %s stopped: %r", label, self.account.pk, error)
+        self._finish_run(SyncRun.Status.FAILED, started, error.message)
+        retry_after = (
+            None if error.permanent else (error.retry_after if error.retry_after is not None else 60.0)
+        )
+        return SyncOutcome(run=self.run, retry_after=retry_after)
+
+    # --- plumbing for the steps ------------------------------------------------------------
+    def fetch(self, call: str, **kwargs: Any) -> dict:
+        """Call the client method named ``call``, retrying transient failures within the policy."""
+        attempt = 0
+        while True:
+            attempt += 1
+            self.stats["requests"] += 1
+            try:
+                return getattr(self.client, call)(**kwargs)
+            except ConnectorError as error:
+                if error.auth and not self.refreshed and self.account.refresh_token:
+                    # The token may have died before its stated expiry: one refresh, then retry.
+                    self._refresh()
+                    self.client = self.client_factory(self.account.access_token)
+                    continue
+                if error.permanent or attempt >= self.policy.attempts:
+                    raise
+                wait = self._wait_for(error, attempt)
+                if wait is None:
+                    raise
+                self.stats["waits"] += 1
+                self.stats["waited_seconds"] += wait
+                self.policy.sleep(wait)
+
+    def _wait_for(self, error: ConnectorError, attempt: int) -> float | None:
+        if error.status == 429:
+            wait = (error.retry_after if error.retry_after is not None else 60.0) + 1.0
+            return wait if wait <= self.policy.max_wait else None
+        return min(self.policy.backoff * 2 ** (attempt - 1), self.policy.max_wait)
+
+    def _refresh(self) -> None:
+        self.refreshed = True
+        self.refresh()
+
+    def store(self, batch: Batch, *, cursor: dict[str, Any] | None = None) -> None:
+        """Store a page and move the cursor past it, together or not at all."""
+        new_cursor = {**self.cursor, **(cursor or {})}
+        with transaction.atomic():
+            result = ingest_batch(batch=batch, provenance=FETCHED) if len(batch) else IngestResult()
+            if cursor is not None:
+                moved = ConnectedAccount.objects.filter(
+                    pk=self.account.pk, cursor__lease__token=self.lease
+                ).update(cursor=new_cursor)
+                if moved != 1:
+                    raise LeaseLost
+        self.cursor = new_cursor
+        self.stats["pages"] += 1 if len(batch) or cursor is not None else 0
+        self.stats["identities"] += result.identities.new
+        self.stats["posts"] += result.posts.new
+        self.stats["interactions"] += result.interactions.new
+        self.stats["duplicates"] += result.duplicates
+        self.stats["rejected"] += result.rejected
+        self.changed |= result.changed_identity_ids
+
+    def _release(self, *, last_error: str, status: str | None = None, synced: bool = False) -> None:
+        cursor = {k: v for k, v in self.cursor.items() if k != "lease"}
+        changes: dict[str, Any] = {"cursor": cursor, "last_error": last_error}
+        if status:
+            changes["status"] = status
+        if synced:
+            changes["last_synced_at"] = timezone.now()
+        ConnectedAccount.objects.filter(pk=self.account.pk, cursor__lease__token=self.lease).update(**changes)
+
+    def _finish_run(self, status: str, started: float, error: str) -> None:
+        self.stats["seconds"] = round(time.monotonic() - started, 3)
+        self.stats["waited_seconds"] = round(self.stats["waited_seconds"], 3)
+        self.run.status = status
+        self.run.error = error
+        self.run.stats = self.stats
+        self.run.progress = 100
+        self.run.finished_at = timezone.now()
+        self.run.save(update_fields=["status", "error", "stats", "progress", "finished_at"])
+        # Whatever was stored is in the score's outbox (each page's ingest put it there), even
+        # when the run stopped early: ask for it to be drained.
+        if self.changed:
+            changes_nudge()
