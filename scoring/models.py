@@ -61,7 +61,7 @@ class ScoreSnapshot(models.Model):
     The subject is a foreign key without a database constraint: checking a million rows
     against the identity table doubled the daily write. Score writes and purges take
     ``klout.db.locks.scores_write_lock`` first, and a write drops the rows of subjects that went
-    away while it computed (``scoring.services``). Its index is the (subject, day) constraint's.
+    away while it computed (``scoring.store``). Its index is the (subject, day) constraint's.
     """
 
     day = models.DateField()

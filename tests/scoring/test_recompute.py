@@ -11,7 +11,7 @@ from connectors.ingest import ingest_batch
 from connectors.models import Identity
 from connectors.records import Batch, IdentityRecord, InteractionRecord, PostRecord
 from privacy.services import member_opt_out
-from scoring import services
+from scoring import services, store
 from scoring.engine.model import KINDS, SIGNALS
 from scoring.models import RECEIVED_COLUMNS, SIGNAL_COLUMNS, IdentityScore, MemberScore, ScoreRun
 from scoring.services import ScoreRunFailed, score_recompute, score_recompute_incremental
@@ -95,7 +95,7 @@ def test_every_signal_and_kind_has_its_column():
 @pytest.mark.parametrize("incremental", [False, True], ids=["full", "incremental"])
 def test_a_member_who_opts_out_while_the_run_computes_leaves_no_snapshot(incremental, look_up, monkeypatch):
     if look_up == "whole table":
-        monkeypatch.setattr(services, "_FEW", 0)
+        monkeypatch.setattr(store, "_FEW", 0)
     ingest_batch(batch=activity())
     member = member_create(user=UserFactory())
     Identity.objects.filter(external_id="star").update(member=member)
