@@ -14,6 +14,7 @@ from datetime import date, timedelta
 
 from django.core.cache import cache
 from django.db.models import Count, F, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Member
@@ -21,7 +22,7 @@ from connectors.models import ConnectedAccount, Identity, Interaction, Post
 from connectors.records import NETWORK_NAMES, Origin
 from connectors.selectors import identities_visible
 from scoring.engine import Snapshot, snapshot_diff
-from scoring.engine.explain import ChangeReport
+from scoring.engine.explain import Change, ChangeReport
 from scoring.models import IdentityScore, MemberScore
 
 SIGNAL_WORDS = {
@@ -248,24 +249,125 @@ def member_topics(*, member: Member, since, limit: int = 8) -> list[tuple[str, i
     return [(shown[tag], n) for tag, n in counts.most_common(limit)]
 
 
-def member_dashboard(*, member: Member, history_days: int = 365) -> Dashboard:
+@dataclass(frozen=True)
+class _ScoreDays:
+    history: list[HistoryPoint]
+    current: MemberScore | None
+    yesterday: MemberScore | None
+    last_week: MemberScore | None
+
+
+def _member_score_days(*, member: Member, history_days: int) -> _ScoreDays:
+    """The member's score history, and the full snapshots of its last day, the day before and a
+    week before (the nearest earlier ones where days are missing): two queries."""
     history = member_score_history(member=member, days=history_days)
-    identities = list(Identity.objects.filter(member=member).order_by("network", "handle"))
-    accounts = list(
-        ConnectedAccount.objects.filter(member=member).select_related("identity").order_by("network")
-    )
-    # The full snapshots (with their explanations) of today, yesterday and a week ago, at once.
     wanted: dict[str, date | None] = {"current": history[-1].day if history else None}
     if history:
         wanted["yesterday"] = _day_on_or_before(history, history[-1].day - timedelta(days=1))
         wanted["last_week"] = _day_on_or_before(history, history[-1].day - timedelta(days=7))
     days = [day for day in wanted.values() if day is not None]
     full = {s.day: s for s in MemberScore.objects.filter(member=member, day__in=days)} if days else {}
-    current = full.get(wanted["current"])
+    return _ScoreDays(
+        history=history,
+        current=full.get(wanted["current"]),
+        yesterday=full.get(wanted.get("yesterday")),
+        last_week=full.get(wanted.get("last_week")),
+    )
+
+
+def _change(current: MemberScore, earlier: MemberScore | None) -> float | None:
+    return current.score - earlier.score if earlier else None
+
+
+def _moved(days: _ScoreDays) -> ChangeReport | None:
+    if days.current is None or days.yesterday is None:
+        return None
+    return snapshot_diff(previous=_snapshot(days.yesterday), current=_snapshot(days.current))
+
+
+@dataclass(frozen=True)
+class MemberScoreReport:
+    """The member's latest score as the score API gives it: the snapshot's figures (None, or
+    empty, before the first score), how it moved, and the daily history."""
+
+    score: float | None
+    day: date | None
+    model_version: str | None
+    change_day: float | None
+    change_week: float | None
+    networks: dict[str, float]
+    signals: dict[str, float]
+    self_reported: float | None
+    verified: bool | None
+    moved: list[Change]
+    history: list[HistoryPoint]
+
+
+def member_score_report(*, member: Member, history_days: int = 365) -> MemberScoreReport:
+    """What the score API says of a member; reads the score snapshots only (two queries)."""
+    days = _member_score_days(member=member, history_days=history_days)
+    current = days.current
+    moved = _moved(days)
+    return MemberScoreReport(
+        score=current.score if current else None,
+        day=current.day if current else None,
+        model_version=current.model_version if current else None,
+        change_day=_change(current, days.yesterday) if current else None,
+        change_week=_change(current, days.last_week) if current else None,
+        networks=current.networks if current else {},
+        signals=current.signals if current else {},
+        self_reported=current.self_reported if current else None,
+        verified=current.verified if current else None,
+        moved=moved.signals if moved else [],
+        history=days.history,
+    )
+
+
+@dataclass(frozen=True)
+class IdentityScoreReport:
+    """What the score API says of an identity: its latest snapshot and the history up to it."""
+
+    network: str
+    handle: str
+    latest: IdentityScore
+    history: list[HistoryPoint]
+
+
+def identity_visible_get(*, network: str, handle: str) -> Identity:
+    """An identity others may see, by handle (in any case) or by its id on the network; a 404
+    when there is none or it is a private member's."""
+    identity = (
+        identities_visible().filter(Q(handle__iexact=handle) | Q(external_id=handle), network=network).first()
+    )
+    if identity is None:
+        raise Http404("No scored identity with that handle on that network.")
+    return identity
+
+
+def identity_score_report(*, identity: Identity, days: int) -> IdentityScoreReport:
+    """The identity's latest ``days`` snapshots; a 404 before its first score."""
+    snapshots = list(IdentityScore.objects.filter(identity=identity).order_by("-day")[:days])
+    if not snapshots:
+        raise Http404("This identity has no score yet.")
+    return IdentityScoreReport(
+        network=identity.network,
+        handle=identity.handle or identity.external_id,
+        latest=snapshots[0],
+        history=[HistoryPoint(day=s.day, score=s.score) for s in reversed(snapshots)],
+    )
+
+
+def member_dashboard(*, member: Member, history_days: int = 365) -> Dashboard:
+    days = _member_score_days(member=member, history_days=history_days)
+    identities = list(Identity.objects.filter(member=member).order_by("network", "handle"))
+    accounts = list(
+        ConnectedAccount.objects.filter(member=member).select_related("identity").order_by("network")
+    )
+    current = days.current
     dashboard = Dashboard(
         member=member,
         current=current,
-        history=history,
+        history=days.history,
         change_day=None,
         change_week=None,
         accounts=accounts,
@@ -274,16 +376,13 @@ def member_dashboard(*, member: Member, history_days: int = 365) -> Dashboard:
     )
     if current is None:
         return dashboard
-    yesterday = full.get(wanted["yesterday"])
-    last_week = full.get(wanted["last_week"])
-    dashboard.change_day = current.score - yesterday.score if yesterday else None
-    dashboard.change_week = current.score - last_week.score if last_week else None
+    dashboard.change_day = _change(current, days.yesterday)
+    dashboard.change_week = _change(current, days.last_week)
     dashboard.networks = _parts(current.networks, current.unsmoothed, NETWORK_NAMES)
     dashboard.signals = _parts(current.signals, current.unsmoothed, SIGNAL_WORDS)
     identity_scores = _latest_identity_scores(identities, current.day)
     dashboard.headline = _headline(identity_scores, current)
-    if yesterday is not None:
-        dashboard.moved = snapshot_diff(previous=_snapshot(yesterday), current=_snapshot(current))
+    dashboard.moved = _moved(days)
     # The three aggregates over the member's interactions only change when new activity is
     # stored, and every sync or import is followed by a recompute: the snapshot's time keys them.
     key = f"dashboard:{member.pk}:{current.day}:{current.computed_at.timestamp()}"
