@@ -49,8 +49,15 @@ def members_visible_to_brands() -> QuerySet[Member]:
 
 
 def member_identities(*, member: Member) -> QuerySet[Identity]:
-    """The member's own identities, for their privacy page; ``proven`` is False on those only
-    their own upload linked (``Identity.member_claimed``)."""
+    """The member's identities: what their privacy page lists, their export holds, and their
+    opt-out and account deletion purge or release. One definition, so that none of them can
+    cover an identity another misses.
+
+    The identities linked to the member, and those they connected even if the link on the
+    identity was never set (an account connected before the identity was linked). ``proven``
+    is False on those only their own upload linked (a claim: ``Identity.member_claimed``), which
+    an opt-out releases rather than purges (``privacy.services``).
+    """
     proof = ConnectedAccount.objects.filter(identity=OuterRef("pk"), member=member)
     return (
         Identity.objects.filter(Q(member=member) | Q(connected_accounts__member=member))

@@ -6,7 +6,6 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import BrandMembership, Member, User
@@ -24,14 +23,13 @@ from privacy.purge import (
     sync_runs_purge,
     tombstones_write,
 )
+from privacy.selectors import member_identities
 from scoring.models import MemberScore
 
 
 def _member_purge(*, member: Member, tombstone: bool) -> PurgeCounts:
-    """Delete every row about the member's identities and their own score history.
-
-    Identities reached through a connected account count as theirs even if the link on
-    the identity was never set (an account connected before the identity was linked).
+    """Delete every row about the member's identities (``member_identities``, the export's too)
+    and their own score history.
 
     An identity linked only by the member's own upload (an archive: a claim, not a proof) is
     treated apart: what the member uploaded about it goes, and the link, but nothing the networks
@@ -41,11 +39,7 @@ def _member_purge(*, member: Member, tombstone: bool) -> PurgeCounts:
 
     def proven() -> set[tuple[int, str, str]]:
         return set(
-            Identity.objects.filter(
-                Q(member=member, member_claimed=False) | Q(connected_accounts__member=member)
-            )
-            .distinct()
-            .values_list("id", "network", "external_id")
+            member_identities(member=member).filter(proven=True).values_list("id", "network", "external_id")
         )
 
     counts = PurgeCounts()
@@ -60,7 +54,7 @@ def _member_purge(*, member: Member, tombstone: bool) -> PurgeCounts:
             counts.tombstones += len(tombstones_write(keys=[(n, e) for _, n, e in added]))
             identities |= added
     identities_purge(identity_ids=[pk for pk, _, _ in identities], counts=counts)
-    claimed = list(Identity.objects.filter(member=member, member_claimed=True).values_list("id", flat=True))
+    claimed = list(member_identities(member=member).filter(proven=False).values_list("id", flat=True))
     claimed_identities_release(member=member, identity_ids=claimed, counts=counts)
     counts.member_scores += MemberScore.objects.filter(member=member).delete()[0]
     sync_runs_purge(runs=SyncRun.objects.filter(member=member), counts=counts)
