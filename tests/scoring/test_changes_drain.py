@@ -113,11 +113,6 @@ def test_rows_another_drain_holds_are_left_to_it_until_its_claim_is_stale():
     assert not IdentityChange.objects.exists()
 
 
-def test_the_drain_task_retries_a_failed_run():
-    task = scoring_tasks.score_changes_drain
-    assert ScoreRunFailed in task.autoretry_for and task.max_retries >= 1
-
-
 def test_with_the_broker_down_the_nudge_is_lost_but_the_change_is_not(
     monkeypatch, django_capture_on_commit_callbacks
 ):
