@@ -34,6 +34,14 @@ def require(condition: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """No test sees what another cached (pages are cached by member id and day, which repeat)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def fixtures_dir() -> Path:
     require(FIXTURES.is_dir(), f"recorded fixtures not found at {FIXTURES}")

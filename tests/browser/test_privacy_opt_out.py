@@ -6,9 +6,9 @@ from playwright.sync_api import expect
 from accounts.models import Member
 from connectors.models import ConnectedAccount, Identity, Interaction, Post
 from privacy.models import PrivacyEvent
-from tests.accounts.test_privacy_support import ADA, world_build
 from tests.browser.conftest import screenshot
 from tests.factories import DEFAULT_PASSWORD
+from tests.personas import ADA, world_build
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

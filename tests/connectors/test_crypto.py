@@ -7,7 +7,7 @@ from connectors.crypto import TokenDecryptionError, token_decrypt, token_encrypt
 from connectors.ingest import ingest_batch
 from connectors.models import ConnectedAccount, Identity
 from connectors.records import Batch, IdentityRecord
-from tests.connectors.factories import MemberFactory
+from tests.factories import MemberFactory
 
 
 def test_a_token_round_trips_and_the_ciphertext_does_not_contain_it():

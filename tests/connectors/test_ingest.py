@@ -7,7 +7,7 @@ import pytest
 from connectors.ingest import ingest_batch
 from connectors.models import Identity, Interaction, Post
 from connectors.records import Batch, IdentityRecord, InteractionRecord, PostRecord
-from tests.connectors.factories import IdentityRecordFactory, InteractionRecordFactory, PostRecordFactory
+from tests.factories import IdentityRecordFactory, InteractionRecordFactory, PostRecordFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from connectors.ingest import ingest_batch
 from connectors.models import ConnectedAccount, Identity, Interaction, Post, Tombstone
 from connectors.records import Batch, IdentityRecord, InteractionRecord, PostRecord
 from privacy.services import identity_opt_out
-from tests.connectors.factories import MemberFactory
+from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from connectors.models import Identity, Interaction, Post, SyncRun
 from tests.conftest import require
 from tests.connectors.archive_zips import SAMPLES, build_archive
-from tests.connectors.factories import MemberFactory, UserFactory
+from tests.factories import MemberFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from connectors.records import Origin
 from connectors.twitter.imports import archive_import
 from tests.conftest import require
 from tests.connectors.archive_zips import SAMPLES, build_archive, sample_tweets, tweets_js
-from tests.connectors.factories import MemberFactory
+from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
 

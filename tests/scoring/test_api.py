@@ -6,7 +6,7 @@ from rest_framework.authtoken.models import Token
 from accounts.services import member_create, member_profile_visibility_set
 from scoring.selectors import member_dashboard
 from tests.factories import UserFactory
-from tests.scoring.test_dashboard import member_with_history
+from tests.personas import member_with_history
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from scoring import tasks as scoring_tasks
 from scoring.changes import STALE_CLAIM, score_changes_drain
 from scoring.models import IdentityScore, ScoreRun
 from scoring.services import ScoreRunFailed, score_recompute
-from tests.scoring.test_recompute import activity
+from tests.personas import star_and_fans
 
 pytestmark = pytest.mark.django_db
 
@@ -37,18 +37,18 @@ def new_fans_for(target: str, fans: int) -> Batch:
 
 
 def test_ingest_records_what_it_changed_in_the_outbox_with_the_data():
-    result = ingest_batch(batch=activity())
+    result = ingest_batch(batch=star_and_fans())
     pending = set(IdentityChange.objects.values_list("identity_id", flat=True))
     assert pending == result.changed_identity_ids and pending
 
 
 def test_the_demo_loader_can_leave_the_outbox_alone():
-    ingest_batch(batch=activity(), record_changes=False)
+    ingest_batch(batch=star_and_fans(), record_changes=False)
     assert not IdentityChange.objects.exists()
 
 
 def test_a_drain_rescores_what_changed_and_empties_the_outbox():
-    ingest_batch(batch=activity(), record_changes=False)
+    ingest_batch(batch=star_and_fans(), record_changes=False)
     score_recompute(now=timezone.now() - timedelta(days=1))
     ingest_batch(batch=new_fans_for("quiet", 6))
 
@@ -62,7 +62,7 @@ def test_a_drain_rescores_what_changed_and_empties_the_outbox():
 
 
 def test_a_large_outbox_is_drained_a_slice_at_a_time():
-    ingest_batch(batch=activity())
+    ingest_batch(batch=star_and_fans())
     pending = IdentityChange.objects.count()
 
     result = score_changes_drain(slice_size=3)
@@ -72,7 +72,7 @@ def test_a_large_outbox_is_drained_a_slice_at_a_time():
 
 
 def test_history_is_rebuilt_for_the_identities_that_asked_for_it():
-    ingest_batch(batch=activity(), record_changes=False)
+    ingest_batch(batch=star_and_fans(), record_changes=False)
     score_recompute(now=timezone.now() - timedelta(days=1))
     quiet = Identity.objects.get(external_id="quiet")
     changes_record(identity_ids=[quiet.pk], backfill_days=3)
@@ -86,7 +86,7 @@ def test_history_is_rebuilt_for_the_identities_that_asked_for_it():
 
 
 def test_when_scoring_fails_the_rows_wait_for_the_next_drain(monkeypatch):
-    ingest_batch(batch=activity())
+    ingest_batch(batch=star_and_fans())
     pending = IdentityChange.objects.count()
 
     def failing(**kwargs):
@@ -102,7 +102,7 @@ def test_when_scoring_fails_the_rows_wait_for_the_next_drain(monkeypatch):
 
 
 def test_rows_another_drain_holds_are_left_to_it_until_its_claim_is_stale():
-    ingest_batch(batch=activity())
+    ingest_batch(batch=star_and_fans())
     IdentityChange.objects.update(claim="another-drain", claimed_at=timezone.now())
 
     assert score_changes_drain().identities == 0
@@ -121,7 +121,7 @@ def test_with_the_broker_down_the_nudge_is_lost_but_the_change_is_not(
 
     monkeypatch.setattr(scoring_tasks.score_changes_drain, "delay", refuse)
     with django_capture_on_commit_callbacks(execute=True):
-        ingest_batch(batch=activity())
+        ingest_batch(batch=star_and_fans())
         changes_nudge()
     assert IdentityChange.objects.exists()
 
@@ -134,7 +134,7 @@ def test_with_the_broker_down_the_nudge_is_lost_but_the_change_is_not(
 
 def test_a_nudge_after_commit_drains_at_once(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        ingest_batch(batch=activity())
+        ingest_batch(batch=star_and_fans())
         changes_nudge()
     assert not IdentityChange.objects.exists()
     assert IdentityScore.objects.filter(day=timezone.now().date()).exists()

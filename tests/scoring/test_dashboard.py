@@ -9,47 +9,14 @@ from django.utils import timezone
 from accounts.services import member_create, member_profile_visibility_set
 from connectors.ingest import ingest_batch
 from connectors.models import Identity
-from connectors.records import Batch, IdentityRecord, InteractionRecord, PostRecord
+from connectors.records import Batch, IdentityRecord, InteractionRecord
 from scoring.services import score_recompute
 from tests.factories import UserFactory, brand_owner
+from tests.personas import member_with_history
 
 pytestmark = pytest.mark.django_db
 
 NOW = timezone.now()
-
-
-def member_with_history(*, networks=("x", "mastodon"), days=10):
-    """A member whose identities on ``networks`` each get reposts from fans, scored daily."""
-    member = member_create(user=UserFactory())
-    for network in networks:
-        batch = Batch(identities=[IdentityRecord(network=network, external_id="me", handle=f"me_{network}")])
-        for p in range(3):
-            at = NOW - timedelta(days=days - p)
-            batch.posts.append(
-                PostRecord(
-                    network=network,
-                    external_id=f"me-{p}",
-                    author_id="me",
-                    created_at=at,
-                    text=f"post {p} about #Django" + (" and #privacy" if p == 2 else ""),
-                )
-            )
-            for fan in range(4 + 3 * p):
-                batch.interactions.append(
-                    InteractionRecord(
-                        network=network, kind="repost", actor_id=f"fan{fan}", target_id="me",
-                        occurred_at=at + timedelta(hours=1), post_id=f"me-{p}",
-                    )
-                )  # fmt: skip
-        # The member reacts to someone too: that someone influences them.
-        batch.interactions.append(
-            InteractionRecord(network=network, kind="like", actor_id="me", target_id="idol", occurred_at=NOW)
-        )
-        ingest_batch(batch=batch)
-        Identity.objects.filter(network=network, external_id="me").update(member=member)
-    for day in range(days, -1, -1):
-        score_recompute(now=NOW - timedelta(days=day))
-    return member
 
 
 def test_new_member_sees_what_to_do_next(client):
@@ -61,7 +28,7 @@ def test_new_member_sees_what_to_do_next(client):
 
 
 def test_dashboard_shows_score_history_breakdown_and_moments(client):
-    member = member_with_history()
+    member = member_with_history(now=NOW)
     client.force_login(member.user)
     response = client.get(reverse("scoring:dashboard"))
     page = response.content.decode()
@@ -83,7 +50,7 @@ def test_dashboard_query_count_does_not_grow_with_history(client):
     cache.clear()
     counts = []
     for days in (2, 20):
-        member = member_with_history(networks=("x", "mastodon", "bluesky"), days=days)
+        member = member_with_history(now=NOW, networks=("x", "mastodon", "bluesky"), days=days)
         client.force_login(member.user)
         with CaptureQueriesContext(connection) as cold:
             assert client.get(reverse("scoring:dashboard")).status_code == 200
@@ -109,7 +76,7 @@ def test_members_land_on_their_dashboard_and_brands_on_home(client):
 
 
 def test_private_profile_is_hidden_from_everyone_but_its_owner(client):
-    member = member_with_history(networks=("x",), days=2)
+    member = member_with_history(now=NOW, networks=("x",), days=2)
     url = reverse("scoring:public_profile", args=[member.slug])
     assert client.get(url).status_code == 404
     client.force_login(UserFactory())
@@ -119,7 +86,7 @@ def test_private_profile_is_hidden_from_everyone_but_its_owner(client):
 
 
 def test_member_makes_profile_public_and_anyone_sees_it(client):
-    member = member_with_history(networks=("x",), days=2)
+    member = member_with_history(now=NOW, networks=("x",), days=2)
     client.force_login(member.user)
     client.post(reverse("scoring:profile_visibility"), {"public": "1"})
     client.logout()
@@ -135,7 +102,7 @@ def test_method_page_renders_the_scoring_document(client):
 
 
 def test_topics_are_the_hashtags_of_recent_posts(client):
-    member = member_with_history(networks=("x",), days=3)
+    member = member_with_history(now=NOW, networks=("x",), days=3)
     member_profile_visibility_set(member=member, public=True)
     page = client.get(reverse("scoring:public_profile", args=[member.slug])).content.decode()
     assert "#Django" in page and "#privacy" in page
@@ -144,7 +111,7 @@ def test_topics_are_the_hashtags_of_recent_posts(client):
 
 def test_a_private_members_handle_never_shows_in_someone_elses_influencer_lists(client):
     """One visibility rule everywhere: the API hid a private member; the dashboard lists did not."""
-    member = member_with_history(networks=("x",), days=2)
+    member = member_with_history(now=NOW, networks=("x",), days=2)
     idol_member = member_create(user=UserFactory())
     ingest_batch(
         batch=Batch(identities=[IdentityRecord(network="x", external_id="idol", handle="secret_idol")])

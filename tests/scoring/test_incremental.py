@@ -11,7 +11,8 @@ from connectors.models import Identity
 from connectors.records import Batch, InteractionRecord
 from scoring.models import IdentityScore, ScoreRun
 from scoring.services import score_recompute, score_recompute_incremental
-from tests.scoring.test_recompute import NOW, activity
+from tests.personas import NOON as NOW
+from tests.personas import star_and_fans
 
 pytestmark = pytest.mark.django_db
 
@@ -33,14 +34,14 @@ def today(external_id: str) -> IdentityScore | None:
 
 
 def test_without_a_full_run_it_runs_a_full_one():
-    ingest_batch(batch=activity())
+    ingest_batch(batch=star_and_fans())
     run = score_recompute_incremental(identity_ids=[Identity.objects.get(external_id="star").pk], now=NOW)
     assert run.kind == ScoreRun.Kind.FULL
     assert IdentityScore.objects.filter(day=NOW.date()).count() == Identity.objects.count()
 
 
 def test_only_the_neighbourhood_of_a_change_is_rescored():
-    ingest_batch(batch=activity())
+    ingest_batch(batch=star_and_fans())
     score_recompute(now=NOW - timedelta(days=1))
     before = IdentityScore.objects.get(identity__external_id="quiet").score
     result = ingest_batch(batch=new_fans_for("quiet", 6))
@@ -54,7 +55,7 @@ def test_only_the_neighbourhood_of_a_change_is_rescored():
 
 
 def test_incremental_agrees_with_a_full_run_on_what_it_rescored():
-    ingest_batch(batch=activity())
+    ingest_batch(batch=star_and_fans())
     score_recompute(now=NOW - timedelta(days=1))
     ingest_batch(batch=new_fans_for("quiet", 6))
     changed = Identity.objects.filter(external_id="quiet").values_list("id", flat=True)
@@ -70,7 +71,7 @@ def test_incremental_agrees_with_a_full_run_on_what_it_rescored():
 def test_backfill_reconstructs_history_without_touching_existing_days():
     from scoring.services import score_history_backfill
 
-    ingest_batch(batch=activity(days_ago=20))
+    ingest_batch(batch=star_and_fans(days_ago=20))
     score_recompute(now=NOW - timedelta(days=5))
     kept = IdentityScore.objects.get(identity__external_id="star", day=(NOW - timedelta(days=5)).date())
     star = Identity.objects.get(external_id="star")

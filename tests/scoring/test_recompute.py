@@ -4,52 +4,21 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
-from django.utils import timezone
 
 from accounts.services import member_create
 from connectors.ingest import ingest_batch
 from connectors.models import Identity
-from connectors.records import Batch, IdentityRecord, InteractionRecord, PostRecord
 from privacy.services import member_opt_out
 from scoring import services, store
 from scoring.engine.model import KINDS, SIGNALS
 from scoring.models import RECEIVED_COLUMNS, SIGNAL_COLUMNS, IdentityScore, MemberScore, ScoreRun
 from scoring.services import ScoreRunFailed, score_recompute, score_recompute_incremental
 from tests.factories import UserFactory
+from tests.personas import NOON, star_and_fans
 
 pytestmark = pytest.mark.django_db
 
-NOW = timezone.now().replace(hour=12, minute=0, second=0, microsecond=0)
-
-
-def activity(network: str = "x", *, star: str = "star", fans: int = 8, days_ago: int = 3) -> Batch:
-    """``star`` posts once and each fan reposts and likes it; ``quiet`` posts and gets nothing."""
-    at = NOW - timedelta(days=days_ago)
-    batch = Batch(
-        identities=[
-            IdentityRecord(network=network, external_id=star, handle=star, followers=500),
-            IdentityRecord(network=network, external_id="quiet", handle="quiet", followers=500),
-        ],
-        posts=[
-            PostRecord(network=network, external_id=f"{star}-1", author_id=star, created_at=at),
-            PostRecord(network=network, external_id="quiet-1", author_id="quiet", created_at=at),
-        ],
-    )
-    for n in range(fans):
-        fan = f"fan{n}"
-        batch.identities.append(IdentityRecord(network=network, external_id=fan, handle=fan, followers=10))
-        for kind in ("repost", "like"):
-            batch.interactions.append(
-                InteractionRecord(
-                    network=network,
-                    kind=kind,
-                    actor_id=fan,
-                    target_id=star,
-                    occurred_at=at,
-                    post_id=f"{star}-1",
-                )
-            )
-    return batch
+NOW = NOON
 
 
 def score_of(external_id: str, network: str = "x") -> IdentityScore:
@@ -57,7 +26,7 @@ def score_of(external_id: str, network: str = "x") -> IdentityScore:
 
 
 def test_recompute_scores_every_identity_and_records_the_run():
-    ingest_batch(batch=activity())
+    ingest_batch(batch=star_and_fans())
     run = score_recompute(now=NOW)
     assert run.status == ScoreRun.Status.SUCCEEDED
     assert run.identities == Identity.objects.count() == 10
@@ -72,7 +41,7 @@ def test_recompute_scores_every_identity_and_records_the_run():
 
 
 def test_recompute_twice_on_one_day_changes_nothing():
-    ingest_batch(batch=activity())
+    ingest_batch(batch=star_and_fans())
     score_recompute(now=NOW)
     columns = ("identity_id", "score", *SIGNAL_COLUMNS.values())
     first = list(IdentityScore.objects.order_by("identity_id").values_list(*columns))
@@ -96,7 +65,7 @@ def test_every_signal_and_kind_has_its_column():
 def test_a_member_who_opts_out_while_the_run_computes_leaves_no_snapshot(incremental, look_up, monkeypatch):
     if look_up == "whole table":
         monkeypatch.setattr(store, "_FEW", 0)
-    ingest_batch(batch=activity())
+    ingest_batch(batch=star_and_fans())
     member = member_create(user=UserFactory())
     Identity.objects.filter(external_id="star").update(member=member)
     other = member_create(user=UserFactory())
@@ -125,7 +94,7 @@ def test_a_member_who_opts_out_while_the_run_computes_leaves_no_snapshot(increme
 
 
 def test_failed_run_keeps_the_previous_days_scores():
-    ingest_batch(batch=activity())
+    ingest_batch(batch=star_and_fans())
     score_recompute(now=NOW - timedelta(days=1))
     before = list(IdentityScore.objects.values_list("identity_id", "day", "score"))
     with mock.patch("scoring.services.score_identities", side_effect=RuntimeError("engine broke")):
@@ -138,12 +107,12 @@ def test_failed_run_keeps_the_previous_days_scores():
 
 def test_member_score_combines_networks_and_never_drops_when_one_is_added():
     member = member_create(user=UserFactory())
-    ingest_batch(batch=activity("x"))
+    ingest_batch(batch=star_and_fans("x"))
     Identity.objects.filter(network="x", external_id="star").update(member=member)
     score_recompute(now=NOW - timedelta(days=1))
     x_only = MemberScore.objects.get(member=member).unsmoothed
 
-    ingest_batch(batch=activity("mastodon", fans=3))
+    ingest_batch(batch=star_and_fans("mastodon", fans=3))
     Identity.objects.filter(network="mastodon", external_id="star").update(member=member)
     score_recompute(now=NOW)
     both = MemberScore.objects.get(member=member, day=NOW.date())
@@ -153,7 +122,7 @@ def test_member_score_combines_networks_and_never_drops_when_one_is_added():
 
 
 def test_a_quiet_week_lowers_the_published_score_gradually():
-    ingest_batch(batch=activity(days_ago=95))  # 88 days old at the first run
+    ingest_batch(batch=star_and_fans(days_ago=95))  # 88 days old at the first run
     score_recompute(now=NOW - timedelta(days=7))
     before = score_of("star").score
     # A week without activity: the reactions leave the 90-day window and the day's own score
@@ -170,7 +139,7 @@ def test_recompute_outside_any_transaction_reads_one_snapshot():
     # its own (REPEATABLE READ on PostgreSQL), and an incremental run does too.
     from scoring.services import score_recompute_incremental
 
-    ingest_batch(batch=activity())
+    ingest_batch(batch=star_and_fans())
     run = score_recompute(now=NOW - timedelta(days=1))
     assert run.status == ScoreRun.Status.SUCCEEDED
     star = Identity.objects.get(external_id="star")

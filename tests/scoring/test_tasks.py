@@ -12,7 +12,7 @@ from connectors.models import IdentityChange
 from scoring import tasks as scoring_tasks
 from scoring.models import ScoreRun
 from scoring.services import ScoreRunFailed
-from tests.scoring.test_recompute import activity
+from tests.personas import star_and_fans
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,7 @@ def failing_once(real: Callable, failure: Exception) -> tuple[Callable, list[dic
 
 @pytest.mark.parametrize("failure", FAILURES, ids=lambda failure: type(failure).__name__)
 def test_the_daily_recompute_is_tried_again_after_a_failed_run(monkeypatch, failure):
-    ingest_batch(batch=activity(), record_changes=False)
+    ingest_batch(batch=star_and_fans(), record_changes=False)
     stand_in, calls = failing_once(scoring_tasks.score_recompute, failure)
     monkeypatch.setattr(scoring_tasks, "score_recompute", stand_in)
 
@@ -53,7 +53,7 @@ def test_the_daily_recompute_is_tried_again_after_a_failed_run(monkeypatch, fail
 
 @pytest.mark.parametrize("failure", FAILURES, ids=lambda failure: type(failure).__name__)
 def test_the_drain_is_tried_again_after_a_failed_run(monkeypatch, failure):
-    ingest_batch(batch=activity())
+    ingest_batch(batch=star_and_fans())
     pending = IdentityChange.objects.count()
     stand_in, calls = failing_once(scoring_tasks.changes_drain, failure)
     monkeypatch.setattr(scoring_tasks, "changes_drain", stand_in)

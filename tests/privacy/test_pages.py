@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from accounts.selectors import member_may_be_tracked
 from privacy.services import member_opt_out
-from tests.accounts.test_privacy_support import world_build
 from tests.factories import MemberFactory, UserFactory
+from tests.personas import world_build
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,8 @@ from privacy.exports import data_export_build, data_export_file
 from privacy.models import DataExport, PrivacyEvent
 from privacy.services import account_delete
 from scoring.models import MemberScore
-from tests.accounts.test_privacy_support import ADA, world_build
 from tests.factories import DEFAULT_PASSWORD, BrandMembershipFactory, UserFactory, brand_owner
+from tests.personas import ADA, world_build
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -19,14 +19,9 @@ from privacy.challenges import optout_challenge_check, optout_challenge_start
 from privacy.models import OptOutChallenge, PrivacyEvent
 from privacy.profiles import profile_read
 from privacy.tasks import data_exports_expire_task, optout_challenges_check_due_task
-from tests.accounts.test_privacy_support import (
-    WHEN,
-    bluesky_did_document,
-    bluesky_profile,
-    mastodon_account,
-    x_user,
-)
 from tests.fakes.http_server import FakeHTTPServer, FakeResponse
+from tests.personas import WHEN
+from tests.recordings import bluesky_did_document, bluesky_profile, mastodon_account, x_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

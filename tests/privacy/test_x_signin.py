@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 
 from connectors.models import Identity, Tombstone, tombstone_digest
-from tests.accounts.test_privacy_support import x_user
 from tests.fakes.http_server import FakeHTTPServer, FakeResponse
+from tests.recordings import x_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -1,24 +1,102 @@
-"""Shared setup of the privacy tests: a member with activity in both directions, recorded profiles."""
+"""The named people tests share: small worlds with a story, built through the real write paths.
+
+Single objects come from ``tests.factories`` (factory_boy); a persona is for when a test needs
+a few people who react to each other:
+
+- ``world_build``: ada (a member, X id 100) posts; bob likes it and mentions her; ada replies
+  to bob and likes carol's post. Bob and carol are not members. Ada has a connected account,
+  an upload, runs and scores: what a privacy action must find and remove.
+- ``star_and_fans``: ``star`` posts once and each fan reposts and likes it; ``quiet`` posts and
+  gets nothing. The smallest population whose scores differ for a reason.
+- ``member_with_history``: a member on several networks whose fans grow, scored daily.
+"""
 
 from __future__ import annotations
 
-import gzip
-import json
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from pathlib import Path
+from datetime import UTC, date, datetime, timedelta
 
-import yaml
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.utils import timezone
 
 from accounts.models import Member
+from accounts.services import member_create
 from connectors.ingest import ingest_batch
 from connectors.models import ConnectedAccount, Identity, SyncRun
 from connectors.records import Batch, IdentityRecord, InteractionRecord, PostRecord
 from scoring.models import IdentityScore, MemberScore
-from tests.conftest import FIXTURES
-from tests.factories import MemberFactory
+from scoring.services import score_recompute
+from tests.factories import MemberFactory, UserFactory
+
+# Noon today: ``star_and_fans`` happens some days before it.
+NOON = timezone.now().replace(hour=12, minute=0, second=0, microsecond=0)
+
+
+def star_and_fans(network: str = "x", *, star: str = "star", fans: int = 8, days_ago: int = 3) -> Batch:
+    """``star`` posts once and each fan reposts and likes it; ``quiet`` posts and gets nothing."""
+    at = NOON - timedelta(days=days_ago)
+    batch = Batch(
+        identities=[
+            IdentityRecord(network=network, external_id=star, handle=star, followers=500),
+            IdentityRecord(network=network, external_id="quiet", handle="quiet", followers=500),
+        ],
+        posts=[
+            PostRecord(network=network, external_id=f"{star}-1", author_id=star, created_at=at),
+            PostRecord(network=network, external_id="quiet-1", author_id="quiet", created_at=at),
+        ],
+    )
+    for n in range(fans):
+        fan = f"fan{n}"
+        batch.identities.append(IdentityRecord(network=network, external_id=fan, handle=fan, followers=10))
+        for kind in ("repost", "like"):
+            batch.interactions.append(
+                InteractionRecord(
+                    network=network,
+                    kind=kind,
+                    actor_id=fan,
+                    target_id=star,
+                    occurred_at=at,
+                    post_id=f"{star}-1",
+                )
+            )
+    return batch
+
+
+def member_with_history(*, networks=("x", "mastodon"), days=10, now: datetime | None = None):
+    """A member whose identities on ``networks`` each get reposts from fans, scored daily."""
+    now = now or timezone.now()
+    member = member_create(user=UserFactory())
+    for network in networks:
+        batch = Batch(identities=[IdentityRecord(network=network, external_id="me", handle=f"me_{network}")])
+        for p in range(3):
+            at = now - timedelta(days=days - p)
+            batch.posts.append(
+                PostRecord(
+                    network=network,
+                    external_id=f"me-{p}",
+                    author_id="me",
+                    created_at=at,
+                    text=f"post {p} about #Django" + (" and #privacy" if p == 2 else ""),
+                )
+            )
+            for fan in range(4 + 3 * p):
+                batch.interactions.append(
+                    InteractionRecord(
+                        network=network, kind="repost", actor_id=f"fan{fan}", target_id="me",
+                        occurred_at=at + timedelta(hours=1), post_id=f"me-{p}",
+                    )
+                )  # fmt: skip
+        # The member reacts to someone too: that someone influences them.
+        batch.interactions.append(
+            InteractionRecord(network=network, kind="like", actor_id="me", target_id="idol", occurred_at=now)
+        )
+        ingest_batch(batch=batch)
+        Identity.objects.filter(network=network, external_id="me").update(member=member)
+    for day in range(days, -1, -1):
+        score_recompute(now=now - timedelta(days=day))
+    return member
+
 
 WHEN = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 
@@ -123,32 +201,3 @@ def world_build(*, member: Member | None = None) -> World:
         account=account,
         upload_path=upload_path,
     )
-
-
-# --- recorded profiles -------------------------------------------------------------------------
-
-
-def mastodon_account() -> dict:
-    """mastodon.social's real answer for an account (halcy@icosahedron.website)."""
-    path = FIXTURES / "mastodon" / "cassettes-real-servers" / "test_entity_account.yaml"
-    cassette = yaml.safe_load(Path(path).read_text())
-    return json.loads(cassette["interactions"][0]["response"]["body"]["string"])
-
-
-def bluesky_profile() -> dict:
-    """A real Bluesky profile view (test.marshal.dev) as the AppView returns it."""
-    data = json.loads((FIXTURES / "bluesky" / "sdk-test-data" / "get_follows.json").read_text())
-    return data["subject"]
-
-
-def bluesky_did_document() -> dict:
-    """The real DID document of test.marshal.dev, as the PLC directory serves it."""
-    data = json.loads((FIXTURES / "bluesky" / "sdk-test-data" / "did_doc.json").read_text())
-    return data["didDoc"]
-
-
-def x_user() -> dict:
-    """X's real answer to GET /2/users/by/username/Twitter."""
-    path = FIXTURES / "twitter" / "tweepy-cassettes" / "test_client_get_user.yaml"
-    cassette = yaml.safe_load(Path(path).read_text())
-    return json.loads(gzip.decompress(cassette["interactions"][0]["response"]["body"]["string"]))

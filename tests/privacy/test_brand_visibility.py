@@ -8,8 +8,8 @@ from accounts.models import Member
 from connectors.models import Identity
 from privacy.selectors import identities_visible_to_brands, members_visible_to_brands
 from privacy.services import identity_opt_out, member_opt_out
-from tests.accounts.test_privacy_support import ADA, BOB, CAROL, world_build
 from tests.factories import MemberFactory
+from tests.personas import ADA, BOB, CAROL, world_build
 
 pytestmark = pytest.mark.django_db
 

@@ -19,8 +19,8 @@ from privacy.exports import data_export_build, data_export_file, data_export_req
 from privacy.models import DataExport, PrivacyEvent
 from privacy.selectors import data_export_get_for_user
 from privacy.tasks import data_exports_expire_task
-from tests.accounts.test_privacy_support import WHEN, world_build
 from tests.factories import UserFactory
+from tests.personas import WHEN, world_build
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -24,8 +24,8 @@ from connectors.records import Batch, IdentityRecord, InteractionRecord, PostRec
 from privacy.models import PrivacyEvent
 from privacy.services import member_opt_out
 from scoring.models import IdentityScore, MemberScore
-from tests.accounts.test_privacy_support import ADA, BOB, CAROL, WHEN, world_build
 from tests.factories import MemberFactory
+from tests.personas import ADA, BOB, CAROL, WHEN, world_build
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -17,13 +17,8 @@ from connectors.records import Batch, IdentityRecord
 from privacy.challenges import optout_challenge_check, optout_challenge_start
 from privacy.models import OptOutChallenge
 from privacy.profiles import profile_read
-from tests.accounts.test_privacy_support import (
-    bluesky_did_document,
-    bluesky_profile,
-    mastodon_account,
-    x_user,
-)
 from tests.fakes.http_server import FakeHTTPServer, FakeResponse
+from tests.recordings import bluesky_did_document, bluesky_profile, mastodon_account, x_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
