@@ -77,6 +77,9 @@ class Member(models.Model):
     # Set when the member opted out of tracking: their data was purged and nothing about
     # them may be collected again (see accounts.selectors.member_may_be_tracked).
     opted_out_at = models.DateTimeField(null=True, blank=True)
+    # Where the member lives (ISO 3166 alpha-2), if they say: a perk may be offered in some
+    # countries only. Shown to nobody.
+    country = models.CharField(max_length=2, blank=True)
 
     def __str__(self) -> str:
         return f"member {self.slug}"

@@ -82,6 +82,13 @@ def brand_membership_get(*, user: User, brand_slug: str) -> BrandMembership:
     return membership
 
 
+def brand_memberships(*, user: User) -> QuerySet[BrandMembership]:
+    """The brands the person is on the team of, the first they joined first."""
+    if not user.is_authenticated:
+        return BrandMembership.objects.none()
+    return BrandMembership.objects.filter(user=user).select_related("brand").order_by("joined_at")
+
+
 def brand_membership_get_owner(*, user: User, brand_slug: str) -> BrandMembership:
     membership = brand_membership_get(user=user, brand_slug=brand_slug)
     if membership.role != BrandMembership.Role.OWNER:

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "django_celery_beat",
+    "django_filters",
     "klout",
     "accounts",
     "connectors",

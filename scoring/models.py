@@ -163,3 +163,38 @@ class MemberScore(ScoreSnapshot):
     def networks(self) -> dict[str, float]:
         """Score points per network."""
         return {network: getattr(self, column) for network, column in NETWORK_COLUMNS.items()}
+
+
+class IdentityTopic(models.Model):
+    """A topic an identity is an expert on, with how strongly (``scoring.topics``).
+
+    Replaced for each identity by the daily recompute, from its hashtags, the words of its recent
+    posts and its bio, weighted by the reactions those posts drew. Topics are lower case words
+    or hashtags without the ``#``.
+    """
+
+    identity = models.ForeignKey(
+        "connectors.Identity", on_delete=models.CASCADE, related_name="topics", db_constraint=False
+    )
+    topic = models.CharField(max_length=64)
+    weight = models.FloatField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["identity", "topic"], name="identity_topic")]
+        indexes = [models.Index(fields=["topic", "identity"], name="identity_topic_by_topic")]
+
+    def __str__(self) -> str:
+        return f"{self.identity_id}: {self.topic} ({self.weight:.2f})"
+
+
+class HiddenTopic(models.Model):
+    """A topic a member asked not to be shown or found by: discovery and their pages skip it."""
+
+    member = models.ForeignKey("accounts.Member", on_delete=models.CASCADE, related_name="hidden_topics")
+    topic = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["member", "topic"], name="hidden_topic")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} hides {self.topic}"
