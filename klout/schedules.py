@@ -73,6 +73,17 @@ PERIODIC_TASKS.extend(
     if source.sync
 )
 
+# --- Perks ---------------------------------------------------------------------------------------
+PERIODIC_TASKS.append(
+    Schedule(
+        name="End perks past their last day",
+        task="perks.tasks.perks_end",
+        minute="20",
+        hour="0",
+        description="Closes published perks whose end date has passed and expires the offers nobody took up.",
+    )
+)
+
 # --- Privacy -----------------------------------------------------------------------------------
 PERIODIC_TASKS.extend(
     [

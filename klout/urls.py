@@ -20,6 +20,7 @@ urlpatterns = [
     *(path("connect/", include(urls)) for urls in registry.url_includes()),
     path("", include("connectors.urls")),
     path("", include("scoring.urls")),
+    path("", include("perks.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("scoring.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

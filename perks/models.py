@@ -137,7 +137,7 @@ class Claim(models.Model):
 
     perk = models.ForeignKey(Perk, on_delete=models.CASCADE, related_name="claims")
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="claims")
-    state = FSMField(default=State.OFFERED, choices=State.choices, protected=True)
+    state = FSMField(default=State.OFFERED, choices=State.choices)
     # What the member accepted: title, description, offer, needs_shipping, campaign_tag.
     terms = models.JSONField(default=dict)
     shipping_address = models.TextField(blank=True)

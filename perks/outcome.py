@@ -33,6 +33,8 @@ DISCLOSURE = re.compile(
     re.IGNORECASE,
 )
 REACTION_KINDS = ("like", "repost", "reply", "quote")
+# The counts a network reports on a post, for each kind.
+COUNTED = {"like": "likes", "repost": "reposts", "reply": "replies", "quote": "quotes"}
 
 
 @dataclass
@@ -110,7 +112,7 @@ def _reactions(posts: list[Post]) -> tuple[dict[int, int], dict[int, set[int]]]:
         people[post_id].add(actor_id)
     counts = {}
     for post in posts:
-        reported = sum(getattr(post, kind + "s") or 0 for kind in REACTION_KINDS)
+        reported = sum(getattr(post, COUNTED[kind]) or 0 for kind in REACTION_KINDS)
         counts[post.pk] = max(named.get(post.pk, 0), reported)
     return counts, people
 

@@ -3,14 +3,16 @@ shortlist is not found, exactly like a missing one (404), so ids cannot be probe
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 
 from accounts.models import Brand, Member
 from accounts.selectors import member_public_condition
 from connectors.models import Identity
 from perks.eligibility import member_eligibility_problems, perk_open
 from perks.models import Claim, Perk, Shortlist
+from scoring.models import HiddenTopic, IdentityScore, IdentityTopic
 
 
 def perk_get_for_brand(*, brand: Brand, perk_id: int) -> Perk:
@@ -71,6 +73,41 @@ def shortlist_identities(*, shortlist: Shortlist) -> QuerySet[Identity]:
         .select_related("member")
         .order_by("network", "handle")
     )
+
+
+def shortlist_rows(*, shortlist: Shortlist) -> list[dict]:
+    """What a shortlist page and its CSV show of each visible entry: no contact detail, ever."""
+    identities = list(shortlist_identities(shortlist=shortlist))
+    ids = [i.pk for i in identities]
+    latest: dict[int, float] = {}
+    for identity_id, score in (
+        IdentityScore.objects.filter(identity_id__in=ids)
+        .order_by("identity_id", "-day")
+        .values_list("identity_id", "score")
+    ):
+        latest.setdefault(identity_id, score)
+    hidden = HiddenTopic.objects.filter(member_id=OuterRef("identity__member_id"), topic=OuterRef("topic"))
+    topics: dict[int, list[str]] = {}
+    for identity_id, topic in (
+        IdentityTopic.objects.filter(identity_id__in=ids)
+        .exclude(Exists(hidden))
+        .order_by("identity_id", "-weight")
+        .values_list("identity_id", "topic")
+    ):
+        topics.setdefault(identity_id, []).append(topic)
+    return [
+        {
+            "identity": identity,
+            "network": identity.network,
+            "handle": identity.handle,
+            "name": identity.name,
+            "score": round(latest[identity.pk]) if identity.pk in latest else "",
+            "audience": identity.followers if identity.followers is not None else "",
+            "topics": " ".join(topics.get(identity.pk, [])[:5]),
+            "profile": reverse("perks:influencer", args=[shortlist.brand.slug, identity.pk]),
+        }
+        for identity in identities
+    ]
 
 
 # --- the member's side --------------------------------------------------------------------------

@@ -201,3 +201,30 @@ def world_build(*, member: Member | None = None) -> World:
         account=account,
         upload_path=upload_path,
     )
+
+
+def scored_member(
+    *, score: float, network: str = "x", handle: str | None = None, country: str = "", topics=(), public=True
+) -> Member:
+    """A member with one identity on ``network``, today's score ``score`` and ``topics``: what a
+    perk's eligibility reads. Built directly (no recompute): the perks tests are about perks."""
+    from scoring.models import IdentityTopic
+
+    member = MemberFactory(country=country, profile_public=public)
+    identity = Identity.objects.create(
+        network=network,
+        external_id=f"{member.slug}@{network}.example" if network != "x" else str(10_000 + member.pk),
+        handle=handle or member.slug,
+        member=member,
+        followers=1000,
+        origin=1,
+    )
+    today = timezone.localdate()
+    for model, subject in ((MemberScore, {"member": member}), (IdentityScore, {"identity": identity})):
+        model.objects.create(
+            **subject, day=today, model_version="test", score=score, unsmoothed=score, raw=1.0,
+            computed_at=timezone.now(),
+        )  # fmt: skip
+    for n, topic in enumerate(topics):
+        IdentityTopic.objects.create(identity=identity, topic=topic, weight=1.0 / (n + 1))
+    return member

@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.models import Member
+from accounts.models import Brand, Member
 from connectors.models import Identity
+from demo.perks import demo_perks_seed
 from demo.seed import demo_population_seed
 
 
@@ -20,11 +21,23 @@ class Command(BaseCommand):
             "--member", default="member@demo.klout.local", help="Email of the member to link."
         )
         parser.add_argument(
+            "--brand", default="Demo Brand (demo data)", help="Name of the demo brand to give perks."
+        )
+        parser.add_argument(
             "--if-empty", action="store_true", help="Do nothing when demo accounts are already stored."
         )
 
     def handle(
-        self, *args, identities, reactions_per_identity, history_days, seed, member, if_empty, **options
+        self,
+        *args,
+        identities,
+        reactions_per_identity,
+        history_days,
+        seed,
+        member,
+        brand,
+        if_empty,
+        **options,
     ):
         if identities < 10 or history_days < 0:
             raise CommandError("--identities must be at least 10 and --history-days not negative")
@@ -45,4 +58,13 @@ class Command(BaseCommand):
         self.stdout.write(
             f"demo data: {summary.identities} identities, {summary.posts} posts, {summary.interactions} "
             f"interactions; {summary.linked_identities} linked to {member}; {summary.days_scored} days scored"
+        )
+        demo_brand = Brand.objects.filter(name=brand).first()
+        if demo_brand is None:
+            self.stderr.write(f"no brand {brand!r}: no demo perks")
+            return
+        perks = demo_perks_seed(brand=demo_brand, member=linked_member)
+        self.stdout.write(
+            f"demo perks: {perks.perks} perks, {perks.shortlisted} shortlisted, "
+            f"{perks.campaign_posts} campaign posts"
         )
