@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.db.models import Count
 from django.utils import timezone
 
 from accounts.models import Brand, Member
@@ -109,7 +110,12 @@ def demo_perks_seed(*, brand: Brand, member: Member | None) -> DemoPerksSummary:
     done = _perk(brand, by, title=DONE_PERK, starts_on=today - timedelta(days=20),
                  ends_on=today + timedelta(days=10), quantity=5, tag=DEMO_TAG)  # fmt: skip
     posts = 0
-    identity = Identity.objects.filter(member=member).order_by("network").first() if member else None
+    # The member's account that posts most, so the campaign posts have a usual post to beat.
+    identity = (
+        Identity.objects.filter(member=member).annotate(n=Count("posts")).order_by("-n", "pk").first()
+        if member
+        else None
+    )
     if (
         member is not None
         and identity is not None
@@ -121,5 +127,12 @@ def demo_perks_seed(*, brand: Brand, member: Member | None) -> DemoPerksSummary:
         claims.claim_ship(claim=claim, by=by, tracking_url="https://tracking.example/demo")
         tz = timezone.get_current_timezone()
         start = datetime.combine(done.starts_on, datetime.min.time(), tzinfo=tz)
-        posts = _campaign_posts(identity, [i for i in top if i.pk != identity.pk], start)
+        fans = list(
+            Identity.objects.filter(
+                network=identity.network, external_id__startswith="demo-", member__isnull=True
+            )
+            .exclude(pk=identity.pk)
+            .order_by("pk")[:15]
+        )
+        posts = _campaign_posts(identity, fans, start)
     return DemoPerksSummary(shortlisted=shortlist.entries.count(), perks=2, campaign_posts=posts)

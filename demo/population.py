@@ -418,6 +418,9 @@ def engine_inputs(
     return features, edges
 
 
+DEMO_TOPICS = ("coffee", "running", "photography", "cooking", "travel", "gaming", "books", "cycling")
+
+
 def iter_batches(
     *, population: Population, batch_size: int = 5_000, include_follows: bool = False
 ) -> Iterator[Batch]:
@@ -428,6 +431,12 @@ def iter_batches(
 
     network = population.network
     batch = Batch()
+
+    # Each account talks about two of a few invented interests, so that topics (and brands'
+    # searches by topic) have something to find; which two follows from its number.
+    def interests(i: int) -> tuple[str, str]:
+        return DEMO_TOPICS[i % len(DEMO_TOPICS)], DEMO_TOPICS[(i * 7 + 3) % len(DEMO_TOPICS)]
+
     for i in range(population.size):
         batch.identities.append(
             IdentityRecord(
@@ -451,7 +460,7 @@ def iter_batches(
                 external_id=f"demo-post-{j}",
                 author_id=f"demo-{author}",
                 created_at=when(population.post_time[j]),
-                text=f"Demo post {j}",
+                text=f"Demo post {j} about #{interests(author)[j % 2]}",
             )
         )
         if len(batch) >= batch_size:

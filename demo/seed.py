@@ -19,6 +19,7 @@ from connectors.ingest import ingest_batch
 from connectors.models import Identity
 from connectors.records import NETWORKS
 from demo.population import PopulationSpec, generate, iter_batches
+from scoring.cards import discovery_refresh
 from scoring.services import score_recompute
 
 
@@ -86,6 +87,9 @@ def demo_population_seed(
     for days_ago in range(history_days, -1, -1):
         score_recompute(now=now - timedelta(days=days_ago))
     say(f"scored {history_days + 1} days")
+    # What the daily task does after its recompute: topics, and the cards brands discover by.
+    discovery_refresh(day=now.date(), now=now)
+    say("topics and discovery cards refreshed")
     return DemoSummary(
         identities=population.size,
         posts=int(population.post_author.size),

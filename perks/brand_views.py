@@ -6,10 +6,13 @@ Every view acts for the brand in its URL (``perks.access.brand_view``) and reads
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -42,7 +45,9 @@ def perk_list(request: HttpRequest, membership) -> HttpResponse:
 def perk_edit(request: HttpRequest, membership, perk_id: int | None = None) -> HttpResponse:
     brand = membership.brand
     perk = selectors.perk_get_for_brand(brand=brand, perk_id=perk_id) if perk_id else Perk(brand=brand)
-    form = PerkForm(request.POST or None, request.FILES or None, instance=perk)
+    today = timezone.localdate()
+    initial = {} if perk.pk else {"starts_on": today, "ends_on": today + timedelta(days=30)}
+    form = PerkForm(request.POST or None, request.FILES or None, instance=perk, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             perk = services.perk_save(perk=form.save(commit=False), by=request.user)

@@ -61,9 +61,9 @@ class PerkForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.initial["countries"] = ", ".join(self.instance.countries)
-            self.initial["topics"] = ", ".join(self.instance.topics)
+        # Lists on the model, one line of text in the form.
+        self.initial["countries"] = ", ".join(self.instance.countries or [])
+        self.initial["topics"] = ", ".join(self.instance.topics or [])
         self.fields["quantity"].min_value = 1
         self.fields["min_score"].widget.attrs.update({"min": 0, "max": 100})
 

@@ -8,7 +8,7 @@
   var primary = getComputedStyle(document.documentElement).getPropertyValue("--pico-primary").trim() || "#2f5bd3";
   new Chart(canvas, {
     type: "bar",
-    data: { labels: data.labels, datasets: [{ label: "Reactions", data: data.values, backgroundColor: primary }] },
+    data: { labels: data.labels, datasets: [{ label: "Reactions", data: data.values, backgroundColor: primary, maxBarThickness: 48 }] },
     options: {
       responsive: true, maintainAspectRatio: false, animation: false,
       scales: { y: { beginAtZero: true, ticks: { precision: 0 } }, x: { ticks: { maxTicksLimit: 8, maxRotation: 0 } } },

@@ -1,0 +1,230 @@
+"""The brand's journey, as new users would take it: discover, shortlist, perk, claim, ship, outcome."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from accounts.models import Brand
+from connectors.ingest import ingest_batch
+from connectors.jsonl.imports import activity_import_jsonl
+from connectors.models import Identity
+from connectors.records import Batch, IdentityRecord, InteractionRecord, PostRecord
+from perks.models import Claim, Perk
+from scoring.cards import discovery_refresh
+from scoring.models import MemberScore
+from scoring.services import score_recompute
+from tests.browser.conftest import VIEWPORTS, link_in_last_email, screenshot
+from tests.factories import DEFAULT_PASSWORD, MemberFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "a-long-enough-passphrase"  # noqa: S105
+ADDRESS = "7 Bean Street, Portland"
+
+
+def _no_horizontal_overflow(page) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    if width > page.viewport_size["width"]:
+        wide = page.evaluate(
+            """(limit) => [...document.querySelectorAll('body *')]
+                .filter(e => e.getBoundingClientRect().right > limit + 1)
+                .slice(0, 8)
+                .map(e => `${e.tagName}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`)""",
+            page.viewport_size["width"],
+        )
+        raise AssertionError(f"{page.url} is {width}px wide; too wide: {wide}")
+
+
+def _both_widths(page, name: str) -> None:
+    for width in ("laptop", "phone"):
+        page.set_viewport_size(VIEWPORTS[width])
+        page.wait_for_timeout(300)
+        _no_horizontal_overflow(page)
+        screenshot(page, f"{name}-{width}")
+    page.set_viewport_size(VIEWPORTS["laptop"])
+
+
+def _influencers() -> dict:
+    """Three public members on X who post about coffee: two with many fans, one with few."""
+    now = timezone.now()
+    people = {}
+    for handle, fans in (("ada", 30), ("bea", 25), ("cy", 1)):
+        member = MemberFactory(profile_public=True)
+        author = str(1000 + len(people))
+        batch = Batch(
+            identities=[IdentityRecord(network="x", external_id=author, handle=handle, followers=900)]
+        )
+        for p in range(3):
+            at = now - timedelta(days=10 - p)
+            post_id = f"{handle}-{p}"
+            batch.posts.append(
+                PostRecord(network="x", external_id=post_id, author_id=author, created_at=at,
+                           text=f"Morning #coffee notes, part {p}")
+            )  # fmt: skip
+            for fan in range(fans):
+                batch.interactions.append(
+                    InteractionRecord(network="x", kind="repost", actor_id=f"9{fan:04d}", target_id=author,
+                                      occurred_at=at + timedelta(hours=1), post_id=post_id)
+                )  # fmt: skip
+        ingest_batch(batch=batch)
+        Identity.objects.filter(network="x", external_id=author).update(member=member)
+        people[handle] = member
+    run = score_recompute(now=now)
+    discovery_refresh(day=run.day)
+    return people
+
+
+def _sign_in(page, email: str, password: str = DEFAULT_PASSWORD) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("main").get_by_role("button", name="Sign In").click()
+
+
+def test_a_brand_finds_influencers_sends_a_perk_and_sees_what_came_of_it(page, new_page):
+    people = _influencers()
+    scores = {h: MemberScore.objects.filter(member=m).latest("day").score for h, m in people.items()}
+    min_score = int(min(scores["ada"], scores["bea"])) - 1
+    assert scores["cy"] < min_score, scores
+
+    # A brand signs up and verifies its address.
+    page.goto("/accounts/signup/")
+    page.get_by_label("A brand: I want to offer perks").check()
+    page.get_by_label("Brand name").fill("Brew Co")
+    page.get_by_label("Email").fill("owner@brew.example")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password (again)").fill(PASSWORD)
+    page.get_by_role("main").get_by_role("button", name="Sign up").click()
+    page.goto(link_in_last_email("owner@brew.example", r"/accounts/confirm-email/[^/\s]+/"))
+    page.get_by_role("button", name="Confirm").click()
+    brand = Brand.objects.get(name="Brew Co")
+
+    # It searches with filters and shortlists two.
+    page.goto("/brands/discover/")
+    expect(page.get_by_role("heading", name="Discover influencers")).to_be_visible()
+    page.get_by_label("Topic", exact=True).fill("coffee")
+    page.get_by_label("Score from", exact=True).fill(str(min_score))
+    page.get_by_role("button", name="Search").click()
+    rows = page.get_by_test_id("discover-row")
+    expect(rows).to_have_count(2)
+    expect(rows.filter(has_text="@ada")).to_have_count(1)
+    expect(rows.filter(has_text="@bea")).to_have_count(1)
+    screenshot(page, "brand-discover-laptop")  # TEMP
+    for handle, first in (("ada", True), ("bea", False)):
+        row = rows.filter(has=page.get_by_role("link", name=f"@{handle}", exact=True))
+        row.get_by_text("Add to shortlist").click()
+        if first:
+            row.get_by_label("Name of a new shortlist").fill("Coffee people")
+        row.get_by_role("button", name="Add").click()
+        expect(page.get_by_text(f"@{handle} is on “Coffee people”.")).to_be_visible()
+    assert brand.shortlists.get().entries.count() == 2
+
+    # It creates a perk for a minimum score, with one unit, and publishes it.
+    page.goto(f"/brands/{brand.slug}/perks/")
+    page.get_by_role("button", name="New perk").click()
+    today = timezone.localdate()
+    page.get_by_label("Title").fill("Brew Day beans")
+    page.get_by_label("Description").fill("Our new single-origin roast.")
+    page.get_by_label("What the influencer receives").fill("One 250 g bag")
+    page.get_by_label("Quantity").fill("1")
+    page.get_by_label("Campaign hashtag or link").fill("#BrewDay")
+    page.get_by_label("Min score", exact=True).fill(str(min_score))
+    page.get_by_label("Starts on").fill(today.isoformat())
+    page.get_by_label("Ends on").fill((today + timedelta(days=14)).isoformat())
+    page.get_by_role("button", name="Save as draft").click()
+    expect(page.get_by_role("heading", name="Brew Day beans")).to_be_visible()
+    mail.outbox.clear()
+    page.get_by_role("button", name="Publish").click()
+    expect(page.get_by_text("is published")).to_be_visible()
+    _both_widths(page, "brand-perk")
+    perk = Perk.objects.get(title="Brew Day beans")
+    told = sorted(m.to[0] for m in mail.outbox if "A perk for you" in m.subject)
+    assert told == sorted([people["ada"].user.email, people["bea"].user.email])
+
+    # The first eligible member follows the mail and claims it with an address.
+    ada = new_page()
+    _sign_in(ada, people["ada"].user.email)
+    ada.goto(link_in_last_email(people["ada"].user.email, r"/perks/\d+/"))
+    expect(ada.get_by_role("heading", name="Brew Day beans")).to_be_visible()
+    expect(ada.get_by_text("Disclose the gift.")).to_be_visible()
+    _both_widths(ada, "perk-page")
+    ada.get_by_label("Shipping address").fill(ADDRESS)
+    ada.get_by_role("button", name="Claim").click()
+    expect(ada.get_by_test_id("claim-state")).to_have_text("Claimed")
+    _both_widths(ada, "claim-page")
+
+    # The second is told it is all claimed; the one below the minimum never sees it.
+    bea = new_page()
+    _sign_in(bea, people["bea"].user.email)
+    bea.goto(link_in_last_email(people["bea"].user.email, r"/perks/\d+/"))
+    expect(bea.get_by_test_id("all-claimed")).to_be_visible()
+    cy = new_page()
+    _sign_in(cy, people["cy"].user.email)
+    cy.goto("/perks/")
+    expect(cy.get_by_text("No perk is open to you right now.")).to_be_visible()
+    assert cy.goto(f"/perks/{perk.pk}/").status == 404
+
+    # The brand sees the claim and the address, and marks it shipped.
+    page.goto(f"/brands/{brand.slug}/perks/{perk.pk}/")
+    page.get_by_role("link", name=people["ada"].user.email).click()
+    expect(page.get_by_test_id("address")).to_contain_text("7 Bean Street")
+    _both_widths(page, "brand-claim")
+    page.get_by_role("button", name="Mark shipped").click()
+    expect(page.get_by_text("Marked shipped")).to_be_visible()
+
+    # The member says it arrived.
+    ada.reload()
+    ada.get_by_role("button", name="It has arrived").click()
+    expect(ada.get_by_test_id("claim-state")).to_have_text("Received")
+    assert Claim.objects.get(perk=perk).state == "received"
+
+    # An import brings a campaign post without #ad and its reactions; the outcome shows it.
+    author = Identity.objects.get(member=people["ada"]).external_id
+    at = timezone.now() - timedelta(minutes=30)
+    lines = [{"network": "x", "kind": "post", "actor": {"id": author}, "post_id": "77001",
+              "occurred_at": at.isoformat(), "text": "These beans! #BrewDay"}]  # fmt: skip
+    lines += [
+        {"network": "x", "kind": "like", "actor": {"id": f"8{n:04d}"}, "target": {"id": author},
+         "occurred_at": (at + timedelta(minutes=5)).isoformat(), "post_id": "77001"}
+        for n in range(40)
+    ]  # fmt: skip
+    report = activity_import_jsonl(stream=io.BytesIO("\n".join(json.dumps(x) for x in lines).encode()))
+    assert report.rejected == 0, report.rejected_lines
+    page.goto(f"/brands/{brand.slug}/perks/{perk.pk}/outcome/")
+    expect(page.get_by_test_id("outcome-posts")).to_have_text("1")
+    expect(page.get_by_test_id("outcome-reactions")).to_have_text("40")
+    expect(page.get_by_test_id("outcome-lift")).not_to_have_text("–")
+    expect(page.get_by_test_id("undisclosed")).to_be_visible()
+    expect(page.get_by_test_id("no-disclosure")).to_be_visible()
+    _both_widths(page, "perk-outcome")
+
+
+def test_a_new_brand_and_a_new_member_are_told_what_to_do_next(page, new_page):
+    from tests.factories import brand_owner
+
+    owner = brand_owner(name="Fresh Brand", slug="fresh-brand")
+    _sign_in(page, owner.user.email)
+    page.goto("/brands/fresh-brand/perks/")
+    expect(page.get_by_role("heading", name="No perks yet")).to_be_visible()
+    _both_widths(page, "brand-perks-empty")
+    page.goto("/brands/fresh-brand/shortlists/")
+    expect(page.get_by_role("heading", name="No shortlists yet")).to_be_visible()
+    _both_widths(page, "brand-shortlists-empty")
+    page.goto("/brands/fresh-brand/perks/new/")
+    page.get_by_role("button", name="Save as draft").click()
+    expect(page.get_by_text("This field is required.").first).to_be_visible()
+    _both_widths(page, "perk-form-errors")
+
+    member = MemberFactory()
+    other = new_page()
+    _sign_in(other, member.user.email)
+    other.goto("/perks/")
+    expect(other.get_by_text("No perk is open to you right now.")).to_be_visible()
+    _both_widths(other, "member-perks-empty")
