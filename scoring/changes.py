@@ -3,9 +3,9 @@
 A drain claims a slice of pending rows (``claim`` set to its own token in one conditional
 UPDATE, so two drains never take the same row; PostgreSQL skips rows another drain is
 claiming instead of waiting for it), re-scores those identities for today, rebuilds the history
-asked for, and deletes the rows. When scoring fails the rows are released for the next
-drain. A drain that died holding rows leaves a claim older than ``STALE_CLAIM``; those rows
-are taken again.
+asked for, refreshes the topics and discovery cards of what it re-scored, and deletes the rows.
+When scoring fails the rows are released for the next drain. A drain that died holding rows
+leaves a claim older than ``STALE_CLAIM``; those rows are taken again.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from django.db import connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from connectors.models import IdentityChange
+from connectors.models import Identity, IdentityChange
+from scoring.cards import discovery_refresh
 from scoring.services import score_history_backfill, score_recompute_incremental
 
 logger = logging.getLogger(__name__)
@@ -55,6 +56,14 @@ def _claim(token: str, *, limit: int) -> int:
         )
 
 
+def _rescored(identity_ids: list[int]) -> set[int]:
+    """What an incremental run re-scores: the changed identities and every other identity of the
+    members among them (``scoring.services.score_recompute_incremental``)."""
+    members = Identity.objects.filter(pk__in=identity_ids, member__isnull=False).values("member_id")
+    siblings = Identity.objects.filter(member_id__in=members).values_list("pk", flat=True)
+    return set(identity_ids) | set(siblings)
+
+
 def score_changes_drain(*, slice_size: int = DRAIN_SLICE) -> DrainResult:
     """Re-score every identity waiting in the outbox, a slice at a time."""
     result = DrainResult()
@@ -77,6 +86,7 @@ def score_changes_drain(*, slice_size: int = DRAIN_SLICE) -> DrainResult:
             for days, ids in backfill.items():
                 score_history_backfill(identity_ids=ids, days=days)
                 result.backfilled += len(ids)
+            discovery_refresh(identity_ids=_rescored(list(wanted)))
         except Exception:
             # Kept for the next drain; the task's retry (or the periodic drain) gets to them.
             IdentityChange.objects.filter(claim=token).update(claim="", claimed_at=None)

@@ -198,3 +198,91 @@ class HiddenTopic(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} hides {self.topic}"
+
+
+class IdentityText(models.Model):
+    """What an identity writes, as discovery searches it (``scoring.topics``): the words of its bio
+    and recent posts, its location and the language it posts in most, all lower case.
+
+    Kept apart from ``DiscoveryCard`` because its trigram indexes (PostgreSQL, migration 0008) are
+    costly to update and the text rarely changes: the daily refresh rewrites a row only when its
+    text changed, while every card changes with its score every day.
+    """
+
+    identity = models.OneToOneField(
+        "connectors.Identity",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="discovery_text",
+        db_constraint=False,
+    )
+    # " word word ... ": each word once, bio first, then the most recent posts', space-delimited at
+    # both ends so that " coffee" matches a word that starts with "coffee".
+    words = models.TextField(blank=True)
+    location = models.CharField(max_length=255, blank=True)
+    language = models.CharField(max_length=16, blank=True)
+
+    def __str__(self) -> str:
+        return f"text of {self.identity_id}"
+
+
+class DiscoveryCard(models.Model):
+    """One scored identity as brands browse it: what discovery filters, sorts and shows, in one row.
+
+    A denormalized copy, refreshed after the daily recompute and for the identities a drain
+    re-scores (``scoring.cards``); who may be seen is not copied but asked of the identity at
+    every search (``connectors.selectors.identities_visible``), so a profile made private
+    disappears at once. Each sort has its B-tree, alone and after the network, ending with the
+    identity so that pages are stable.
+    """
+
+    identity = models.OneToOneField(
+        "connectors.Identity",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="discovery_card",
+        db_constraint=False,
+    )
+    member = models.ForeignKey(
+        "accounts.Member",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    day = models.DateField(help_text="The day of the score the card shows.")
+    network = models.CharField(max_length=16)
+    handle = models.CharField(max_length=255)
+    name = models.CharField(max_length=255, blank=True)
+    score = models.FloatField()
+    change = models.FloatField(default=0.0, help_text="Score change over the last 30 days.")
+    audience = models.BigIntegerField(default=0, help_text="Followers (0 when the network says none).")
+    engagement = models.FloatField(default=0.0, help_text="Reactions received per post in the window.")
+    posts = models.PositiveIntegerField(default=0, help_text="Posts in the window.")
+    location = models.CharField(max_length=255, blank=True)
+    language = models.CharField(max_length=16, blank=True)
+    verified = models.BooleanField(default=False)
+    # Its strongest topics, space-separated (topics hold no spaces), for display.
+    topics = models.CharField(max_length=400, blank=True)
+
+    class Meta:
+        indexes = [
+            *(
+                models.Index(
+                    fields=[*prefix, column, "identity"], name=f"card_{'network_' if prefix else ''}{column}"
+                )
+                for column in ("score", "change", "audience", "engagement")
+                for prefix in ((), ("network",))
+            ),
+            models.Index(fields=["language"], name="card_language", condition=~models.Q(language="")),
+            models.Index(fields=["member"], name="card_member", condition=models.Q(member__isnull=False)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.network}:@{self.handle} ({self.score:.0f})"
+
+    @property
+    def topic_list(self) -> list[str]:
+        return self.topics.split()

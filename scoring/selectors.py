@@ -7,13 +7,11 @@ serializers render.
 
 from __future__ import annotations
 
-import re
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.core.cache import cache
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -23,7 +21,7 @@ from connectors.records import NETWORK_NAMES, Origin
 from connectors.selectors import identities_visible
 from scoring.engine import Snapshot, snapshot_diff
 from scoring.engine.explain import Change, ChangeReport
-from scoring.models import IdentityScore, MemberScore
+from scoring.models import DiscoveryCard, HiddenTopic, IdentityScore, IdentityTopic, MemberScore
 
 SIGNAL_WORDS = {
     "reposts": "reposts of your posts",
@@ -95,7 +93,8 @@ class Dashboard:
     influencees: list[Person] = field(default_factory=list)
     accounts: list[ConnectedAccount] = field(default_factory=list)
     identities: list[Identity] = field(default_factory=list)
-    topics: list[tuple[str, int]] = field(default_factory=list)
+    topics: list[Topic] = field(default_factory=list)
+    hidden_topics: list[str] = field(default_factory=list)
     is_demo: bool = False
 
 
@@ -164,13 +163,12 @@ def _latest_identity_scores(identities: list[Identity], day: date) -> list[Ident
     return list(IdentityScore.objects.filter(identity__in=identities, day=day).select_related("identity"))
 
 
-def member_top_moments(*, member: Member, since, limit: int = 5) -> list[Moment]:
+def _top_moments(*, posts: QuerySet[Post], since, limit: int) -> list[Moment]:
     # Reactions from others only: a member's own mentions and replies inside their post are
     # interactions on it too, but they moved no one.
     window = Q(interactions__occurred_at__gte=since) & ~Q(interactions__actor_id=F("author_id"))
     posts = (
-        Post.objects.filter(author__member=member)
-        .annotate(
+        posts.annotate(
             reactions=Count("interactions", filter=window),
             **{
                 kind: Count("interactions", filter=window & Q(interactions__kind=kind))
@@ -185,6 +183,15 @@ def member_top_moments(*, member: Member, since, limit: int = 5) -> list[Moment]
         Moment(post=post, reactions=post.reactions, by_kind={k: getattr(post, k) for k in REACTION_KINDS})
         for post in posts
     ]
+
+
+def member_top_moments(*, member: Member, since, limit: int = 5) -> list[Moment]:
+    return _top_moments(posts=Post.objects.filter(author__member=member), since=since, limit=limit)
+
+
+def identities_top_moments(*, identity_ids: list[int], since, limit: int = 5) -> list[Moment]:
+    """The posts of these identities that drew the most reactions since ``since``."""
+    return _top_moments(posts=Post.objects.filter(author_id__in=identity_ids), since=since, limit=limit)
 
 
 def _people(*, rows: QuerySet, key: str, day: date) -> list[Person]:
@@ -228,25 +235,42 @@ def member_influencees(*, member: Member, since, day: date, limit: int = 5) -> l
     return _people(rows=rows, key="actor_id", day=day)
 
 
-HASHTAG = re.compile(r"(?<![\w&])#(\w{2,64})")
-TOPIC_POSTS = 2_000
+@dataclass(frozen=True)
+class Topic:
+    name: str
+    weight: float  # against the identity's strongest topic, 1.0
 
 
-def member_topics(*, member: Member, since, limit: int = 8) -> list[tuple[str, int]]:
-    """The hashtags the member used most in their recent posts: what they talk about."""
-    texts = (
-        Post.objects.filter(author__member=member, created_at__gte=since)
-        .exclude(kind="repost")
-        .order_by("-created_at")
-        .values_list("text", flat=True)[:TOPIC_POSTS]
+def member_topics(*, member: Member, limit: int = 10) -> tuple[list[Topic], list[str]]:
+    """The topics of the member's identities that they show, strongest first, and those of them
+    they hid (``scoring.topics``): one query, never cached, so that hiding one shows at once."""
+    hidden = HiddenTopic.objects.filter(member=member, topic=OuterRef("topic"))
+    rows = (
+        IdentityTopic.objects.filter(identity__member=member)
+        .values("topic")
+        .annotate(strongest=Max("weight"), hidden=Exists(hidden))
+        .order_by("-strongest", "topic")
     )
-    counts: Counter[str] = Counter()
-    shown: dict[str, str] = {}
-    for text in texts:
-        for tag in set(HASHTAG.findall(text or "")):
-            counts[tag.lower()] += 1
-            shown.setdefault(tag.lower(), tag)
-    return [(shown[tag], n) for tag, n in counts.most_common(limit)]
+    shown, hid = [], []
+    for row in rows:
+        if row["hidden"]:
+            hid.append(row["topic"])
+        elif len(shown) < limit:
+            shown.append(Topic(name=row["topic"], weight=row["strongest"]))
+    return shown, sorted(hid)
+
+
+def identities_topics_shown(*, identity_ids: list[int], limit: int = 10) -> list[Topic]:
+    """The topics of these identities others may see: none their member hid. Strongest first."""
+    hidden = HiddenTopic.objects.filter(member_id=OuterRef("identity__member_id"), topic=OuterRef("topic"))
+    rows = (
+        IdentityTopic.objects.filter(identity_id__in=identity_ids)
+        .exclude(Exists(hidden))
+        .values("topic")
+        .annotate(strongest=Max("weight"))
+        .order_by("-strongest", "topic")[:limit]
+    )
+    return [Topic(name=row["topic"], weight=row["strongest"]) for row in rows]
 
 
 @dataclass(frozen=True)
@@ -393,8 +417,56 @@ def member_dashboard(*, member: Member, history_days: int = 365) -> Dashboard:
             member_top_moments(member=member, since=since),
             member_influencers(member=member, since=since, day=current.day),
             member_influencees(member=member, since=since, day=current.day),
-            member_topics(member=member, since=since),
         )
         cache.set(key, people, timeout=6 * 3600)
-    dashboard.moments, dashboard.influencers, dashboard.influencees, dashboard.topics = people
+    dashboard.moments, dashboard.influencers, dashboard.influencees = people
+    dashboard.topics, dashboard.hidden_topics = member_topics(member=member)
     return dashboard
+
+
+# --- what brands see: discovery and the influencer profile ----------------------------------
+
+
+def discovery_cards() -> QuerySet[DiscoveryCard]:
+    """The discovery cards of the identities others may see (``identities_visible``), asked at
+    every search, so that a profile made private leaves discovery at once. ``owner_id`` is the
+    member the identity belongs to now (the card's copy may be a day old); ``place``, its
+    location as the profile writes it (the card's is lower case, for searching)."""
+    visible = identities_visible().filter(pk=OuterRef("identity_id"))
+    return DiscoveryCard.objects.filter(Exists(visible)).annotate(
+        owner_id=F("identity__member_id"), place=F("identity__location")
+    )
+
+
+def identities_score_days(*, identity_ids: list[int], since: date) -> dict[int, list[HistoryPoint]]:
+    """Each identity's daily scores from ``since``, oldest first: one query for them all."""
+    days: dict[int, list[HistoryPoint]] = {pk: [] for pk in identity_ids}
+    rows = (
+        IdentityScore.objects.filter(identity_id__in=identity_ids, day__gte=since)
+        .order_by("identity_id", "day")
+        .values_list("identity_id", "day", "score")
+    )
+    for identity_id, day, score in rows:
+        days[identity_id].append(HistoryPoint(day=day, score=score))
+    return days
+
+
+def members_hidden_topics(*, member_ids: list[int]) -> dict[int, set[str]]:
+    hidden: dict[int, set[str]] = {}
+    for member_id, topic in HiddenTopic.objects.filter(member_id__in=member_ids).values_list(
+        "member_id", "topic"
+    ):
+        hidden.setdefault(member_id, set()).add(topic)
+    return hidden
+
+
+def identity_visible_by_id(*, identity_id: int) -> Identity:
+    """An identity others may see, with its member; a 404 when there is none, when it is a
+    private member's, or when it has no score: the three are told apart by no one."""
+    scored = IdentityScore.objects.filter(identity_id=OuterRef("pk"))
+    identity = (
+        identities_visible().filter(Exists(scored), pk=identity_id).select_related("member__user").first()
+    )
+    if identity is None:
+        raise Http404("No such influencer")
+    return identity

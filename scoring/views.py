@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import member_required
@@ -12,6 +13,8 @@ from accounts.models import Member
 from accounts.selectors import member_for_request, member_is_public
 from accounts.services import member_profile_visibility_set
 from scoring.selectors import member_dashboard
+from scoring.topics import topic_hide as topic_hide_service
+from scoring.topics import topic_unhide as topic_unhide_service
 
 
 def _chart_points(history) -> list[dict]:
@@ -38,6 +41,24 @@ def profile_visibility(request):
     else:
         messages.success(request, "Your profile is now public." if public else "Your profile is now private.")
     return redirect("scoring:dashboard")
+
+
+@member_required(message="Topics belong to influencer accounts.")
+@require_POST
+def topic_hide(request):
+    topic = topic_hide_service(member=member_for_request(request), topic=request.POST.get("topic", ""))
+    if topic:
+        messages.success(request, f"“{topic}” is hidden: it shows nowhere, and no brand finds you by it.")
+    return redirect(reverse("scoring:dashboard") + "#topics")
+
+
+@member_required(message="Topics belong to influencer accounts.")
+@require_POST
+def topic_unhide(request):
+    topic = topic_unhide_service(member=member_for_request(request), topic=request.POST.get("topic", ""))
+    if topic:
+        messages.success(request, f"“{topic}” shows again.")
+    return redirect(reverse("scoring:dashboard") + "#topics")
 
 
 def public_profile(request, slug: str):

@@ -60,6 +60,7 @@ def test_brand_owner_invites_a_team_member_who_joins(page, new_page):
     page.get_by_label("Password").fill(DEFAULT_PASSWORD)
     page.get_by_role("main").get_by_role("button", name="Sign In").click()
     page.get_by_role("link", name="Acme Snacks").first.click()
+    page.get_by_role("navigation", name="Acme Snacks").get_by_role("link", name="Team").click()
     page.get_by_label("Email address of the person to invite").fill("grace@example.com")
     page.get_by_role("button", name="Send invitation").click()
     expect(page.get_by_text("Invitation sent to grace@example.com.")).to_be_visible()

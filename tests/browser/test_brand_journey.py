@@ -116,7 +116,7 @@ def test_a_brand_finds_influencers_sends_a_perk_and_sees_what_came_of_it(page, n
     expect(rows).to_have_count(2)
     expect(rows.filter(has_text="@ada")).to_have_count(1)
     expect(rows.filter(has_text="@bea")).to_have_count(1)
-    screenshot(page, "brand-discover-laptop")  # TEMP
+    _both_widths(page, "brand-discover")
     for handle, first in (("ada", True), ("bea", False)):
         row = rows.filter(has=page.get_by_role("link", name=f"@{handle}", exact=True))
         row.get_by_text("Add to shortlist").click()
@@ -125,6 +125,14 @@ def test_a_brand_finds_influencers_sends_a_perk_and_sees_what_came_of_it(page, n
         row.get_by_role("button", name="Add").click()
         expect(page.get_by_text(f"@{handle} is on “Coffee people”.")).to_be_visible()
     assert brand.shortlists.get().entries.count() == 2
+
+    # It opens one of them: score, history, topics; nothing private.
+    rows.filter(has_text="@ada").get_by_role("link", name="@ada", exact=True).click()
+    expect(page.get_by_role("heading", name="@ada")).to_be_visible()
+    topics = page.get_by_role("heading", name="Topics").locator("xpath=..").get_by_role("listitem")
+    expect(topics.filter(has_text="coffee")).to_have_count(1)
+    assert people["ada"].user.email not in page.content()
+    _both_widths(page, "brand-influencer")
 
     # It creates a perk for a minimum score, with one unit, and publishes it.
     page.goto(f"/brands/{brand.slug}/perks/")

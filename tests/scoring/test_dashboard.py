@@ -11,6 +11,7 @@ from connectors.ingest import ingest_batch
 from connectors.models import Identity
 from connectors.records import Batch, IdentityRecord, InteractionRecord
 from scoring.services import score_recompute
+from scoring.topics import topics_refresh
 from tests.factories import UserFactory, brand_owner
 from tests.personas import member_with_history
 
@@ -101,12 +102,13 @@ def test_method_page_renders_the_scoring_document(client):
     assert "PageRank" in page
 
 
-def test_topics_are_the_hashtags_of_recent_posts(client):
+def test_topics_are_what_recent_posts_are_about(client):
     member = member_with_history(now=NOW, networks=("x",), days=3)
+    topics_refresh(identity_ids=member.identities.values_list("pk", flat=True), now=NOW)
     member_profile_visibility_set(member=member, public=True)
     page = client.get(reverse("scoring:public_profile", args=[member.slug])).content.decode()
-    assert "#Django" in page and "#privacy" in page
-    assert page.index("#Django") < page.index("#privacy")  # used more often, shown first
+    assert ">django<" in page and ">privacy<" in page
+    assert page.index(">django<") < page.index(">privacy<")  # used more often, shown first
 
 
 def test_a_private_members_handle_never_shows_in_someone_elses_influencer_lists(client):

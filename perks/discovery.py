@@ -1,0 +1,265 @@
+"""The brand team's pages for finding people: discovery and the influencer profile.
+
+Both act for the brand in the URL (``perks.access.brand_view``: anyone off its team gets a 404)
+and read through the selectors: the cards of the identities others may see
+(``scoring.selectors.discovery_cards``, the one visibility rule), their scores and the topics
+their members did not hide. A discovery page costs the same few queries whatever it shows: the
+page of cards, a capped count, the 30 days of scores of the cards on it, their members' hidden
+topics and the brand's shortlists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from accounts.selectors import brand_memberships, member_is_public
+from connectors.selectors import identities_visible
+from perks.access import brand_view
+from perks.filters import COMMON_LANGUAGES, SORTS, DiscoveryFilter
+from perks.outcome import perk_outcome
+from perks.selectors import brand_shortlists, member_claims
+from scoring.models import DiscoveryCard
+from scoring.selectors import (
+    WINDOW_DAYS,
+    HistoryPoint,
+    discovery_cards,
+    identities_score_days,
+    identities_top_moments,
+    identities_topics_shown,
+    identity_score_report,
+    identity_visible_by_id,
+    members_hidden_topics,
+)
+
+PAGE_SIZE = 25
+# Matches are counted up to this many; a search is narrowed rather than paged through further.
+COUNT_CAP = 1_000
+SPARK_DAYS = 30
+SPARK_WIDTH, SPARK_HEIGHT, SPARK_PAD = 120, 32, 3
+# The least span of scores a sparkline's height stands for: a move of 0.3 points is not drawn
+# as a cliff.
+SPARK_MIN_SPAN = 6.0
+
+
+@dataclass(frozen=True)
+class Sparkline:
+    points: str  # SVG polyline points, "x,y x,y ..."
+    first: float
+    last: float
+    days: int
+
+    @property
+    def label(self) -> str:
+        return f"Score over the last {self.days} days: from {self.first:.0f} to {self.last:.0f}"
+
+    @property
+    def end(self) -> tuple[str, str]:
+        x, y = self.points.split()[-1].split(",")
+        return x, y
+
+
+def sparkline(history: list[HistoryPoint], *, until: date, days: int = SPARK_DAYS) -> Sparkline | None:
+    """The days of ``history`` in the ``days`` up to ``until`` as a small line, scaled to its own
+    range (at least ``SPARK_MIN_SPAN``), so that a rise shows."""
+    since = until - timedelta(days=days - 1)
+    shown = [point for point in history if since <= point.day <= until]
+    if not shown:
+        return None
+    scores = [point.score for point in shown]
+    low, high = min(scores), max(scores)
+    if high - low < SPARK_MIN_SPAN:
+        middle = (high + low) / 2
+        low, high = middle - SPARK_MIN_SPAN / 2, middle + SPARK_MIN_SPAN / 2
+    inner = SPARK_HEIGHT - 2 * SPARK_PAD
+    coordinates = []
+    for point in shown:
+        x = (point.day - since).days / max(days - 1, 1) * SPARK_WIDTH
+        y = SPARK_PAD + (high - point.score) / (high - low) * inner
+        coordinates.append(f"{x:.1f},{y:.1f}")
+    if len(coordinates) == 1:
+        # One day: a short level line, so that there is something to see.
+        x, y = coordinates[0].split(",")
+        coordinates.insert(0, f"{max(float(x) - 6, 0):.1f},{y}")
+    return Sparkline(points=" ".join(coordinates), first=scores[0], last=scores[-1], days=days)
+
+
+@dataclass(frozen=True)
+class Row:
+    card: DiscoveryCard
+    topics: list[str]
+    sparkline: Sparkline | None
+
+
+def _page_number(value: str | None, *, last: int) -> int:
+    try:
+        number = int(value or 1)
+    except ValueError:
+        return 1
+    return min(max(number, 1), max(last, 1))
+
+
+def _rows(cards: list[DiscoveryCard]) -> list[Row]:
+    """The page's cards with their sparklines and the topics their members show: two queries."""
+    if not cards:
+        return []
+    until = max(card.day for card in cards)
+    days = identities_score_days(
+        identity_ids=[card.identity_id for card in cards], since=until - timedelta(days=SPARK_DAYS - 1)
+    )
+    # Read again here: a topic hidden after the card was written must not show on it.
+    hidden = members_hidden_topics(member_ids=[card.owner_id for card in cards if card.owner_id])
+    return [
+        Row(
+            card=card,
+            topics=[topic for topic in card.topic_list if topic not in hidden.get(card.owner_id, set())],
+            sparkline=sparkline(days.get(card.identity_id, []), until=until),
+        )
+        for card in cards
+    ]
+
+
+def _page_query(request: HttpRequest, page: int) -> str:
+    """The search's query string, on another page."""
+    query = request.GET.copy()
+    query["page"] = str(page)
+    return query.urlencode()
+
+
+@brand_view
+def discover(request: HttpRequest, membership) -> HttpResponse:
+    brand = membership.brand
+    filterset = DiscoveryFilter(request.GET, queryset=discovery_cards())
+    matches = filterset.qs
+    counted = matches[: COUNT_CAP + 1].count()
+    total = min(counted, COUNT_CAP)
+    pages = max(1, -(-total // PAGE_SIZE))
+    number = _page_number(request.GET.get("page"), last=pages)
+    offset = (number - 1) * PAGE_SIZE
+    cards = list(matches[offset : offset + PAGE_SIZE]) if counted else []
+    rows = _rows(cards)
+    anyone = bool(counted) or DiscoveryCard.objects.exists()
+    context = {
+        "brand": brand,
+        "membership": membership,
+        "filterset": filterset,
+        "form": filterset.form,
+        "rows": rows,
+        "total": total,
+        "more_than_cap": counted > COUNT_CAP,
+        "count_cap": COUNT_CAP,
+        "page": number,
+        "pages": pages,
+        "first_shown": offset + 1,
+        "last_shown": offset + len(rows),
+        "previous_query": _page_query(request, number - 1) if number > 1 else "",
+        "next_query": _page_query(request, number + 1) if number < pages else "",
+        "sort_label": SORTS.get(filterset.form.cleaned_data.get("sort") or "score", "Score"),
+        "filtered": filterset.active,
+        "anyone": anyone,
+        "shortlists": list(brand_shortlists(brand=brand)),
+        "languages": COMMON_LANGUAGES,
+        "next": request.get_full_path(),
+        "spark": {"width": SPARK_WIDTH, "height": SPARK_HEIGHT},
+    }
+    return render(request, "perks/discover.html", context)
+
+
+@login_required
+def discover_redirect(request: HttpRequest) -> HttpResponse:
+    """Discovery of the first brand the person is on the team of; a page saying how to get one
+    for anyone on none."""
+    first = brand_memberships(user=request.user).first()
+    if first is None:
+        return render(request, "perks/discover_no_brand.html")
+    response = redirect("perks:discover", first.brand.slug)
+    if request.GET:
+        response["Location"] += "?" + request.GET.urlencode()
+    return response
+
+
+@login_required
+def influencer_redirect(request: HttpRequest, identity_id: int) -> HttpResponse:
+    first = brand_memberships(user=request.user).first()
+    if first is None:
+        return render(request, "perks/discover_no_brand.html")
+    return redirect("perks:influencer", first.brand.slug, identity_id)
+
+
+# --- the influencer profile --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PerkSent:
+    """A perk of this brand held by the influencer, and what their own posts made of it."""
+
+    claim: object
+    posts: list
+    reactions: int
+    undisclosed: int
+    lift: float | None
+
+
+def _perks_sent(*, brand, member, identity_ids: set[int]) -> list[PerkSent]:
+    sent = []
+    for claim in member_claims(member=member).filter(perk__brand=brand):
+        outcome = perk_outcome(perk=claim.perk)
+        posts = [post for post in outcome.posts if post.identity_id in identity_ids]
+        lifts = [post.reactions / post.usual for post in posts if post.usual]
+        sent.append(
+            PerkSent(
+                claim=claim,
+                posts=posts,
+                reactions=sum(post.reactions for post in posts),
+                undisclosed=sum(1 for post in posts if not post.discloses),
+                lift=round(sum(lifts) / len(lifts), 2) if lifts else None,
+            )
+        )
+    return sent
+
+
+def _chart_points(history: list[HistoryPoint]) -> list[dict]:
+    return [{"day": point.day.isoformat(), "score": round(point.score, 1)} for point in history]
+
+
+@brand_view
+def influencer(request: HttpRequest, membership, identity_id: int) -> HttpResponse:
+    """What a brand may see of one influencer: nothing a member keeps private. A private
+    member's identity is a 404 exactly like a missing one; contact details never show."""
+    brand = membership.brand
+    identity = identity_visible_by_id(identity_id=identity_id)
+    # The member behind the identity counts only when their profile is public: an identity seen
+    # because the network shows it says nothing about the private member who claimed it.
+    member = identity.member if identity.member_id and member_is_public(member=identity.member) else None
+    identities = [identity]
+    if member is not None:
+        others = (
+            identities_visible().filter(member=member).exclude(pk=identity.pk).order_by("network", "handle")
+        )
+        identities += list(others)
+    ids = [i.pk for i in identities]
+    cards = DiscoveryCard.objects.in_bulk(ids)
+    report = identity_score_report(identity=identity, days=365)
+    since = timezone.now() - timedelta(days=WINDOW_DAYS)
+    context = {
+        "brand": brand,
+        "membership": membership,
+        "identity": identity,
+        "card": cards.get(identity.pk),
+        "latest": report.latest,
+        "chart": _chart_points(report.history),
+        "networks": [(i, cards.get(i.pk)) for i in identities],
+        "audience": sum(i.followers or 0 for i in identities),
+        "topics": identities_topics_shown(identity_ids=ids),
+        "moments": identities_top_moments(identity_ids=ids, since=since),
+        "perks_sent": _perks_sent(brand=brand, member=member, identity_ids=set(ids)) if member else [],
+        "is_member": member is not None,
+        "shortlists": list(brand_shortlists(brand=brand)),
+        "next": request.get_full_path(),
+    }
+    return render(request, "perks/influencer.html", context)

@@ -1,0 +1,161 @@
+"""Discovery's filters and sorts, over the cards of the identities others may see.
+
+Each filter reads an indexed column of ``scoring.DiscoveryCard`` (score, network, audience,
+engagement, change, language) or a semi-join on an indexed table: topics through
+``IdentityTopic`` (topic, identity), words and location through the trigram indexes of
+``IdentityText`` on PostgreSQL. A topic a member hid never matches them, nor does a search for
+its word.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, QuerySet
+
+from connectors.records import NETWORK_NAMES
+from scoring.models import HiddenTopic, IdentityText, IdentityTopic
+from scoring.topics import WORD, language_tag, topic_normalize
+
+SORTS = {
+    "score": "Score",
+    "change": "Rising fastest (30 days)",
+    "audience": "Audience",
+    "engagement": "Reactions per post",
+}
+# Words searched at once; more would only slow the search down.
+MAX_WORDS = 5
+# Languages offered as suggestions; any other code can be typed.
+COMMON_LANGUAGES = {
+    "en": "English",
+    "es": "Spanish",
+    "pt": "Portuguese",
+    "fr": "French",
+    "de": "German",
+    "it": "Italian",
+    "nl": "Dutch",
+    "ja": "Japanese",
+    "ko": "Korean",
+    "zh": "Chinese",
+    "ar": "Arabic",
+    "hi": "Hindi",
+    "tr": "Turkish",
+    "pl": "Polish",
+    "sv": "Swedish",
+}
+
+
+def _number(**attrs) -> forms.NumberInput:
+    return forms.NumberInput(attrs={"inputmode": "decimal", **attrs})
+
+
+class DiscoveryFilter(django_filters.FilterSet):
+    score_min = django_filters.NumberFilter(
+        field_name="score", lookup_expr="gte", label="Score from", min_value=0, max_value=100,
+        widget=_number(min=0, max=100, placeholder="0"),
+    )  # fmt: skip
+    score_max = django_filters.NumberFilter(
+        field_name="score", lookup_expr="lte", label="Score to", min_value=0, max_value=100,
+        widget=_number(min=0, max=100, placeholder="100"),
+    )  # fmt: skip
+    network = django_filters.ChoiceFilter(
+        choices=list(NETWORK_NAMES.items()), empty_label="Any network", label="Network"
+    )
+    topic = django_filters.CharFilter(
+        method="filter_topic", label="Topic", help_text="One topic, such as coffee or #running."
+    )
+    words = django_filters.CharFilter(
+        method="filter_words",
+        label="Words in bio or recent posts",
+        help_text=f"Every word must appear (up to {MAX_WORDS}); “roast” also finds “roasting”.",
+    )
+    audience_min = django_filters.NumberFilter(
+        field_name="audience", lookup_expr="gte", label="Audience from", min_value=0,
+        widget=_number(min=0, placeholder="followers"),
+    )  # fmt: skip
+    audience_max = django_filters.NumberFilter(
+        field_name="audience", lookup_expr="lte", label="Audience to", min_value=0,
+        widget=_number(min=0, placeholder="followers"),
+    )  # fmt: skip
+    engagement_min = django_filters.NumberFilter(
+        field_name="engagement", lookup_expr="gte", label="Reactions per post, at least", min_value=0,
+        widget=_number(min=0, step="any"),
+    )  # fmt: skip
+    change_min = django_filters.NumberFilter(
+        field_name="change", lookup_expr="gte", label="Score change over 30 days, at least",
+        widget=_number(step="any", placeholder="e.g. 2"),
+    )  # fmt: skip
+    rising = django_filters.BooleanFilter(
+        method="filter_rising", label="Rising only", widget=forms.CheckboxInput,
+        help_text="Scores that went up over the last 30 days.",
+    )  # fmt: skip
+    location = django_filters.CharFilter(
+        method="filter_location", label="Location", help_text="Part of the place in their profile."
+    )
+    language = django_filters.CharFilter(
+        method="filter_language",
+        label="Language",
+        help_text="The language they post in most, as a code: en, es, de…",
+        widget=forms.TextInput(attrs={"list": "discover-languages", "maxlength": 16, "autocomplete": "off"}),
+    )
+    verified = django_filters.BooleanFilter(
+        method="filter_verified", label="Verified only", widget=forms.CheckboxInput,
+        help_text="Scores that rest on data read from the networks, not on uploaded files.",
+    )  # fmt: skip
+    sort = django_filters.ChoiceFilter(
+        choices=list(SORTS.items()), method="filter_nothing", empty_label=None, label="Sort by"
+    )
+
+    def filter_nothing(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        # The sort is applied last, in filter_queryset, with or without a value.
+        return queryset
+
+    def filter_topic(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        topic = topic_normalize(value)
+        if not topic:
+            return queryset
+        has = IdentityTopic.objects.filter(identity_id=OuterRef("identity_id"), topic=topic)
+        hid = HiddenTopic.objects.filter(member_id=OuterRef("owner_id"), topic=topic)
+        return queryset.filter(Exists(has)).exclude(Exists(hid))
+
+    def filter_words(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        words = list(dict.fromkeys(WORD.findall(value.lower())))[:MAX_WORDS]
+        if not words:
+            return queryset
+        text = IdentityText.objects.filter(identity_id=OuterRef("identity_id"))
+        for word in words:
+            # The search text is " word word ... ": a leading space anchors the start of a word.
+            text = text.filter(words__contains=f" {word}")
+        hid = HiddenTopic.objects.filter(member_id=OuterRef("owner_id"), topic__in=words)
+        return queryset.filter(Exists(text)).exclude(Exists(hid))
+
+    def filter_location(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        place = " ".join(value.lower().split())
+        if not place:
+            return queryset
+        return queryset.filter(
+            Exists(IdentityText.objects.filter(identity_id=OuterRef("identity_id"), location__contains=place))
+        )
+
+    def filter_language(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        tag = language_tag(value)
+        return queryset.filter(language=tag) if tag else queryset
+
+    def filter_rising(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        return queryset.filter(change__gt=0) if value else queryset
+
+    def filter_verified(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        return queryset.filter(verified=True) if value else queryset
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        queryset = super().filter_queryset(queryset)
+        sort = self.form.cleaned_data.get("sort") or "score"
+        # The identity breaks ties, so that a page never repeats or skips a row; each sort has a
+        # B-tree ending with it.
+        return queryset.order_by(f"-{sort}", "-identity_id")
+
+    @property
+    def active(self) -> bool:
+        """Whether any filter narrows the search (the sort does not)."""
+        data = self.form.cleaned_data if self.is_bound and hasattr(self.form, "cleaned_data") else {}
+        return any(value not in (None, "", False) for key, value in data.items() if key != "sort")
