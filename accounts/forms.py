@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from accounts import services
+from accounts.models import Brand
 from accounts.selectors import brand_invitation_get_by_token
 
 INVITATION_SESSION_KEY = "brand_invitation_token"
@@ -52,3 +53,18 @@ class SignupExtraForm(forms.Form):
 
 class BrandInviteForm(forms.Form):
     email = forms.EmailField(label="Email address of the person to invite")
+
+
+class BrandDetailsForm(forms.ModelForm):
+    website = forms.URLField(required=False, assume_scheme="https", max_length=200)
+
+    class Meta:
+        model = Brand
+        fields = ["name", "website", "billing_name", "billing_email", "billing_address", "tax_id"]
+        labels = {"name": "Brand name"}
+        help_texts = {
+            "name": "Shown to influencers on your perks.",
+            "billing_name": "The company name invoices are made out to.",
+            "tax_id": "As it should appear on invoices.",
+        }
+        widgets = {"billing_address": forms.Textarea(attrs={"rows": 3})}

@@ -92,6 +92,11 @@ class Brand(models.Model):
     slug = models.SlugField(max_length=140, unique=True)
     website = models.URLField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Billing details: what invoices are made out to. The owner alone reads and changes them.
+    billing_name = models.CharField("Legal name", max_length=200, blank=True)
+    billing_email = models.EmailField("Billing email", blank=True)
+    billing_address = models.TextField("Billing address", max_length=1000, blank=True)
+    tax_id = models.CharField("VAT or tax number", max_length=40, blank=True)
 
     class Meta:
         ordering = ["name"]

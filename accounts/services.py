@@ -48,6 +48,24 @@ def brand_create(*, owner: User, name: str, website: str = "") -> Brand:
     return brand
 
 
+BRAND_DETAILS = ("name", "website", "billing_name", "billing_email", "billing_address", "tax_id")
+
+
+def brand_details_update(*, membership: BrandMembership, **details: str) -> Brand:
+    """Change the brand's name, website and billing details; the owner alone may."""
+    if membership.role != BrandMembership.Role.OWNER:
+        raise ValidationError("Only the brand's owner can change its details.")
+    unknown = set(details) - set(BRAND_DETAILS)
+    if unknown:
+        raise ValueError(f"not a brand detail: {', '.join(sorted(unknown))}")
+    brand = membership.brand
+    for name, value in details.items():
+        setattr(brand, name, value.strip())
+    brand.full_clean(exclude=["slug"])
+    brand.save(update_fields=[*details])
+    return brand
+
+
 def brand_invite(*, brand: Brand, invited_by: User, email: str) -> BrandInvitation:
     """Invite ``email`` to the brand's team and email them the link.
 

@@ -7,6 +7,7 @@ app_name = "accounts"
 urlpatterns = [
     path("account/", views.settings_view, name="settings"),
     path("brands/<slug:brand_slug>/team/", views.brand_team, name="brand_team"),
+    path("brands/<slug:brand_slug>/details/", views.brand_details, name="brand_details"),
     path(
         "brands/<slug:brand_slug>/team/invitations/<int:invitation_id>/revoke/",
         views.brand_invitation_revoke,

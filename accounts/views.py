@@ -3,12 +3,12 @@ from __future__ import annotations
 from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts import selectors, services
-from accounts.forms import INVITATION_SESSION_KEY, BrandInviteForm
+from accounts.forms import INVITATION_SESSION_KEY, BrandDetailsForm, BrandInviteForm
 from accounts.models import BrandInvitation
 
 
@@ -49,6 +49,35 @@ def brand_team(request, brand_slug: str):
             "invitations": selectors.brand_invitations_pending(brand=brand) if is_owner else [],
             "form": form,
         },
+    )
+
+
+@login_required
+def brand_details(request, brand_slug: str):
+    """The brand's name, website and billing details: the owner changes them; the rest of the
+    team sees that the owner keeps them, and none of them."""
+    membership = selectors.brand_membership_get(user=request.user, brand_slug=brand_slug)
+    brand = membership.brand
+    is_owner = membership.role == membership.Role.OWNER
+    form = BrandDetailsForm(request.POST or None, instance=brand) if is_owner else None
+    if request.method == "POST":
+        if not is_owner:
+            raise PermissionDenied("Only the brand's owner can change its details.")
+        if form.is_valid():
+            try:
+                services.brand_details_update(membership=membership, **form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error(None, _first_error(exc))
+            else:
+                messages.success(request, "The brand's details are saved.")
+                return redirect("accounts:brand_details", brand_slug=brand.slug)
+        # A form that failed was bound to the brand and changed it in memory: show the saved one.
+        brand.refresh_from_db()
+    owner = selectors.brand_team_list(brand=brand).filter(role=membership.Role.OWNER).first()
+    return render(
+        request,
+        "accounts/brand_details.html",
+        {"brand": brand, "is_owner": is_owner, "form": form, "owner": owner},
     )
 
 
