@@ -244,3 +244,33 @@ def test_a_new_brand_and_a_new_member_are_told_what_to_do_next(page, new_page):
     other.goto("/perks/")
     expect(other.get_by_text("No perk is open to you right now.")).to_be_visible()
     _both_widths(other, "member-perks-empty")
+
+
+def _tab_to(page, describe: str, *, limit: int = 80) -> None:
+    """Press Tab until the focused element matches ``describe`` (a JS predicate on ``e``)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"(() => {{ const e = document.activeElement; return {describe}; }})()"):
+            return
+    raise AssertionError(f"Tab never reached an element where {describe}")
+
+
+def test_discovery_and_shortlisting_work_from_the_keyboard_alone(page):
+    from tests.factories import brand_owner
+
+    _influencers()
+    owner = brand_owner(name="Keys Co", slug="keys-co")
+    _sign_in(page, owner.user.email)
+    page.goto("/brands/keys-co/discover/")
+    _tab_to(page, "e.name === 'topic'")
+    page.keyboard.type("coffee")
+    page.keyboard.press("Enter")
+    rows = page.get_by_test_id("discover-row")
+    expect(rows).to_have_count(3)
+    _tab_to(page, "e.tagName === 'SUMMARY' && e.textContent.includes('Add to shortlist')")
+    page.keyboard.press("Enter")
+    _tab_to(page, "e.name === 'new_name'")
+    page.keyboard.type("Keyboard picks")
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("is on “Keyboard picks”.")).to_be_visible()
+    assert owner.brand.shortlists.get().entries.count() == 1
