@@ -162,3 +162,53 @@ class BrandInvitation(models.Model):
     @property
     def is_expired(self) -> bool:
         return self.expires_at <= timezone.now()
+
+
+class ApiToken(models.Model):
+    """A personal API token: it acts for one member or one brand, within its scopes.
+
+    Only a hash of the key is kept; the key is shown once, when the token is made
+    (``accounts.tokens``). A brand's token acts through the team member who made it, and stops
+    working the moment they leave the team.
+    """
+
+    class Scope(models.TextChoices):
+        SCORES_READ = "scores:read", "Read the scores of identities"
+        ME_READ = "me:read", "Read my score, history and accounts"
+        PERKS_READ = "perks:read", "Read perks, claims and outcomes"
+        PERKS_WRITE = "perks:write", "Create, change and publish perks"
+        CLAIMS_WRITE = "claims:write", "Claim, decline, ship and receive perks"
+
+    name = models.CharField(max_length=80)
+    # The key is "klt_<prefix>_<secret>": the prefix finds the row, the hash proves the secret.
+    prefix = models.CharField(max_length=16, unique=True)
+    key_hash = models.CharField(max_length=64)
+    scopes = models.JSONField(default=list)
+    created_by = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    member = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    brand = models.ForeignKey(
+        Brand, null=True, blank=True, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(member__isnull=False, brand__isnull=True)
+                | Q(member__isnull=True, brand__isnull=False),
+                name="api_token_one_owner",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > timezone.now())

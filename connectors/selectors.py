@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import Member
@@ -21,6 +21,25 @@ def identities_visible() -> QuerySet[Identity]:
         Q(member__isnull=True)
         | member_public_condition(path="member__")
         | Q(member_claimed=True, origin__lt=Origin.UPLOAD)
+    )
+
+
+def member_identities(*, member: Member) -> QuerySet[Identity]:
+    """The member's identities: what their privacy page lists, their export holds, and their
+    opt-out and account deletion purge or release. One definition, so that none of them can
+    cover an identity another misses.
+
+    The identities linked to the member, and those they connected even if the link on the
+    identity was never set (an account connected before the identity was linked). ``proven``
+    is False on those only their own upload linked (a claim: ``Identity.member_claimed``), which
+    an opt-out releases rather than purges (``privacy.services``).
+    """
+    proof = ConnectedAccount.objects.filter(identity=OuterRef("pk"), member=member)
+    return (
+        Identity.objects.filter(Q(member=member) | Q(connected_accounts__member=member))
+        .distinct()
+        .annotate(proven=Exists(proof) | Q(member_claimed=False))
+        .order_by("network", "handle")
     )
 
 
@@ -58,3 +77,22 @@ def sync_run_status(*, run: SyncRun) -> dict:
             key: stats.get(key) for key in ("read", "imported", "duplicates", "rejected") if key in stats
         },
     }
+
+
+def member_accounts(*, member: Member) -> list[tuple[Identity, ConnectedAccount | None, SyncRun | None]]:
+    """The member's identities (``member_identities``), each with the connected account that
+    syncs it (None for one that came from an upload) and that account's latest sync: three
+    queries whatever the number of accounts."""
+    identities = list(member_identities(member=member))
+    accounts = {
+        account.identity_id: account
+        for account in ConnectedAccount.objects.filter(member=member, identity__in=identities)
+    }
+    latest: dict[int, SyncRun] = {}
+    for run in SyncRun.objects.filter(account__in=accounts.values()).order_by("account_id", "-created_at"):
+        latest.setdefault(run.account_id, run)
+    rows = []
+    for identity in identities:
+        account = accounts.get(identity.pk)
+        rows.append((identity, account, latest.get(account.pk) if account else None))
+    return rows

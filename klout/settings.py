@@ -48,7 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "drf_spectacular_sidecar",
     "drf_spectacular",
     "allauth",
     "allauth.account",
@@ -198,19 +198,42 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- REST API ------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "accounts.api_auth.ApiTokenAuthentication",
+        "accounts.api_auth.SessionWithCsrf",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": ["accounts.api_auth.HasScope"],
+    # Requests without credentials are counted per address by klout.api.ApiView, before the rest.
+    "DEFAULT_THROTTLE_CLASSES": ["klout.api_throttles.TokenRateThrottle"],
+    # Per token (or signed-in person) for each scope of endpoints, and per address without one.
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_str("API_RATE_ANON", "60/min"),
+        "scores": env_str("API_RATE_SCORES", "6000/min"),
+        "me": env_str("API_RATE_ME", "600/min"),
+        "search": env_str("API_RATE_SEARCH", "120/min"),
+        "perks": env_str("API_RATE_PERKS", "600/min"),
+        "claims": env_str("API_RATE_CLAIMS", "60/min"),
+    },
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "klout.api.Cursor",
     "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "klout.api.exception_handler",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Klout API",
-    "DESCRIPTION": "Influence scores, their history and explanations; influencer search; perks.",
+    "DESCRIPTION": (
+        "Influence scores, their history and explanations; influencer search; perks and claims. "
+        "Authenticate with a personal token: `Authorization: Bearer <key>`. Every error has the "
+        'body `{"error": {"code", "message", "fields"}}`. See docs/api.md.'
+    ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "AUTHENTICATION_WHITELIST": ["accounts.api_auth.ApiTokenAuthentication"],
 }
 
 # --- Static files, i18n ----------------------------------------------------------------

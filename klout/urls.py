@@ -1,7 +1,7 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularJSONAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from connectors import registry
 from klout import views
@@ -22,7 +22,9 @@ urlpatterns = [
     path("", include("scoring.urls")),
     path("", include("perks.urls")),
     path("admin/", admin.site.urls),
-    path("api/v1/", include("scoring.api_urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/v1/", include("klout.api_urls")),
+    # JSON, so that a browser shows it rather than download it.
+    path("api/schema/", SpectacularJSONAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
 ]

@@ -31,11 +31,10 @@ from django.utils import timezone
 
 from accounts.models import Member, User
 from connectors.models import ConnectedAccount, Identity, Interaction, Post, SyncRun
-from connectors.selectors import identities_visible
+from connectors.selectors import identities_visible, member_identities
 from klout.queue import QUEUE_DOWN_MESSAGE, enqueue, enqueue_on_commit
 from privacy.audit import privacy_event_record, subject_digest
 from privacy.models import DataExport, PrivacyEvent
-from privacy.selectors import member_identities
 from scoring.models import NETWORK_COLUMNS, RECEIVED_COLUMNS, SIGNAL_COLUMNS, IdentityScore, MemberScore
 
 logger = logging.getLogger(__name__)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
 from accounts.models import Member, User
 from accounts.selectors import member_public_condition, members_public
-from connectors.models import ConnectedAccount, Identity
+from connectors.models import Identity
 from privacy.models import DataExport
 
 # What brand-facing pages may show about an identity. Deliberately no member, user,
@@ -46,25 +46,6 @@ def identities_visible_to_brands() -> QuerySet[Identity]:
 def members_visible_to_brands() -> QuerySet[Member]:
     """Members a brand may see (public, tracked, active), as dicts without contact details."""
     return members_public().order_by("slug").values("id", "slug", "created_at")
-
-
-def member_identities(*, member: Member) -> QuerySet[Identity]:
-    """The member's identities: what their privacy page lists, their export holds, and their
-    opt-out and account deletion purge or release. One definition, so that none of them can
-    cover an identity another misses.
-
-    The identities linked to the member, and those they connected even if the link on the
-    identity was never set (an account connected before the identity was linked). ``proven``
-    is False on those only their own upload linked (a claim: ``Identity.member_claimed``), which
-    an opt-out releases rather than purges (``privacy.services``).
-    """
-    proof = ConnectedAccount.objects.filter(identity=OuterRef("pk"), member=member)
-    return (
-        Identity.objects.filter(Q(member=member) | Q(connected_accounts__member=member))
-        .distinct()
-        .annotate(proven=Exists(proof) | Q(member_claimed=False))
-        .order_by("network", "handle")
-    )
 
 
 # Said of an export that is someone else's, expired or gone alike, so that ids cannot be probed.

@@ -12,6 +12,7 @@ from accounts.models import BrandMembership, Member, User
 from connectors.changes import changes_nudge, changes_record
 from connectors.models import ConnectedAccount, Identity, SyncRun, tombstone_digest
 from connectors.records import external_ids_canonical
+from connectors.selectors import member_identities
 from klout.db.locks import scores_write_lock
 from privacy.audit import privacy_event_record, subject_digest
 from privacy.exports import exports_files_delete_on_commit
@@ -23,7 +24,6 @@ from privacy.purge import (
     sync_runs_purge,
     tombstones_write,
 )
-from privacy.selectors import member_identities
 from scoring.models import MemberScore
 
 

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import member_required
 from accounts.selectors import member_for_request
 from connectors.errors import ConnectorError
-from connectors.selectors import connected_account_get_for_member
+from connectors.selectors import connected_account_get_for_member, member_identities
 from connectors.services import account_disconnect as account_disconnect_keeping_data
 from klout.client_address import client_address
 from privacy import challenges, exports, profiles, selectors, services, x_signin
@@ -52,7 +52,7 @@ def privacy_settings(request: HttpRequest) -> HttpResponse:
     member = member_for_request(request)
     context = {
         "member": member,
-        "identities": list(selectors.member_identities(member=member)) if member else [],
+        "identities": list(member_identities(member=member)) if member else [],
         "latest_export": DataExport.objects.filter(user=request.user).first(),
         # Accounts an opt-out released without a tombstone: linked by an upload only.
         "to_prove": request.session.pop(CLAIMED_SESSION_KEY, []),
@@ -67,7 +67,7 @@ def privacy_settings(request: HttpRequest) -> HttpResponse:
 def member_opt_out(request: HttpRequest) -> HttpResponse:
     member = member_for_request(request)
     form = MemberOptOutForm(request.POST if request.method == "POST" else None)
-    identities = list(selectors.member_identities(member=member))
+    identities = list(member_identities(member=member))
     if request.method == "POST" and form.is_valid():
         services.member_opt_out(member=member)
         claimed = [identity for identity in identities if not identity.proven]

@@ -1,21 +1,20 @@
-"""The score API: a member's own score, and the score of any visible identity.
+"""The score API: scores and daily history of visible identities, and of the member themself.
 
-Token authentication (``Authorization: Token <key>``; keys are issued in the admin or by
-``manage.py drf_create_token``) or the signed-in session. The OpenAPI schema is at /api/schema/.
+Personal tokens (``accounts.api_auth``); docs/api.md and /api/docs/ say the rest.
 """
 
 from __future__ import annotations
 
-from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.fields import empty
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from accounts.selectors import member_for_request
+from accounts.api_auth import api_member
+from klout.api import ApiView, errors, etag_response
+from scoring.history import history_span, identity_score_days, member_score_days
 from scoring.selectors import identity_score_report, identity_visible_get, member_score_report
 
 HISTORY_DAYS_DEFAULT, HISTORY_DAYS_MAX = 90, 365
@@ -113,30 +112,160 @@ class IdentityScoreQuerySerializer(serializers.Serializer):
     )
 
 
+class HistoryQuerySerializer(serializers.Serializer):
+    # "from" is a Python keyword: the field is declared under it below.
+    to = serializers.DateField(required=False, help_text="The last day, YYYY-MM-DD (default today).")
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["from"] = serializers.DateField(
+            required=False, help_text="The first day, YYYY-MM-DD (default 89 days before the last)."
+        )
+        return fields
+
+    def validate(self, attrs):
+        since, until = history_span(since=attrs.get("from"), until=attrs.get("to"))
+        return {"since": since, "until": until}
+
+
+class DayPointSerializer(serializers.Serializer):
+    day = serializers.DateField()
+    score = serializers.FloatField(help_text="The published score of the day, 0 to 100.")
+    unsmoothed = serializers.FloatField(
+        help_text="The day's own score before smoothing; the parts add up to it."
+    )
+    signals = serializers.DictField(child=serializers.FloatField(), help_text="Score points per signal.")
+    networks = serializers.DictField(child=serializers.FloatField(), help_text="Score points per network.")
+    self_reported_points = serializers.FloatField(source="self_reported")
+    model_version = serializers.CharField()
+
+
+class IdentityDayPointSerializer(DayPointSerializer):
+    networks = serializers.SerializerMethodField(help_text="Score points per network: this identity's one.")
+
+    def get_networks(self, snapshot) -> dict[str, float]:
+        return {snapshot.identity.network: snapshot.unsmoothed}
+
+
+class HistorySerializer(serializers.Serializer):
+    since = serializers.DateField(help_text="The first day asked for.")
+    until = serializers.DateField(help_text="The last day asked for.")
+    points = DayPointSerializer(many=True, help_text="One point per day that has a score, oldest first.")
+
+
+class IdentityHistorySerializer(HistorySerializer):
+    network = serializers.CharField()
+    handle = serializers.CharField()
+    points = IdentityDayPointSerializer(many=True)
+
+
 def _query(serializer_class: type[serializers.Serializer], request: Request) -> dict:
-    """The request's validated query parameters; a 400 naming each bad one (one message each)."""
+    """The request's validated query parameters; a 400 naming each bad one."""
     query = serializer_class(data=request.query_params)
-    if not query.is_valid():
-        raise serializers.ValidationError({name: errors[0] for name, errors in query.errors.items()})
+    query.is_valid(raise_exception=True)
     return query.validated_data
 
 
-class MyScoreApi(APIView):
-    @extend_schema(responses=MemberScoreSerializer, summary="The signed-in member's score, explained")
-    def get(self, request: Request) -> Response:
-        member = member_for_request(request)
-        if member is None:
-            raise Http404("Only influencer accounts have a score.")
-        return Response(MemberScoreSerializer(member_score_report(member=member)).data)
+IDENTITY_PATH = [
+    OpenApiParameter("network", str, OpenApiParameter.PATH, enum=["x", "mastodon", "bluesky", "youtube"]),
+    OpenApiParameter(
+        "handle", str, OpenApiParameter.PATH, description="The handle (any case) or the network's id."
+    ),
+]
+SCORE_READS = {"GET": "scores:read"}
+ME_READS = {"GET": "me:read"}
 
 
-class IdentityScoreApi(APIView):
+class MyScoreApi(ApiView):
+    required_scopes = ME_READS
+    throttle_scope = "me"
+
     @extend_schema(
-        responses=IdentityScoreSerializer,
+        responses={200: MemberScoreSerializer, **errors(401, 403, 429)},
+        summary="My score, explained",
+        description="Needs a member's token with `me:read`.",
+        tags=["me"],
+    )
+    def get(self, request: Request) -> Response:
+        report = member_score_report(member=api_member(request))
+        return etag_response(request, MemberScoreSerializer(report).data)
+
+
+class MyHistoryApi(ApiView):
+    required_scopes = ME_READS
+    throttle_scope = "me"
+
+    @extend_schema(
+        parameters=[HistoryQuerySerializer],
+        responses={200: HistorySerializer, **errors(400, 401, 403, 429)},
+        summary="My daily scores, with their signal and network parts",
+        tags=["me"],
+    )
+    def get(self, request: Request) -> Response:
+        member = api_member(request)
+        span = _query(HistoryQuerySerializer, request)
+        points = member_score_days(member=member, since=span["since"], until=span["until"])
+        data = HistorySerializer({**span, "points": points}).data
+        return etag_response(request, data)
+
+
+class IdentityScoreApi(ApiView):
+    required_scopes = SCORE_READS
+    throttle_scope = "scores"
+
+    @extend_schema(
+        responses={200: IdentityScoreSerializer, 304: None, **errors(400, 401, 403, 404, 429)},
         summary="An identity's latest score and its history (by handle or network id)",
-        parameters=[IdentityScoreQuerySerializer],
+        description=(
+            "Needs `scores:read`. A private member's identity, an opted-out one and one with no "
+            "score yet answer 404, exactly like a handle that does not exist. Send the `ETag` back "
+            "in `If-None-Match` to get a 304 while the score has not changed."
+        ),
+        parameters=[*IDENTITY_PATH, IdentityScoreQuerySerializer],
+        examples=[
+            OpenApiExample(
+                "score",
+                response_only=True,
+                value={
+                    "network": "x", "handle": "ada", "score": 61.2, "day": "2026-12-01", "model_version": "1",
+                    "signals": {"reposts": 14.1, "replies": 9.3},
+                    "self_reported_points": 0.0, "verified": True,
+                    "received": {"repost": 120, "reply": 44}, "distinct_actors": 130,
+                    "history": [{"day": "2026-11-30", "score": 60.8}, {"day": "2026-12-01", "score": 61.2}],
+                },
+            )
+        ],
+        tags=["scores"],
+    )  # fmt: skip
+    def get(self, request: Request, network: str, handle: str) -> Response:
+        days = _query(IdentityScoreQuerySerializer, request)["days"]
+        identity = identity_visible_get(network=network, handle=handle)
+        report = identity_score_report(identity=identity, days=days)
+        return etag_response(request, IdentityScoreSerializer(report).data)
+
+
+class IdentityHistoryApi(ApiView):
+    required_scopes = SCORE_READS
+    throttle_scope = "scores"
+
+    @extend_schema(
+        parameters=[*IDENTITY_PATH, HistoryQuerySerializer],
+        responses={200: IdentityHistorySerializer, **errors(400, 401, 403, 404, 429)},
+        summary="An identity's daily scores, with their signal and network parts",
+        tags=["scores"],
     )
     def get(self, request: Request, network: str, handle: str) -> Response:
+        span = _query(HistoryQuerySerializer, request)
         identity = identity_visible_get(network=network, handle=handle)
-        days = _query(IdentityScoreQuerySerializer, request)["days"]
-        return Response(IdentityScoreSerializer(identity_score_report(identity=identity, days=days)).data)
+        points = identity_score_days(identity=identity, since=span["since"], until=span["until"])
+        for point in points:
+            point.identity = identity  # one identity for every point: no query per point
+        data = IdentityHistorySerializer(
+            {
+                "network": identity.network,
+                "handle": identity.handle or identity.external_id,
+                **span,
+                "points": points,
+            }
+        ).data
+        return etag_response(request, data)

@@ -9,9 +9,9 @@ import zipfile
 import pytest
 
 from connectors.models import ConnectedAccount, Identity, Tombstone, tombstone_digest
+from connectors.selectors import member_identities
 from privacy.exports import data_export_build, data_export_file
 from privacy.models import DataExport
-from privacy.selectors import member_identities
 from privacy.services import account_delete, member_opt_out
 from tests.factories import MemberFactory
 

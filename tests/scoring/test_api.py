@@ -1,9 +1,9 @@
 import pytest
 from django.test import Client
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
 from accounts.services import member_create, member_profile_visibility_set
+from accounts.tokens import api_token_create
 from scoring.selectors import member_dashboard
 from tests.factories import UserFactory
 from tests.personas import member_with_history
@@ -11,13 +11,17 @@ from tests.personas import member_with_history
 pytestmark = pytest.mark.django_db
 
 
-def token_client(user) -> Client:
-    token = Token.objects.create(user=user)
-    return Client(HTTP_AUTHORIZATION=f"Token {token.key}")
+def token_client(user, scopes: str = "scores:read,me:read", keyword: str = "Bearer") -> Client:
+    """A client with a member token of ``user`` (made a member if they were not)."""
+    member = member_create(user=user)
+    issued = api_token_create(user=user, member=member, name="tests", scopes=scopes)
+    return Client(HTTP_AUTHORIZATION=f"{keyword} {issued.key}")
 
 
 def test_my_score_needs_authentication(client):
-    assert client.get(reverse("api-my-score")).status_code in (401, 403)
+    response = client.get(reverse("api-my-score"))
+    assert response.status_code == 401 and response["WWW-Authenticate"] == 'Bearer realm="api"'
+    assert response.json()["error"]["code"] == "not_authenticated"
 
 
 def test_my_score_explains_itself():
@@ -89,7 +93,8 @@ def test_days_of_history_are_brought_within_bounds_and_nonsense_is_refused():
     assert lengths == {"": 5, "?days=2": 2, "?days=0": 1, "?days=999": 5}
     for nonsense in ("nonsense", "", "2.5"):
         response = api.get(url + f"?days={nonsense}")
-        assert (response.status_code, response.json()) == (400, {"days": "Give a whole number of days."})
+        assert response.status_code == 400
+        assert response.json()["error"]["fields"] == {"days": ["Give a whole number of days."]}
 
 
 def test_identities_without_a_member_are_served():
