@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from accounts import services
-from accounts.models import Brand
+from accounts.models import ApiToken, Brand
 from accounts.selectors import brand_invitation_get_by_token
 
 INVITATION_SESSION_KEY = "brand_invitation_token"
@@ -68,3 +68,26 @@ class BrandDetailsForm(forms.ModelForm):
             "tax_id": "As it should appear on invoices.",
         }
         widgets = {"billing_address": forms.Textarea(attrs={"rows": 3})}
+
+
+MEMBER_SCOPES = ["scores:read", "me:read", "perks:read", "claims:write"]
+BRAND_SCOPES = ["scores:read", "perks:read", "perks:write", "claims:write"]
+EXPIRIES = {"": "Never", "30": "In 30 days", "90": "In 90 days", "365": "In a year"}
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label="Name", max_length=80, help_text="What will use it, such as “Reporting script”."
+    )
+    scopes = forms.MultipleChoiceField(
+        label="What it may do",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one."},
+    )
+    expires = forms.ChoiceField(label="Expires", choices=list(EXPIRIES.items()), required=False)
+
+    def __init__(self, *args, for_brand: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = BRAND_SCOPES if for_brand else MEMBER_SCOPES
+        labels = dict(ApiToken.Scope.choices)
+        self.fields["scopes"].choices = [(scope, f"{scope}: {labels[scope]}") for scope in allowed]

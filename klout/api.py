@@ -114,13 +114,28 @@ class Cursor(CursorPagination):
 
 class ApiView(APIView):
     """Every endpoint's base: requests without credentials are counted per address before
-    anything else is done for them."""
+    anything else is done for them, and a query parameter the endpoint does not know is a 400
+    naming it (a misspelt ``?form=`` would otherwise be silently ignored).
+
+    ``query_serializer`` (its fields) and ``allowed_query`` (more names, such as a filter set's
+    or the pagination's ``cursor``) are the parameters the endpoint reads.
+    """
 
     throttle_scope = "scores"
+    query_serializer: type[serializers.Serializer] | None = None
+    allowed_query: tuple[str, ...] = ()
 
     def initial(self, request: Request, *args, **kwargs) -> None:
         address_throttle_check(request)
         super().initial(request, *args, **kwargs)
+        known = set(self.allowed_query)
+        if self.query_serializer is not None:
+            known |= set(self.query_serializer().get_fields())
+        unknown = sorted(set(request.query_params) - known)
+        if unknown:
+            raise exceptions.ValidationError(
+                {name: ["This endpoint has no such parameter."] for name in unknown}
+            )
 
 
 # --- ETags --------------------------------------------------------------------------------------

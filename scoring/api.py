@@ -112,14 +112,25 @@ class IdentityScoreQuerySerializer(serializers.Serializer):
     )
 
 
+class QueryDateField(serializers.DateField):
+    """A day in the query; ``?to=`` with nothing after it is a mistake to report, not the default."""
+
+    def get_value(self, dictionary):
+        return dictionary.get(self.field_name, empty)
+
+
 class HistoryQuerySerializer(serializers.Serializer):
     # "from" is a Python keyword: the field is declared under it below.
-    to = serializers.DateField(required=False, help_text="The last day, YYYY-MM-DD (default today).")
+    to = QueryDateField(required=False, help_text="The last day, YYYY-MM-DD (default today).")
 
     def get_fields(self):
         fields = super().get_fields()
-        fields["from"] = serializers.DateField(
-            required=False, help_text="The first day, YYYY-MM-DD (default 89 days before the last)."
+        fields["from"] = QueryDateField(
+            required=False,
+            help_text=(
+                "The first day, YYYY-MM-DD (default 89 days before the last). A span longer than "
+                "366 days is cut to the last 366; a first day after the last is a 400."
+            ),
         )
         return fields
 
@@ -194,6 +205,7 @@ class MyScoreApi(ApiView):
 class MyHistoryApi(ApiView):
     required_scopes = ME_READS
     throttle_scope = "me"
+    query_serializer = HistoryQuerySerializer
 
     @extend_schema(
         parameters=[HistoryQuerySerializer],
@@ -212,6 +224,7 @@ class MyHistoryApi(ApiView):
 class IdentityScoreApi(ApiView):
     required_scopes = SCORE_READS
     throttle_scope = "scores"
+    query_serializer = IdentityScoreQuerySerializer
 
     @extend_schema(
         responses={200: IdentityScoreSerializer, 304: None, **errors(400, 401, 403, 404, 429)},
@@ -247,6 +260,7 @@ class IdentityScoreApi(ApiView):
 class IdentityHistoryApi(ApiView):
     required_scopes = SCORE_READS
     throttle_scope = "scores"
+    query_serializer = HistoryQuerySerializer
 
     @extend_schema(
         parameters=[*IDENTITY_PATH, HistoryQuerySerializer],

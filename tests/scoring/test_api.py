@@ -1,6 +1,9 @@
+from datetime import timedelta
+
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.services import member_create, member_profile_visibility_set
 from accounts.tokens import api_token_create
@@ -107,3 +110,106 @@ def test_openapi_schema_is_generated(client):
     response = client.get(reverse("api-schema"))
     assert response.status_code == 200
     assert b"/api/v1/me/score/" in response.content
+
+
+def test_history_gives_each_day_with_its_signal_and_network_parts():
+    member = member_with_history(days=5)
+    api = token_client(member.user)
+    today = member.scores.order_by("-day").first().day
+    since = today - timedelta(days=2)
+    body = api.get(reverse("api-my-history") + f"?from={since.isoformat()}").json()
+    assert body["since"] == since.isoformat() and body["until"] == timezone.now().date().isoformat()
+    assert [p["day"] for p in body["points"]] == [
+        (since + timedelta(days=n)).isoformat() for n in range(3) if since + timedelta(days=n) <= today
+    ]
+    for point in body["points"]:
+        assert sum(point["signals"].values()) == pytest.approx(point["unsmoothed"], abs=0.1)
+        assert sum(point["networks"].values()) == pytest.approx(point["unsmoothed"], abs=0.1)
+
+
+def test_a_span_longer_than_a_year_is_cut_to_its_last_366_days():
+    member = member_with_history(days=1)
+    body = token_client(member.user).get(reverse("api-my-history") + "?from=2000-01-01&to=2026-01-31").json()
+    assert (body["since"], body["until"]) == ("2025-01-31", "2026-01-31")
+
+
+def test_an_identitys_history_and_its_network_part():
+    member = member_with_history(networks=("x",), days=3)
+    member_profile_visibility_set(member=member, public=True)
+    body = token_client(UserFactory()).get(reverse("api-identity-history", args=["x", "me_x"])).json()
+    assert body["network"] == "x" and len(body["points"]) == 4
+    assert all(set(point["networks"]) == {"x"} for point in body["points"])
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [("?from=2026-13-01", "from"), ("?to=yesterday", "to"), ("?from=2026-05-02&to=2026-05-01", "from"),
+     ("?to=", "to")],
+)  # fmt: skip
+def test_a_bad_span_of_days_is_a_400_naming_the_parameter(query, field):
+    member = member_with_history(days=1)
+    response = token_client(member.user).get(reverse("api-my-history") + query)
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == [field]
+
+
+def test_score_reads_carry_an_etag_and_answer_304_while_unchanged():
+    member = member_with_history(networks=("x",), days=2)
+    member_profile_visibility_set(member=member, public=True)
+    api = token_client(UserFactory())
+    url = reverse("api-identity-score", args=["x", "me_x"])
+    first = api.get(url)
+    again = api.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304 and again["ETag"] == first["ETag"] and not again.content
+    assert api.get(url, HTTP_IF_NONE_MATCH='"stale"').status_code == 200
+    assert api.get(url + "?days=1")["ETag"] != first["ETag"]
+
+
+def test_a_private_or_missing_identity_answers_the_same_404():
+    member_with_history(networks=("x",), days=1)
+    api = token_client(UserFactory())
+    private = api.get(reverse("api-identity-score", args=["x", "me_x"]))
+    missing = api.get(reverse("api-identity-score", args=["x", "nobody_at_all"]))
+    assert private.status_code == missing.status_code == 404
+    assert private.json() == missing.json()
+    history = api.get(reverse("api-identity-history", args=["x", "me_x"]))
+    assert history.status_code == 404 and history.json() == missing.json()
+
+
+def test_an_identity_score_costs_three_queries(django_assert_num_queries):
+    member_with_history(networks=("x",), days=30)
+    api = token_client(UserFactory())
+    url = reverse("api-identity-score", args=["x", "fan0"])
+    api.get(url)  # the token's last use is written once, not on every request
+    # The token, the identity, its snapshots.
+    with django_assert_num_queries(3):
+        assert api.get(url).status_code == 200
+
+
+def test_my_accounts_say_where_each_came_from():
+    member = member_with_history(days=1)
+    body = token_client(member.user).get(reverse("api-my-accounts")).json()
+    assert {(a["network"], a["source"]) for a in body} == {("x", "uploaded"), ("mastodon", "uploaded")}
+    assert all(a["sync_status"] is None and a["last_sync"] is None for a in body)
+
+
+def test_any_other_address_under_the_api_is_a_json_404():
+    response = Client().get("/api/v1/no/such/thing/")
+    assert response.status_code == 404 and response.json()["error"]["code"] == "not_found"
+
+
+def test_the_pages_own_calls_use_the_session_with_csrf(client):
+    member = member_with_history(days=1)
+    client.force_login(member.user)
+    assert client.get(reverse("api-my-score")).status_code == 200
+    csrf_client = Client(enforce_csrf_checks=True)
+    csrf_client.force_login(member.user)
+    response = csrf_client.post(reverse("api-my-score"))
+    assert response.status_code == 403 and "CSRF" in response.json()["error"]["message"]
+
+
+def test_the_docs_are_served_from_installed_assets(client):
+    page = client.get(reverse("api-docs")).content.decode()
+    assert "swagger-ui" in page and "cdn" not in page.lower() and "unpkg" not in page
+    schema = client.get(reverse("api-schema"))
+    assert schema["Content-Type"].startswith("application/") and "json" in schema["Content-Type"]
