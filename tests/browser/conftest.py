@@ -69,3 +69,36 @@ def link_in_last_email(to: str, pattern: str) -> str:
     match = re.search(rf"https?://[^/\s]+({pattern})", messages[-1].body)
     assert match, f"no link matching {pattern} in: {messages[-1].body}"
     return match.group(1)
+
+
+def sign_in(page, email: str, password: str | None = None) -> None:
+    from tests.factories import DEFAULT_PASSWORD
+
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password or DEFAULT_PASSWORD)
+    page.get_by_role("main").get_by_role("button", name="Sign In").click()
+
+
+def no_horizontal_overflow(page) -> None:
+    """The page fits its viewport's width; else which elements run over its edge."""
+    width = page.evaluate("document.documentElement.scrollWidth")
+    if width > page.viewport_size["width"]:
+        wide = page.evaluate(
+            """(limit) => [...document.querySelectorAll('body *')]
+                .filter(e => e.getBoundingClientRect().right > limit + 1)
+                .slice(0, 8)
+                .map(e => `${e.tagName}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`)""",
+            page.viewport_size["width"],
+        )
+        raise AssertionError(f"{page.url} is {width}px wide; too wide: {wide}")
+
+
+def both_widths(page, name: str) -> None:
+    """Screenshots of the page at laptop and phone widths, each checked for overflow."""
+    for width in ("laptop", "phone"):
+        page.set_viewport_size(VIEWPORTS[width])
+        page.wait_for_timeout(300)  # charts redraw for the new width
+        no_horizontal_overflow(page)
+        screenshot(page, f"{name}-{width}")
+    page.set_viewport_size(VIEWPORTS["laptop"])

@@ -20,35 +20,13 @@ from perks.models import Claim, Perk
 from scoring.cards import discovery_refresh
 from scoring.models import MemberScore
 from scoring.services import score_recompute
-from tests.browser.conftest import VIEWPORTS, link_in_last_email, screenshot
-from tests.factories import DEFAULT_PASSWORD, MemberFactory
+from tests.browser.conftest import both_widths, link_in_last_email, sign_in
+from tests.factories import MemberFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "a-long-enough-passphrase"  # noqa: S105
 ADDRESS = "7 Bean Street, Portland"
-
-
-def _no_horizontal_overflow(page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    if width > page.viewport_size["width"]:
-        wide = page.evaluate(
-            """(limit) => [...document.querySelectorAll('body *')]
-                .filter(e => e.getBoundingClientRect().right > limit + 1)
-                .slice(0, 8)
-                .map(e => `${e.tagName}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`)""",
-            page.viewport_size["width"],
-        )
-        raise AssertionError(f"{page.url} is {width}px wide; too wide: {wide}")
-
-
-def _both_widths(page, name: str) -> None:
-    for width in ("laptop", "phone"):
-        page.set_viewport_size(VIEWPORTS[width])
-        page.wait_for_timeout(300)
-        _no_horizontal_overflow(page)
-        screenshot(page, f"{name}-{width}")
-    page.set_viewport_size(VIEWPORTS["laptop"])
 
 
 def _influencers() -> dict:
@@ -81,13 +59,6 @@ def _influencers() -> dict:
     return people
 
 
-def _sign_in(page, email: str, password: str = DEFAULT_PASSWORD) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("main").get_by_role("button", name="Sign In").click()
-
-
 def test_a_brand_finds_influencers_sends_a_perk_and_sees_what_came_of_it(page, new_page):
     people = _influencers()
     scores = {h: MemberScore.objects.filter(member=m).latest("day").score for h, m in people.items()}
@@ -116,7 +87,7 @@ def test_a_brand_finds_influencers_sends_a_perk_and_sees_what_came_of_it(page, n
     expect(rows).to_have_count(2)
     expect(rows.filter(has_text="@ada")).to_have_count(1)
     expect(rows.filter(has_text="@bea")).to_have_count(1)
-    _both_widths(page, "brand-discover")
+    both_widths(page, "brand-discover")
     for handle, first in (("ada", True), ("bea", False)):
         row = rows.filter(has=page.get_by_role("link", name=f"@{handle}", exact=True))
         row.get_by_text("Add to shortlist").click()
@@ -132,7 +103,7 @@ def test_a_brand_finds_influencers_sends_a_perk_and_sees_what_came_of_it(page, n
     topics = page.get_by_role("heading", name="Topics").locator("xpath=..").get_by_role("listitem")
     expect(topics.filter(has_text="coffee")).to_have_count(1)
     assert people["ada"].user.email not in page.content()
-    _both_widths(page, "brand-influencer")
+    both_widths(page, "brand-influencer")
 
     # It creates a perk for a minimum score, with one unit, and publishes it.
     page.goto(f"/brands/{brand.slug}/perks/")
@@ -151,30 +122,30 @@ def test_a_brand_finds_influencers_sends_a_perk_and_sees_what_came_of_it(page, n
     mail.outbox.clear()
     page.get_by_role("button", name="Publish").click()
     expect(page.get_by_text("is published")).to_be_visible()
-    _both_widths(page, "brand-perk")
+    both_widths(page, "brand-perk")
     perk = Perk.objects.get(title="Brew Day beans")
     told = sorted(m.to[0] for m in mail.outbox if "A perk for you" in m.subject)
     assert told == sorted([people["ada"].user.email, people["bea"].user.email])
 
     # The first eligible member follows the mail and claims it with an address.
     ada = new_page()
-    _sign_in(ada, people["ada"].user.email)
+    sign_in(ada, people["ada"].user.email)
     ada.goto(link_in_last_email(people["ada"].user.email, r"/perks/\d+/"))
     expect(ada.get_by_role("heading", name="Brew Day beans")).to_be_visible()
     expect(ada.get_by_text("Disclose the gift.")).to_be_visible()
-    _both_widths(ada, "perk-page")
+    both_widths(ada, "perk-page")
     ada.get_by_label("Shipping address").fill(ADDRESS)
     ada.get_by_role("button", name="Claim").click()
     expect(ada.get_by_test_id("claim-state")).to_have_text("Claimed")
-    _both_widths(ada, "claim-page")
+    both_widths(ada, "claim-page")
 
     # The second is told it is all claimed; the one below the minimum never sees it.
     bea = new_page()
-    _sign_in(bea, people["bea"].user.email)
+    sign_in(bea, people["bea"].user.email)
     bea.goto(link_in_last_email(people["bea"].user.email, r"/perks/\d+/"))
     expect(bea.get_by_test_id("all-claimed")).to_be_visible()
     cy = new_page()
-    _sign_in(cy, people["cy"].user.email)
+    sign_in(cy, people["cy"].user.email)
     cy.goto("/perks/")
     expect(cy.get_by_text("No perk is open to you right now.")).to_be_visible()
     assert cy.goto(f"/perks/{perk.pk}/").status == 404
@@ -183,7 +154,7 @@ def test_a_brand_finds_influencers_sends_a_perk_and_sees_what_came_of_it(page, n
     page.goto(f"/brands/{brand.slug}/perks/{perk.pk}/")
     page.get_by_role("link", name=people["ada"].user.email).click()
     expect(page.get_by_test_id("address")).to_contain_text("7 Bean Street")
-    _both_widths(page, "brand-claim")
+    both_widths(page, "brand-claim")
     page.get_by_role("button", name="Mark shipped").click()
     expect(page.get_by_text("Marked shipped")).to_be_visible()
 
@@ -211,24 +182,24 @@ def test_a_brand_finds_influencers_sends_a_perk_and_sees_what_came_of_it(page, n
     expect(page.get_by_test_id("outcome-lift")).not_to_have_text("–")
     expect(page.get_by_test_id("undisclosed")).to_be_visible()
     expect(page.get_by_test_id("no-disclosure")).to_be_visible()
-    _both_widths(page, "perk-outcome")
+    both_widths(page, "perk-outcome")
 
 
 def test_a_new_brand_and_a_new_member_are_told_what_to_do_next(page, new_page):
     from tests.factories import brand_owner
 
     owner = brand_owner(name="Fresh Brand", slug="fresh-brand")
-    _sign_in(page, owner.user.email)
+    sign_in(page, owner.user.email)
     page.goto("/brands/fresh-brand/perks/")
     expect(page.get_by_role("heading", name="No perks yet")).to_be_visible()
-    _both_widths(page, "brand-perks-empty")
+    both_widths(page, "brand-perks-empty")
     page.goto("/brands/fresh-brand/shortlists/")
     expect(page.get_by_role("heading", name="No shortlists yet")).to_be_visible()
-    _both_widths(page, "brand-shortlists-empty")
+    both_widths(page, "brand-shortlists-empty")
     page.goto("/brands/fresh-brand/perks/new/")
     page.get_by_role("button", name="Save as draft").click()
     expect(page.get_by_text("This field is required.").first).to_be_visible()
-    _both_widths(page, "perk-form-errors")
+    both_widths(page, "perk-form-errors")
     page.get_by_role("navigation", name="Fresh Brand").get_by_role("link", name="Details").click()
     page.get_by_label("Billing email").fill("not an address")
     page.get_by_role("button", name="Save details").click()
@@ -236,14 +207,14 @@ def test_a_new_brand_and_a_new_member_are_told_what_to_do_next(page, new_page):
     page.get_by_label("Billing email").fill("invoices@fresh.example")
     page.get_by_role("button", name="Save details").click()
     expect(page.get_by_text("The brand's details are saved.")).to_be_visible()
-    _both_widths(page, "brand-details")
+    both_widths(page, "brand-details")
 
     member = MemberFactory()
     other = new_page()
-    _sign_in(other, member.user.email)
+    sign_in(other, member.user.email)
     other.goto("/perks/")
     expect(other.get_by_text("No perk is open to you right now.")).to_be_visible()
-    _both_widths(other, "member-perks-empty")
+    both_widths(other, "member-perks-empty")
 
 
 def _tab_to(page, describe: str, *, limit: int = 80) -> None:
@@ -260,7 +231,7 @@ def test_discovery_and_shortlisting_work_from_the_keyboard_alone(page):
 
     _influencers()
     owner = brand_owner(name="Keys Co", slug="keys-co")
-    _sign_in(page, owner.user.email)
+    sign_in(page, owner.user.email)
     page.goto("/brands/keys-co/discover/")
     _tab_to(page, "e.name === 'topic'")
     page.keyboard.type("coffee")

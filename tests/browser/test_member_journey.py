@@ -19,7 +19,7 @@ from playwright.sync_api import expect
 from accounts.models import Member
 from connectors.models import Identity, Post
 from scoring.models import IdentityScore, MemberScore
-from tests.browser.conftest import VIEWPORTS, link_in_last_email, screenshot
+from tests.browser.conftest import both_widths, link_in_last_email, screenshot
 from tests.connectors.archive_zips import build_archive, sample_tweets, tweets_js
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -61,14 +61,6 @@ def upload_archive(page, path):
     page.locator("[data-source=x_archive]").get_by_role("button", name="Upload").click()
     page.get_by_label("X archive (.zip)").set_input_files(str(path))
     page.get_by_role("button", name="Upload and import").click(timeout=120_000)
-
-
-def both_widths(page, name):
-    for width in ("laptop", "phone"):
-        page.set_viewport_size(VIEWPORTS[width])
-        page.wait_for_timeout(300)  # the chart redraws for the new width
-        screenshot(page, f"{name}-{width}")
-    page.set_viewport_size(VIEWPORTS["laptop"])
 
 
 def test_member_journey_from_archive_to_opt_out(page, new_page, tmp_path, media):

@@ -6,23 +6,15 @@ from playwright.sync_api import expect
 from accounts.models import Member
 from connectors.models import ConnectedAccount, Identity, Interaction, Post
 from privacy.models import PrivacyEvent
-from tests.browser.conftest import screenshot
-from tests.factories import DEFAULT_PASSWORD
+from tests.browser.conftest import screenshot, sign_in
 from tests.personas import ADA, world_build
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _sign_in(page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("main").get_by_role("button", name="Sign In").click()
-
-
 def test_member_opts_out_and_their_identity_is_gone_everywhere(page):
     world = world_build()
-    _sign_in(page, world.member.user.email)
+    sign_in(page, world.member.user.email)
 
     page.goto("/account/privacy/")
     expect(page.get_by_role("heading", name="Privacy", exact=True)).to_be_visible()

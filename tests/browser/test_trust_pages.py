@@ -13,33 +13,12 @@ from connectors.models import ConnectedAccount, Identity, SyncRun
 from connectors.records import FETCHED, Batch, IdentityRecord, InteractionRecord, PostRecord, Provenance
 from privacy.models import OptOutChallenge
 from scoring.services import score_recompute
-from tests.browser.conftest import VIEWPORTS, screenshot
-from tests.factories import DEFAULT_PASSWORD, MemberFactory
+from tests.browser.conftest import both_widths, sign_in
+from tests.factories import MemberFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 NOW = timezone.now()
-
-
-def _sign_in(page, member) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(member.user.email)
-    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("main").get_by_role("button", name="Sign In").click()
-
-
-def _no_horizontal_overflow(page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= page.viewport_size["width"], f"{page.url} is {width}px wide"
-
-
-def _both_widths(page, name: str) -> None:
-    for width in ("laptop", "phone"):
-        page.set_viewport_size(VIEWPORTS[width])
-        page.wait_for_timeout(300)
-        _no_horizontal_overflow(page)
-        screenshot(page, f"{name}-{width}")
-    page.set_viewport_size(VIEWPORTS["laptop"])
 
 
 def _scored_member(*, uploaded_fans: int, fetched_fans: int):
@@ -77,23 +56,23 @@ def _scored_member(*, uploaded_fans: int, fetched_fans: int):
 
 def test_a_partly_self_reported_score_says_so_on_the_dashboard_and_the_public_profile(page):
     member = _scored_member(uploaded_fans=12, fetched_fans=4)
-    _sign_in(page, member)
+    sign_in(page, member.user.email)
     page.goto("/dashboard/")
     provenance = page.get_by_test_id("provenance")
     expect(provenance).to_contain_text("Partly self-reported")
     expect(provenance).to_contain_text("connect the account")
-    _both_widths(page, "dashboard-self-reported")
+    both_widths(page, "dashboard-self-reported")
     page.context.clear_cookies()
     page.goto(f"/u/{member.slug}/")
     expect(page.get_by_test_id("provenance")).to_contain_text("its owner's uploaded files")
-    _both_widths(page, "public-profile-self-reported")
+    both_widths(page, "public-profile-self-reported")
 
 
 def test_a_score_read_from_the_networks_is_marked_verified(page):
     member = _scored_member(uploaded_fans=0, fetched_fans=10)
     page.goto(f"/u/{member.slug}/")
     expect(page.get_by_test_id("provenance")).to_contain_text("Verified")
-    _both_widths(page, "public-profile-verified")
+    both_widths(page, "public-profile-verified")
 
 
 def test_the_opt_out_page_waits_for_the_worker_while_it_reads_the_bio(page):
@@ -108,25 +87,25 @@ def test_the_opt_out_page_waits_for_the_worker_while_it_reads_the_bio(page):
     page.goto(f"/privacy/opt-out/{challenge.token}/")
     expect(page.get_by_role("status")).to_contain_text("Klout is reading the bio now")
     expect(page.get_by_role("button", name="Check now")).to_be_disabled()
-    _both_widths(page, "opt-out-checking")
+    both_widths(page, "opt-out-checking")
 
 
 def test_an_upload_beyond_the_members_quota_is_refused_with_a_reason(page, settings):
     settings.IMPORT_MAX_WAITING_PER_MEMBER = 1
     member = _scored_member(uploaded_fans=0, fetched_fans=1)
     SyncRun.objects.create(member=member, source="jsonl")
-    _sign_in(page, member)
+    sign_in(page, member.user.email)
     page.goto("/import/activity/")
     page.get_by_label("Activity file (JSON Lines)").set_input_files(
         files=[{"name": "a.jsonl", "mimeType": "application/json", "buffer": b'{"network": "x"}\n'}]
     )
     page.get_by_role("button", name="Upload and import").click()
     expect(page.get_by_role("alert").first).to_contain_text("You already have 1 import waiting")
-    _both_widths(page, "upload-refused")
+    both_widths(page, "upload-refused")
 
 
 def test_the_status_page_shows_no_details_to_visitors(page):
     page.goto("/health/")
     expect(page.get_by_role("heading", name="Service status")).to_be_visible()
     expect(page.get_by_text("shown to the operator's staff")).to_be_visible()
-    _both_widths(page, "health-visitor")
+    both_widths(page, "health-visitor")
