@@ -548,6 +548,8 @@ def main() -> None:
     from django.test.utils import setup_test_environment
 
     call_command("migrate", verbosity=0)
+    # The pages are rendered as in production (DEBUG off), whose static files need their manifest.
+    call_command("collectstatic", interactive=False, verbosity=0)
     day = datetime.now(UTC).date()
     loaded = ensure_population(
         url=url, identities=args.identities, seed=args.seed, day=day, reload=args.reload

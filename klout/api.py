@@ -12,6 +12,7 @@ import json
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, inline_serializer
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import CursorPagination
@@ -214,6 +215,7 @@ def errors(*codes: int) -> dict[int, OpenApiResponse]:
     return responses
 
 
+@csrf_exempt  # a POST to a wrong address is told it is wrong, not asked for a CSRF cookie
 def not_found(request: HttpRequest, path: str = "") -> JsonResponse:
     """Any address under /api/v1/ that is no endpoint: the one error body, not the site's page."""
 

@@ -4,8 +4,8 @@ Both act for the brand in the URL (``perks.access.brand_view``: anyone off its t
 and read through the selectors: the cards of the identities others may see
 (``scoring.selectors.discovery_cards``, the one visibility rule), their scores and the topics
 their members did not hide. A discovery page costs the same few queries whatever it shows: the
-page of cards, a capped count, the 30 days of scores of the cards on it, their members' hidden
-topics and the brand's shortlists.
+page of cards (one more than shown, to know of a next page), the 30 days of scores of the cards
+on it, their members' hidden topics and the brand's shortlists.
 """
 
 from __future__ import annotations
@@ -38,8 +38,8 @@ from scoring.selectors import (
 )
 
 PAGE_SIZE = 25
-# Matches are counted up to this many; a search is narrowed rather than paged through further.
-COUNT_CAP = 1_000
+# Pages a search can be followed to; past them a search is narrowed rather than paged through.
+MAX_PAGES = 40
 SPARK_DAYS = 30
 SPARK_WIDTH, SPARK_HEIGHT, SPARK_PAD = 120, 32, 3
 # The least span of scores a sparkline's height stands for: a move of 0.3 points is not drawn
@@ -96,12 +96,12 @@ class Row:
     sparkline: Sparkline | None
 
 
-def _page_number(value: str | None, *, last: int) -> int:
+def _page_number(value: str | None) -> int:
     try:
         number = int(value or 1)
     except ValueError:
         return 1
-    return min(max(number, 1), max(last, 1))
+    return min(max(number, 1), MAX_PAGES)
 
 
 def _rows(cards: list[DiscoveryCard]) -> list[Row]:
@@ -136,29 +136,31 @@ def discover(request: HttpRequest, membership) -> HttpResponse:
     brand = membership.brand
     filterset = DiscoveryFilter(request.GET, queryset=discovery_cards())
     matches = filterset.qs
-    counted = matches[: COUNT_CAP + 1].count()
-    total = min(counted, COUNT_CAP)
-    pages = max(1, -(-total // PAGE_SIZE))
-    number = _page_number(request.GET.get("page"), last=pages)
+    number = _page_number(request.GET.get("page"))
     offset = (number - 1) * PAGE_SIZE
-    cards = list(matches[offset : offset + PAGE_SIZE]) if counted else []
+    # One row more than a page says whether there is a next one. No count: counting every match
+    # of a broad search costs more than the page itself (a word in a million bios).
+    cards = list(matches[offset : offset + PAGE_SIZE + 1])
+    more = len(cards) > PAGE_SIZE
+    cards = cards[:PAGE_SIZE]
     rows = _rows(cards)
-    anyone = bool(counted) or DiscoveryCard.objects.exists()
+    anyone = bool(cards) or DiscoveryCard.objects.exists()
     context = {
         "brand": brand,
         "membership": membership,
         "filterset": filterset,
         "form": filterset.form,
         "rows": rows,
-        "total": total,
-        "more_than_cap": counted > COUNT_CAP,
-        "count_cap": COUNT_CAP,
+        # Known exactly on the last page; otherwise "more than" what is shown so far.
+        "total": None if more else offset + len(rows),
+        "more": more,
+        "last_page_reached": more and number == MAX_PAGES,
+        "max_results": MAX_PAGES * PAGE_SIZE,
         "page": number,
-        "pages": pages,
         "first_shown": offset + 1,
         "last_shown": offset + len(rows),
         "previous_query": _page_query(request, number - 1) if number > 1 else "",
-        "next_query": _page_query(request, number + 1) if number < pages else "",
+        "next_query": _page_query(request, number + 1) if more and number < MAX_PAGES else "",
         "sort_label": SORTS.get(filterset.form.cleaned_data.get("sort") or "score", "Score"),
         "filtered": filterset.active,
         "anyone": anyone,

@@ -87,7 +87,13 @@ def perk_save(*, perk: Perk, by: User) -> Perk:
     if perk.pk is None:
         perk.created_by = by
     perk.campaign_tag = perk.campaign_tag.strip()
-    perk.save()
+    if perk.pk is None:
+        perk.save()
+        return perk
+    # The units taken and the status move by their own conditional updates (claims, publishing,
+    # closing): an edit read before a claim must not write back the count it read.
+    kept = {"id", "taken", "status"}
+    perk.save(update_fields=[f.name for f in Perk._meta.concrete_fields if f.name not in kept])
     return perk
 
 

@@ -194,3 +194,13 @@ def test_past_their_end_perks_close_and_offers_expire():
     assert perks_end() == {"closed": 1, "expired": 1}
     assert Perk.objects.get(pk=perk.pk).status == "closed"
     assert Claim.objects.get(perk=perk).state == "expired"
+
+
+def test_an_edit_read_before_a_claim_keeps_the_units_the_claim_took():
+    perk = make_perk(quantity=3)
+    stale = Perk.objects.get(pk=perk.pk)  # the edit form read it with nothing taken
+    claims.perk_claim(perk=perk, member=scored_member(score=50), shipping_address=ADDRESS)
+    stale.title = "Brew Day beans, new label"
+    perk_save(perk=stale, by=perk.brand.memberships.get().user)
+    perk.refresh_from_db()
+    assert (perk.title, perk.taken, perk.status) == ("Brew Day beans, new label", 1, Perk.Status.PUBLISHED)
