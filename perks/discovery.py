@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.selectors import brand_memberships, member_is_public
@@ -165,6 +166,8 @@ def discover(request: HttpRequest, membership) -> HttpResponse:
         "filtered": filterset.active,
         "anyone": anyone,
         "shortlists": list(brand_shortlists(brand=brand)),
+        # Reversed once, not for each row's form.
+        "shortlist_add_url": reverse("perks:shortlist_add", args=[brand.slug]),
         "languages": COMMON_LANGUAGES,
         "next": request.get_full_path(),
         "spark": {"width": SPARK_WIDTH, "height": SPARK_HEIGHT},
@@ -262,6 +265,7 @@ def influencer(request: HttpRequest, membership, identity_id: int) -> HttpRespon
         "perks_sent": _perks_sent(brand=brand, member=member, identity_ids=set(ids)) if member else [],
         "is_member": member is not None,
         "shortlists": list(brand_shortlists(brand=brand)),
+        "shortlist_add_url": reverse("perks:shortlist_add", args=[brand.slug]),
         "next": request.get_full_path(),
     }
     return render(request, "perks/influencer.html", context)

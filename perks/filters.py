@@ -2,15 +2,16 @@
 
 Each filter reads an indexed column of ``scoring.DiscoveryCard`` (score, network, audience,
 engagement, change, language) or a semi-join on an indexed table: topics through
-``IdentityTopic`` (topic, identity), words and location through the trigram indexes of
-``IdentityText`` on PostgreSQL. A topic a member hid never matches them, nor does a search for
-its word.
+``IdentityTopic`` (topic, identity), words through the full-text index of ``IdentityText`` and
+location through its trigram index on PostgreSQL. A topic a member hid never matches them, nor
+does a search for its word.
 """
 
 from __future__ import annotations
 
 import django_filters
 from django import forms
+from django.db import connection
 from django.db.models import Exists, OuterRef, QuerySet
 
 from connectors.records import NETWORK_NAMES
@@ -123,9 +124,15 @@ class DiscoveryFilter(django_filters.FilterSet):
         if not words:
             return queryset
         text = IdentityText.objects.filter(identity_id=OuterRef("identity_id"))
-        for word in words:
-            # The search text is " word word ... ": a leading space anchors the start of a word.
-            text = text.filter(words__contains=f" {word}")
+        if connection.vendor == "postgresql":
+            # Each word as the start of a lexeme of the generated ``search`` vector (migration 0009);
+            # words are letters and digits only (``WORD``), and bound as a parameter.
+            query = " & ".join(f"{word}:*" for word in words)
+            text = text.extra(where=["search @@ to_tsquery('simple', %s)"], params=[query])
+        else:
+            for word in words:
+                # The search text is " word word ... ": a leading space anchors the start of a word.
+                text = text.filter(words__contains=f" {word}")
         hid = HiddenTopic.objects.filter(member_id=OuterRef("owner_id"), topic__in=words)
         return queryset.filter(Exists(text)).exclude(Exists(hid))
 

@@ -204,9 +204,9 @@ class IdentityText(models.Model):
     """What an identity writes, as discovery searches it (``scoring.topics``): the words of its bio
     and recent posts, its location and the language it posts in most, all lower case.
 
-    Kept apart from ``DiscoveryCard`` because its trigram indexes (PostgreSQL, migration 0008) are
-    costly to update and the text rarely changes: the daily refresh rewrites a row only when its
-    text changed, while every card changes with its score every day.
+    Kept apart from ``DiscoveryCard`` because its full-text and trigram indexes (PostgreSQL,
+    migrations 0008 and 0009) are costly to update and the text rarely changes: the daily refresh
+    rewrites a row only when its text changed, while every card changes with its score every day.
     """
 
     identity = models.OneToOneField(
