@@ -10,7 +10,8 @@ from __future__ import annotations
 import hashlib
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 from connectors import registry
@@ -91,6 +92,11 @@ class Identity(models.Model):
                 fields=["network", "handle"], name="identity_network_handle", condition=~Q(handle="")
             ),
             models.Index(fields=["member"], name="identity_member", condition=Q(member__isnull=False)),
+            # A handle in any case, as the score API looks it up (``handle__iexact``
+            # with ``handle <> ''``, so that the partial index applies).
+            models.Index(
+                F("network"), Upper("handle"), name="identity_network_handle_ci", condition=~Q(handle="")
+            ),
         ]
 
     def __str__(self) -> str:

@@ -360,9 +360,12 @@ class IdentityScoreReport:
 def identity_visible_get(*, network: str, handle: str) -> Identity:
     """An identity others may see, by handle (in any case) or by its id on the network; a 404
     when there is none or it is a private member's."""
-    identity = (
-        identities_visible().filter(Q(handle__iexact=handle) | Q(external_id=handle), network=network).first()
-    )
+    visible = identities_visible().filter(network=network)
+    # Two lookups, each on its own index (``identity_network_handle_ci``, then the network id):
+    # as one OR the planner reads every identity of the network.
+    identity = visible.filter(Q(handle__iexact=handle) & ~Q(handle="")).first()
+    if identity is None:
+        identity = visible.filter(external_id=handle).first()
     if identity is None:
         raise Http404("No scored identity with that handle on that network.")
     return identity

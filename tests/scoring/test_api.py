@@ -176,14 +176,18 @@ def test_a_private_or_missing_identity_answers_the_same_404():
     assert history.status_code == 404 and history.json() == missing.json()
 
 
-def test_an_identity_score_costs_three_queries(django_assert_num_queries):
-    member_with_history(networks=("x",), days=30)
+def test_an_identity_score_costs_three_queries_by_handle_and_four_by_network_id(django_assert_num_queries):
+    member = member_with_history(networks=("x",), days=30)
+    member_profile_visibility_set(member=member, public=True)
     api = token_client(UserFactory())
-    url = reverse("api-identity-score", args=["x", "fan0"])
-    api.get(url)  # the token's last use is written once, not on every request
+    by_handle = reverse("api-identity-score", args=["x", "ME_X"])
+    api.get(by_handle)  # the token's last use is written once, not on every request
     # The token, the identity, its snapshots.
     with django_assert_num_queries(3):
-        assert api.get(url).status_code == 200
+        assert api.get(by_handle).status_code == 200
+    # A bare id: the handle lookup, then the id's.
+    with django_assert_num_queries(4):
+        assert api.get(reverse("api-identity-score", args=["x", "fan0"])).status_code == 200
 
 
 def test_my_accounts_say_where_each_came_from():
