@@ -13,6 +13,7 @@ a few people who react to each other:
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -21,10 +22,11 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from accounts.models import Member
-from accounts.services import member_create
+from accounts.services import member_create, member_profile_visibility_set
 from connectors.ingest import ingest_batch
 from connectors.models import ConnectedAccount, Identity, SyncRun
 from connectors.records import Batch, IdentityRecord, InteractionRecord, PostRecord
+from scoring.cards import discovery_refresh
 from scoring.models import IdentityScore, MemberScore
 from scoring.services import score_recompute
 from tests.factories import MemberFactory, UserFactory
@@ -227,4 +229,73 @@ def scored_member(
         )  # fmt: skip
     for n, topic in enumerate(topics):
         IdentityTopic.objects.create(identity=identity, topic=topic, weight=1.0 / (n + 1))
+    return member
+
+
+# --- people for discovery: scored identities with a profile and posts ----------------------------
+
+_ids = itertools.count(5_000)
+
+
+def influencer(
+    handle: str,
+    *,
+    network: str = "x",
+    score: float = 50.0,
+    history: dict[int, float] | None = None,
+    followers: int = 1_000,
+    bio: str = "",
+    location: str = "",
+    texts: tuple[str, ...] = (),
+    language: str = "en",
+    received_likes: int = 0,
+    self_reported: float = 0.0,
+    member=None,
+) -> Identity:
+    """An identity with a profile, recent posts and today's score (and ``history``: days ago to
+    score); the discovery refresh is left to the caller (``refresh``)."""
+    external = str(next(_ids)) if network == "x" else f"{handle}@example.social"
+    now = timezone.now()
+    batch = Batch(
+        identities=[
+            IdentityRecord(
+                network=network, external_id=external, handle=handle, followers=followers, bio=bio,
+                location=location,
+            )
+        ],
+        posts=[
+            PostRecord(
+                network=network, external_id=f"{external}-{n}", author_id=external,
+                created_at=now - timedelta(days=n + 1), text=text, language=language,
+            )
+            for n, text in enumerate(texts)
+        ],
+    )  # fmt: skip
+    ingest_batch(batch=batch, record_changes=False)
+    identity = Identity.objects.get(network=network, external_id=external)
+    if member is not None:
+        identity.member = member
+        identity.save(update_fields=["member"])
+    today = timezone.localdate()
+    for days_ago, value in {**(history or {}), 0: score}.items():
+        IdentityScore.objects.create(
+            identity=identity, day=today - timedelta(days=days_ago), model_version="test", score=value,
+            unsmoothed=value, raw=1.0, self_reported=self_reported * value, computed_at=now,
+            received_like=received_likes if days_ago == 0 else 0,
+        )  # fmt: skip
+    return identity
+
+
+def refresh() -> None:
+    """The topics, search text and cards of today's scores, as after the daily recompute."""
+    discovery_refresh(day=timezone.localdate())
+
+
+def public_member(*, email: str | None = None, **member_fields) -> Member:
+    """A member whose profile is public; ``member_fields`` (``country``, ...) are set on it."""
+    member = member_create(user=UserFactory(**({"email": email} if email else {})))
+    member_profile_visibility_set(member=member, public=True)
+    if member_fields:
+        Member.objects.filter(pk=member.pk).update(**member_fields)
+        member.refresh_from_db()
     return member

@@ -3,7 +3,6 @@ claim, decline and receive. Every boundary: whose token, which scope, whose obje
 
 from __future__ import annotations
 
-import itertools
 from datetime import timedelta
 
 import pytest
@@ -14,17 +13,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import ApiToken, Member
-from accounts.services import member_create, member_profile_visibility_set
+from accounts.services import member_create
 from accounts.tokens import api_token_create, api_token_revoke
 from connectors.ingest import ingest_batch
-from connectors.models import Identity
-from connectors.records import Batch, IdentityRecord, InteractionRecord, PostRecord
+from connectors.records import Batch, InteractionRecord, PostRecord
 from perks import claims
 from perks.models import Claim, Perk
-from scoring.cards import discovery_refresh
-from scoring.models import HiddenTopic, IdentityScore
+from scoring.models import HiddenTopic
 from tests.factories import UserFactory, brand_owner
-from tests.personas import scored_member
+from tests.personas import influencer, public_member, refresh, scored_member
 
 pytestmark = pytest.mark.django_db
 
@@ -221,66 +218,6 @@ def test_a_perk_the_member_may_not_see_is_a_404_like_a_missing_one(world, perk_k
 
 
 # --- influencers ---------------------------------------------------------------------------------------
-
-_ids = itertools.count(70_000)
-
-
-def influencer(
-    handle: str,
-    *,
-    network: str = "x",
-    score: float = 50.0,
-    history: dict[int, float] | None = None,
-    followers: int = 1_000,
-    bio: str = "",
-    location: str = "",
-    texts: tuple[str, ...] = (),
-    language: str = "en",
-    member=None,
-) -> Identity:
-    """An identity with a profile, recent posts and today's score (``history``: days ago to score);
-    the discovery refresh is left to the caller."""
-    external = str(next(_ids)) if network == "x" else f"{handle}@example.social"
-    now = timezone.now()
-    batch = Batch(
-        identities=[
-            IdentityRecord(
-                network=network, external_id=external, handle=handle, followers=followers, bio=bio,
-                location=location,
-            )
-        ],
-        posts=[
-            PostRecord(
-                network=network, external_id=f"{external}-{n}", author_id=external,
-                created_at=now - timedelta(days=n + 1), text=text, language=language,
-            )
-            for n, text in enumerate(texts)
-        ],
-    )  # fmt: skip
-    ingest_batch(batch=batch, record_changes=False)
-    identity = Identity.objects.get(network=network, external_id=external)
-    if member is not None:
-        identity.member = member
-        identity.save(update_fields=["member"])
-    today = timezone.localdate()
-    for days_ago, value in {**(history or {}), 0: score}.items():
-        IdentityScore.objects.create(
-            identity=identity, day=today - timedelta(days=days_ago), model_version="test", score=value,
-            unsmoothed=value, raw=1.0, self_reported=0.0, computed_at=now,
-        )  # fmt: skip
-    return identity
-
-
-def refresh() -> None:
-    discovery_refresh(day=timezone.localdate())
-
-
-def public_member(**member_fields) -> Member:
-    member = member_create(user=UserFactory())
-    member_profile_visibility_set(member=member, public=True)
-    if member_fields:
-        Member.objects.filter(pk=member.pk).update(**member_fields)
-    return member
 
 
 @pytest.fixture

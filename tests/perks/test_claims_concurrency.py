@@ -1,4 +1,5 @@
-"""Many claims at the same moment, against real PostgreSQL: the quantity is never exceeded."""
+"""Many claims at the same moment, against real PostgreSQL, through the service and through the API:
+the quantity is never exceeded, and everyone else is told it is all claimed."""
 
 from __future__ import annotations
 
@@ -7,8 +8,11 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection, connections
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
+from accounts.tokens import api_token_create
 from perks import claims
 from perks.models import Claim, Perk
 from tests.conftest import require
@@ -80,3 +84,29 @@ def test_a_member_double_clicking_claim_gets_one_claim():
     assert len({o.pk for o in outcomes}) == 1
     perk.refresh_from_db()
     assert perk.taken == 1 and Claim.objects.filter(perk=perk).count() == 1
+
+
+def _member_client() -> Client:
+    member = scored_member(score=50)
+    issued = api_token_create(user=member.user, member=member, name="t", scopes="perks:read,claims:write")
+    return Client(HTTP_AUTHORIZATION=f"Bearer {issued.key}")
+
+
+def test_fifty_members_claiming_ten_units_at_once_get_ten_201s_and_forty_409s():
+    perk = _perk(quantity=10)
+    url = reverse("api-perk-claim", args=[perk.pk])
+    members = [_member_client() for _ in range(50)]
+
+    responses = _all_at_once(
+        [lambda api=api: api.post(url, {}, content_type="application/json") for api in members]
+    )
+
+    statuses = sorted(getattr(r, "status_code", r) for r in responses)
+    assert statuses == [201] * 10 + [409] * 40, responses
+    refused = [r.json()["error"] for r in responses if r.status_code == 409]
+    assert all(
+        e == {"code": "conflict", "message": claims.ALL_CLAIMED_MESSAGE, "fields": {}} for e in refused
+    )
+    perk.refresh_from_db()
+    assert perk.taken == 10 == Claim.objects.filter(perk=perk, state="claimed").count()
+    assert Claim.objects.filter(perk=perk).count() == 10

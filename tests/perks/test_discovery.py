@@ -2,87 +2,19 @@
 
 from __future__ import annotations
 
-import itertools
-from datetime import timedelta
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.services import member_create, member_profile_visibility_set
-from connectors.ingest import ingest_batch
-from connectors.models import Identity
-from connectors.records import Batch, IdentityRecord, PostRecord
 from perks.models import Shortlist
 from privacy.services import identity_opt_out, member_opt_out
-from scoring.cards import discovery_refresh
-from scoring.models import DiscoveryCard, HiddenTopic, IdentityScore
+from scoring.models import DiscoveryCard, HiddenTopic
 from tests.factories import BrandMembershipFactory, UserFactory, brand_owner
+from tests.personas import influencer, public_member, refresh
 
 pytestmark = pytest.mark.django_db
-
-_ids = itertools.count(5_000)
-
-
-def influencer(
-    handle: str,
-    *,
-    network: str = "x",
-    score: float = 50.0,
-    history: dict[int, float] | None = None,
-    followers: int = 1_000,
-    bio: str = "",
-    location: str = "",
-    texts: tuple[str, ...] = (),
-    language: str = "en",
-    received_likes: int = 0,
-    self_reported: float = 0.0,
-    member=None,
-) -> Identity:
-    """An identity with a profile, recent posts and today's score (and ``history``: days ago to
-    score); the discovery refresh is left to the caller (``refresh``)."""
-    external = str(next(_ids)) if network == "x" else f"{handle}@example.social"
-    now = timezone.now()
-    batch = Batch(
-        identities=[
-            IdentityRecord(
-                network=network, external_id=external, handle=handle, followers=followers, bio=bio,
-                location=location,
-            )
-        ],
-        posts=[
-            PostRecord(
-                network=network, external_id=f"{external}-{n}", author_id=external,
-                created_at=now - timedelta(days=n + 1), text=text, language=language,
-            )
-            for n, text in enumerate(texts)
-        ],
-    )  # fmt: skip
-    ingest_batch(batch=batch, record_changes=False)
-    identity = Identity.objects.get(network=network, external_id=external)
-    if member is not None:
-        identity.member = member
-        identity.save(update_fields=["member"])
-    today = timezone.localdate()
-    for days_ago, value in {**(history or {}), 0: score}.items():
-        IdentityScore.objects.create(
-            identity=identity, day=today - timedelta(days=days_ago), model_version="test", score=value,
-            unsmoothed=value, raw=1.0, self_reported=self_reported * value, computed_at=now,
-            received_like=received_likes if days_ago == 0 else 0,
-        )  # fmt: skip
-    return identity
-
-
-def refresh() -> None:
-    discovery_refresh(day=timezone.localdate())
-
-
-def public_member(**kwargs):
-    member = member_create(user=UserFactory(**kwargs))
-    member_profile_visibility_set(member=member, public=True)
-    return member
 
 
 @pytest.fixture

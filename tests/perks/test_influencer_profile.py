@@ -16,7 +16,7 @@ from connectors.records import Batch, InteractionRecord, PostRecord
 from perks.models import Claim, Perk
 from scoring.models import HiddenTopic
 from tests.factories import UserFactory, brand_owner
-from tests.perks.test_discovery import influencer, public_member, refresh
+from tests.personas import influencer, public_member, refresh
 
 pytestmark = pytest.mark.django_db
 
