@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.api_auth import api_member
-from klout.api import ApiView, errors, etag_response
+from klout.api import ApiView, errors, etag_response, valid_input
 from scoring.history import history_span, identity_score_days, member_score_days
 from scoring.selectors import identity_score_report, identity_visible_get, member_score_report
 
@@ -170,13 +170,6 @@ class IdentityHistorySerializer(HistorySerializer):
     points = IdentityDayPointSerializer(many=True)
 
 
-def _query(serializer_class: type[serializers.Serializer], request: Request) -> dict:
-    """The request's validated query parameters; a 400 naming each bad one."""
-    query = serializer_class(data=request.query_params)
-    query.is_valid(raise_exception=True)
-    return query.validated_data
-
-
 IDENTITY_PATH = [
     OpenApiParameter("network", str, OpenApiParameter.PATH, enum=["x", "mastodon", "bluesky", "youtube"]),
     OpenApiParameter(
@@ -215,7 +208,7 @@ class MyHistoryApi(ApiView):
     )
     def get(self, request: Request) -> Response:
         member = api_member(request)
-        span = _query(HistoryQuerySerializer, request)
+        span = valid_input(HistoryQuerySerializer, request.query_params)
         points = member_score_days(member=member, since=span["since"], until=span["until"])
         data = HistorySerializer({**span, "points": points}).data
         return etag_response(request, data)
@@ -251,7 +244,7 @@ class IdentityScoreApi(ApiView):
         tags=["scores"],
     )  # fmt: skip
     def get(self, request: Request, network: str, handle: str) -> Response:
-        days = _query(IdentityScoreQuerySerializer, request)["days"]
+        days = valid_input(IdentityScoreQuerySerializer, request.query_params)["days"]
         identity = identity_visible_get(network=network, handle=handle)
         report = identity_score_report(identity=identity, days=days)
         return etag_response(request, IdentityScoreSerializer(report).data)
@@ -269,7 +262,7 @@ class IdentityHistoryApi(ApiView):
         tags=["scores"],
     )
     def get(self, request: Request, network: str, handle: str) -> Response:
-        span = _query(HistoryQuerySerializer, request)
+        span = valid_input(HistoryQuerySerializer, request.query_params)
         identity = identity_visible_get(network=network, handle=handle)
         points = identity_score_days(identity=identity, since=span["since"], until=span["until"])
         for point in points:

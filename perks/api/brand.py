@@ -13,7 +13,7 @@ from rest_framework.response import Response
 
 from accounts.api_auth import api_brand
 from connectors.records import NETWORKS
-from klout.api import ApiView, Conflict, errors
+from klout.api import ApiView, Conflict, errors, valid_input
 from perks import claims, selectors, services
 from perks.api.common import (
     CLAIM_PATH,
@@ -30,7 +30,6 @@ from perks.api.common import (
     image_url,
     paginated,
     refusals_as_conflicts,
-    valid_input,
 )
 from perks.forms import PerkForm
 from perks.models import Claim, Perk

@@ -66,13 +66,6 @@ class Pages(Cursor):
         return min(size, self.max_page_size)
 
 
-def valid_input(serializer_class: type[serializers.Serializer], data, **kwargs) -> dict:
-    """The validated ``data``; a 400 naming each bad input."""
-    serializer = serializer_class(data=data, **kwargs)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
 @contextmanager
 def refusals_as_conflicts() -> Iterator[None]:
     """A claim the state of things refuses (all claimed, already declined, shipped): a 409 saying why."""

@@ -17,8 +17,8 @@ from rest_framework.utils.urls import replace_query_param
 
 from accounts.api_auth import api_brand
 from connectors.records import NETWORKS
-from klout.api import ApiView, errors
-from perks.api.common import PAGE_QUERY, Pages, valid_input
+from klout.api import ApiView, errors, valid_input
+from perks.api.common import PAGE_QUERY, Pages
 from perks.filters import SORTS, DiscoveryFilter
 from scoring.models import DiscoveryCard
 from scoring.selectors import discovery_cards, members_hidden_topics

@@ -9,7 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.api_auth import api_member
-from klout.api import ApiView, Conflict, errors
+from klout.api import ApiView, Conflict, errors, valid_input
 from perks import claims, selectors
 from perks.api.brand import TermsSerializer
 from perks.api.common import (
@@ -21,7 +21,6 @@ from perks.api.common import (
     JsonCharField,
     image_url,
     refusals_as_conflicts,
-    valid_input,
 )
 from perks.mail import DISCLOSURE
 from perks.models import Claim, Perk
