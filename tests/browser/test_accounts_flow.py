@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import BrandMembership, Member, User
-from tests.browser.conftest import VIEWPORTS, link_in_last_email, screenshot
+from tests.browser.conftest import VIEWPORTS, both_widths, link_in_last_email, screenshot
 from tests.factories import DEFAULT_PASSWORD, brand_owner
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -64,7 +64,7 @@ def test_brand_owner_invites_a_team_member_who_joins(page, new_page):
     page.get_by_label("Email address of the person to invite").fill("grace@example.com")
     page.get_by_role("button", name="Send invitation").click()
     expect(page.get_by_text("Invitation sent to grace@example.com.")).to_be_visible()
-    screenshot(page, "brand-team-laptop")
+    both_widths(page, "brand-team")
 
     invitee = new_page()
     invitee.goto(link_in_last_email("grace@example.com", r"/invitations/[^/\s]+/"))
