@@ -4,8 +4,11 @@ Run once per model version (``python -m bench.calibrate``); it prints the two ma
 which are then written by hand into ``scoring/engine/model.py`` next to MODEL_VERSION. The map
 is never refitted at run time, so a score means the same thing every day.
 
-The reference population is a generated demo population (demo.population) of 200,000
-identities scored at day 90 of its period, i.e. on a full 90-day window.
+The reference population is the active accounts (those that posted in the window) of a
+generated demo population (demo.population) of 200,000 identities scored at day 90 of its
+period, i.e. on a full 90-day window. An account that posted nothing has no audience to move
+and, unless others mention it, no reactions: it says nothing about where the middle of the
+scale lies.
 """
 
 from __future__ import annotations
@@ -37,16 +40,24 @@ def main() -> None:
     now = population.day(90)
     features, edges = engine_inputs(population=population, now=now)
     result = score_identities(features=features, edges=edges, now=now)
-    scale, exponent = fit_map(raw=result.raw, median_score=MEDIAN_SCORE, p95_score=P95_SCORE)
+    active = features.posts > 0
+    raw = result.raw[active]
+    scale, exponent = fit_map(raw=raw, median_score=MEDIAN_SCORE, p95_score=P95_SCORE)
     fitted = dataclasses.replace(Params(), map_scale=scale, map_exponent=exponent)
-    current = raw_to_score(raw=result.raw)
-    refitted = raw_to_score(raw=result.raw, params=fitted)
+    current = raw_to_score(raw=raw)
+    refitted = raw_to_score(raw=raw, params=fitted)
 
     print(
         f"model {MODEL_VERSION}: reference population of {population.size:,} identities, "
-        f"{len(edges):,} interactions before day 90 (seed {args.seed}); {time.perf_counter() - started:.1f} s"
+        f"{len(edges):,} interactions before day 90 (seed {args.seed}), {int(active.sum()):,} of them "
+        f"active; {time.perf_counter() - started:.1f} s"
     )
-    print(f"raw influence percentiles 50/90/95/99: {np.percentile(result.raw, [50, 90, 95, 99]).round(4)}")
+    print(f"raw influence percentiles 50/90/95/99 (active): {np.percentile(raw, [50, 90, 95, 99]).round(4)}")
+    everyone = raw_to_score(raw=result.raw, params=fitted)
+    print(
+        f"all identities with the fitted map: median {np.median(everyone):.1f}, "
+        f"scoring 0: {np.mean(everyone == 0):.0%}"
+    )
     print(f"fitted constants:   map_scale = {scale:.6g}   map_exponent = {exponent:.6g}")
     for label, scores in (("with fitted map ", refitted), ("with model's map", current)):
         p50, p90, p95, p99 = np.percentile(scores, [50, 90, 95, 99])

@@ -65,7 +65,7 @@ def claim_release(*, member: Member, identity_ids: list[int]) -> dict[str, int]:
     deleted = Post.objects.filter(mine, author_id__in=ids).only("id").delete()[1]
     counts["posts"] = deleted.get(Post._meta.label, 0)
     blank = {"handle": "", "name": "", "location": "", "bio": "", "url": ""}
-    blank.update(followers=None, following=None, posts_count=None, verified=None, origin=None)
+    blank.update(followers=None, following=None, posts_count=None, listed=None, verified=None, origin=None)
     Identity.objects.filter(id__in=ids, member=member, origin=Origin.UPLOAD).update(**blank)
     Identity.objects.filter(id__in=ids, member=member).update(member=None, member_claimed=False)
     empty = (

@@ -58,6 +58,8 @@ class Identity(models.Model):
     followers = models.BigIntegerField(null=True, blank=True)
     following = models.BigIntegerField(null=True, blank=True)
     posts_count = models.BigIntegerField(null=True, blank=True)
+    # Lists the account is on, where the network reports it (X); None elsewhere.
+    listed = models.BigIntegerField(null=True, blank=True)
     verified = models.BooleanField(null=True, blank=True)
     location = models.CharField(max_length=255, blank=True)
     bio = models.TextField(blank=True)

@@ -173,6 +173,8 @@ class IdentityRecord:
     followers: int | None = None
     following: int | None = None
     posts: int | None = None
+    # Lists the account is on, where the network reports it (X's listed_count).
+    listed: int | None = None
     verified: bool | None = None
     location: str = ""
     bio: str = ""
@@ -339,6 +341,7 @@ def identity_record_problem(record: IdentityRecord) -> str | None:
         _check_count(record.followers, "followers"),
         _check_count(record.following, "following"),
         _check_count(record.posts, "posts"),
+        _check_count(record.listed, "listed"),
     ):
         if problem:
             return problem

@@ -32,7 +32,18 @@ from datetime import UTC, datetime
 import numpy as np
 
 from connectors.records import Batch, IdentityRecord, InteractionRecord, PostRecord
-from scoring.engine import DAY, KIND_CODE, KINDS, NETWORK_CODE, NETWORKS, EdgeList, FeatureTable, Params
+from scoring.engine import (
+    COUNTED_KINDS,
+    DAY,
+    KIND_CODE,
+    KINDS,
+    NETWORK_CODE,
+    NETWORKS,
+    EdgeList,
+    FeatureTable,
+    Params,
+    counted_reactions,
+)
 from scoring.engine.evaluation import ActivityColumns
 from scoring.engine.inputs import decayed_counts
 
@@ -60,6 +71,10 @@ class PopulationSpec:
     ring_member_share: float = 0.01
     # Share of identities linked, as a second network, to a person already on another one.
     linked_share: float = 0.1
+    # Share of the likes, reposts, replies and quotes to posts that reach the engine only as
+    # their post's public count, their reactor unknown (as an archive or a network's counts
+    # show them): ``Population.hidden``.
+    hidden_share: float = 0.0
     start: datetime = DEFAULT_START
 
 
@@ -70,7 +85,9 @@ class Population:
     Identities: network, followers, following (as shown on the profile), the person each
     identity belongs to, and the ground truth the tests use (appeal, is_bot, customer, ring).
     Posts: author and time. Interactions: actor, target, kind (``scoring.engine.KINDS`` codes),
-    time and the post concerned (-1 for none). Follows: the follow graph (follower, followee).
+    time and the post concerned (-1 for none), and ``hidden``: the reactions known only as part
+    of their post's count (``PopulationSpec.hidden_share``). Follows: the follow graph (follower,
+    followee).
     """
 
     spec: PopulationSpec
@@ -92,6 +109,7 @@ class Population:
     post: np.ndarray
     follower: np.ndarray
     followee: np.ndarray
+    hidden: np.ndarray
 
     @property
     def size(self) -> int:
@@ -134,7 +152,13 @@ def generate(*, spec: PopulationSpec) -> Population:
     columns["time"] = columns["time"] + spec.start.timestamp()
     columns["post_time"] = columns["post_time"] + spec.start.timestamp()
     person, persons = _link_persons(network=columns["network"], is_bot=columns["is_bot"], spec=spec, rng=rng)
-    return Population(spec=spec, person=person, persons=persons, **columns)
+    # A generator of its own, so that hiding reactors leaves the rest of a seed's population as it was.
+    hiding = np.random.default_rng([spec.seed, 1])
+    countable = np.isin(columns["kind"], [KIND_CODE[k] for k in ("like", "repost", "reply", "quote")])
+    hidden = (
+        countable & (columns["post"] >= 0) & (hiding.random(columns["kind"].shape[0]) < spec.hidden_share)
+    )
+    return Population(spec=spec, person=person, persons=persons, hidden=hidden, **columns)
 
 
 def _generate_network(*, size: int, spec: PopulationSpec, rng: np.random.Generator) -> dict[str, np.ndarray]:
@@ -391,7 +415,8 @@ def _link_persons(
 def engine_inputs(
     *, population: Population, now: float, params: Params | None = None
 ) -> tuple[FeatureTable, EdgeList]:
-    """The population as the engine sees it on the given day: only what happened before ``now``."""
+    """The population as the engine sees it on the given day: only what happened before ``now``,
+    its hidden reactions as its posts' counts."""
     params = params or Params()
     before = population.time <= now
     posts = decayed_counts(
@@ -402,20 +427,45 @@ def engine_inputs(
         window_days=params.window_days,
         half_life_days=params.half_life_days,
     )
+    counted = None
+    if population.hidden.any():
+        counted = counted_reactions(
+            owner=population.post_author,
+            time=population.post_time,
+            counts=_per_post(population, before),
+            known=_per_post(population, before & ~population.hidden),
+            followers=population.followers,
+            size=population.size,
+            now=now,
+            params=params,
+        )
     features = FeatureTable(
         network=population.network,
         followers=population.followers,
         following=population.following,
         posts=posts,
+        counted=None if counted is None else counted.counted,
+        counted_capped=None if counted is None else counted.capped,
     )
+    known = before & ~population.hidden
     edges = EdgeList(
-        actor=population.actor[before],
-        target=population.target[before],
-        kind=population.kind[before],
-        time=population.time[before],
-        network=population.network[population.target[before]],
+        actor=population.actor[known],
+        target=population.target[known],
+        kind=population.kind[known],
+        time=population.time[known],
+        network=population.network[population.target[known]],
     )
     return features, edges
+
+
+def _per_post(population: Population, chosen: np.ndarray) -> np.ndarray:
+    """Per post and ``COUNTED_KINDS`` column, the chosen interactions with it."""
+    kinds = len(COUNTED_KINDS)
+    column = np.array([COUNTED_KINDS.index(k) if k in COUNTED_KINDS else -1 for k in KINDS])[population.kind]
+    chosen = chosen & (population.post >= 0) & (column >= 0)
+    flat = population.post[chosen].astype(np.int64) * kinds + column[chosen]
+    posts = population.post_author.shape[0]
+    return np.bincount(flat, minlength=posts * kinds).reshape(posts, kinds).astype(np.float64)
 
 
 DEMO_TOPICS = ("coffee", "running", "photography", "cooking", "travel", "gaming", "books", "cycling")
@@ -511,4 +561,6 @@ def activity_columns(*, population: Population) -> ActivityColumns:
         target=population.target,
         kind=population.kind,
         time=population.time,
+        post=population.post,
+        hidden=population.hidden,
     )

@@ -29,6 +29,7 @@ from scoring.models import DiscoveryCard
 from scoring.selectors import (
     WINDOW_DAYS,
     HistoryPoint,
+    chart_points,
     discovery_cards,
     identities_score_days,
     identities_top_moments,
@@ -228,10 +229,6 @@ def _perks_sent(*, brand, member, identity_ids: set[int]) -> list[PerkSent]:
     return sent
 
 
-def _chart_points(history: list[HistoryPoint]) -> list[dict]:
-    return [{"day": point.day.isoformat(), "score": round(point.score, 1)} for point in history]
-
-
 @brand_view
 def influencer(request: HttpRequest, membership, identity_id: int) -> HttpResponse:
     """What a brand may see of one influencer: nothing a member keeps private. A private
@@ -257,7 +254,7 @@ def influencer(request: HttpRequest, membership, identity_id: int) -> HttpRespon
         "identity": identity,
         "card": cards.get(identity.pk),
         "latest": report.latest,
-        "chart": _chart_points(report.history),
+        "chart": chart_points(report.history),
         "networks": [(i, cards.get(i.pk)) for i in identities],
         "audience": sum(i.followers or 0 for i in identities),
         "topics": identities_topics_shown(identity_ids=ids),

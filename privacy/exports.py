@@ -111,7 +111,7 @@ def _tables(user: User, member: Member | None) -> list[tuple[str, tuple[str, ...
     identity_ids = list(member_identities(member=member).values_list("id", flat=True))
     member_fields = ("id", "slug", "profile_public", "created_at", "opted_out_at")
     identity_fields = (
-        "id", "network", "external_id", "handle", "name", "followers", "following", "posts_count",
+        "id", "network", "external_id", "handle", "name", "followers", "following", "posts_count", "listed",
         "verified", "location", "bio", "url", "first_seen", "updated_at",
     )  # fmt: skip
     post_fields = (

@@ -20,6 +20,7 @@ BRAND_VISIBLE_IDENTITY_FIELDS = (
     "followers",
     "following",
     "posts_count",
+    "listed",
     "verified",
     "location",
     "bio",

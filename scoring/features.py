@@ -1,8 +1,10 @@
 """Feature extraction: the engine's inputs, aggregated by the database.
 
-Three queries feed a run: the identities (network, audience), the posts authored in the window
-(counted per author and day, then decayed), and the reactions in the window (one row per
-interaction, which the engine saturates and discounts itself). Network and kind names become the
+Four queries feed a run: the identities (network, audience, lists), the posts authored in the
+window (counted per author and day, then decayed), the public counts of those posts that report
+any, with the reactions stored for each (the counted reactions, ``scoring.engine.counted``), and
+the reactions in the window (one row per interaction, which the engine saturates and discounts
+itself). Network and kind names become the
 engine's integer codes inside SQL, so the rows cross into numpy as fixed-width records.
 """
 
@@ -18,8 +20,9 @@ from django.db import connection, transaction
 
 from connectors.records import Origin
 from klout.db.columnar import fetch_columns
+from scoring.engine.counted import counted_reactions
 from scoring.engine.inputs import EdgeList, FeatureTable
-from scoring.engine.model import DAY, DEFAULT_PARAMS, KINDS, NETWORKS, Params
+from scoring.engine.model import COUNTED_KINDS, DAY, DEFAULT_PARAMS, KINDS, NETWORKS, Params
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +112,9 @@ def features_extract(*, now: datetime, params: Params = DEFAULT_PARAMS) -> Extra
             identities=identities_read(),
             posts=posts_read(now=now, start=start, params=params),
             reactions=_reactions(now=now, start=start),
+            counts=post_counts_read(now=now, start=start),
             now=now,
+            params=params,
         )
 
     with transaction.atomic():
@@ -130,11 +135,17 @@ def features_extract(*, now: datetime, params: Params = DEFAULT_PARAMS) -> Extra
             side = pool.submit(
                 _in_snapshot,
                 snapshot,
-                lambda: (identities_read(), posts_read(now=now, start=start, params=params)),
+                lambda: (
+                    identities_read(),
+                    posts_read(now=now, start=start, params=params),
+                    post_counts_read(now=now, start=start),
+                ),
             )
             reactions = _reactions(now=now, start=start)
-            identities, posts = side.result()
-        return assemble(identities=identities, posts=posts, reactions=reactions, now=now)
+            identities, posts, counts = side.result()
+        return assemble(
+            identities=identities, posts=posts, reactions=reactions, counts=counts, now=now, params=params
+        )
 
 
 def _session_settings(cursor) -> None:
@@ -191,7 +202,7 @@ def identities_read(*, only: str | None = None) -> dict[str, np.ndarray]:
         f"""
         SELECT {_int("d.id", "int8")}, {_int(_code_case("d.network", NETWORKS), "int2")},
                {_int("COALESCE(d.followers, 0)", "int8")}, {_int("COALESCE(d.following, 0)", "int8")},
-               {_int("COALESCE(d.member_id, 0)", "int8")},
+               {_int("COALESCE(d.member_id, 0)", "int8")}, {_int("COALESCE(d.listed, 0)", "int8")},
                {_int(f"CASE WHEN d.origin = {_UPLOADED} THEN 1 ELSE 0 END", "int2")},
                {_int(_CLAIMED, "int2")}
         {rows_of("connectors_identity", "d", "TRUE", column="id", only=only)}
@@ -203,6 +214,7 @@ def identities_read(*, only: str | None = None) -> dict[str, np.ndarray]:
             ("followers", "int8"),
             ("following", "int8"),
             ("member", "int8"),
+            ("listed", "int8"),
             ("audience_reported", "int2"),
             ("claimed", "int2"),
         ],
@@ -246,8 +258,10 @@ def _reactions(*, now: datetime, start: datetime) -> dict[str, np.ndarray]:
     )
 
 
-def assemble(*, identities, posts, reactions, now: datetime) -> Extracted:
-    """The engine's inputs from the three queries' columns (rows found by id)."""
+def assemble(
+    *, identities, posts, reactions, counts, now: datetime, params: Params = DEFAULT_PARAMS
+) -> Extracted:
+    """The engine's inputs from the four queries' columns (rows found by id)."""
     ids = identities["id"]
     author, weight = posts
     author_row = index_of(ids, author)
@@ -258,12 +272,30 @@ def assemble(*, identities, posts, reactions, now: datetime) -> Extracted:
     if not known.all():  # cannot happen within one snapshot; never index outside the table
         reactions = {name: column[known] for name, column in reactions.items()}
         actor, target = actor[known], target[known]
+    followers = identities["followers"].astype(np.float64)
+    counted_author = index_of(ids, counts["author"])
+    on_table = counted_author >= 0
+    counted = counted_reactions(
+        owner=counted_author[on_table],
+        time=counts["time"][on_table],
+        counts=np.stack([counts[f"count_{kind}"][on_table] for kind in COUNTED_KINDS], axis=1),
+        known=np.stack([counts[f"known_{kind}"][on_table] for kind in COUNTED_KINDS], axis=1),
+        followers=followers,
+        size=len(ids),
+        now=now.timestamp(),
+        params=params,
+        self_reported=counts["reported"][on_table] > 0,
+    )
     features = FeatureTable(
         network=identities["network"].astype(np.int8),
-        followers=identities["followers"].astype(np.float64),
+        followers=followers,
         following=identities["following"].astype(np.float64),
         posts=decayed_posts.astype(np.float64),
         audience_self_reported=identities["audience_reported"] > 0,
+        listed=identities["listed"].astype(np.float64),
+        counted=counted.counted,
+        counted_self_reported=counted.self_reported,
+        counted_capped=counted.capped,
     )
     edges = EdgeList(
         actor=actor,
@@ -319,6 +351,64 @@ def posts_read(
         )
         weight = posts["count"] * np.exp2(-(posts["age_day"] + 0.5) / params.half_life_days)
     return posts["author"], weight
+
+
+# The public count of each counted kind on a post (views too); a network reports no count of
+# mentions per post, so that column is always "none".
+_POST_COUNT = {
+    "repost": "p.reposts",
+    "reply": "p.replies",
+    "quote": "p.quotes",
+    "like": "p.likes",
+    "view": "p.views",
+}
+POST_COUNT_COLUMNS = [
+    ("author", "int8"),
+    ("time", "epoch"),
+    ("reported", "int2"),
+    *[(f"count_{kind}", "float8") for kind in COUNTED_KINDS],
+    *[(f"known_{kind}", "float8") for kind in COUNTED_KINDS],
+]
+
+
+def post_counts_read(*, now: datetime, start: datetime, only: str | None = None) -> dict[str, np.ndarray]:
+    """Per post in the window that reports any public count: its author, time, whether an upload
+    brought it, each count (NaN: not reported) and the reactions of each kind stored for it.
+
+    The stored reactions are those linked to the post (``Interaction.post``, set at ingest when
+    the post is known), whatever their window or origin: every one of them is in the count.
+    """
+    reports = " OR ".join(f"{column} IS NOT NULL" for column in _POST_COUNT.values())
+    real = "float8" if connection.vendor == "postgresql" else "REAL"
+    counts = ", ".join(
+        f"CAST(COALESCE({_POST_COUNT[kind]}, -1) AS {real})" if kind in _POST_COUNT else f"CAST(-1 AS {real})"
+        for kind in COUNTED_KINDS
+    )
+    reported = _int(f"CASE WHEN p.origin = {_UPLOADED} THEN 1 ELSE 0 END", "int2")
+    where = f"{_IN_WINDOW} AND ({reports})"
+    source = rows_of("connectors_post", "p", where, column="author_id", only=only)
+    if connection.vendor == "postgresql":
+        known = ", ".join(
+            f"COUNT(*) FILTER (WHERE i.kind = '{kind}')::float8 AS known_{kind}" for kind in COUNTED_KINDS
+        )
+        sql = f"""
+            SELECT p.author_id::int8, {time_column("p.created_at")}, {reported}, {counts},
+                   {", ".join(f"k.known_{kind}" for kind in COUNTED_KINDS)}
+            FROM (SELECT p.* {source}) p
+            CROSS JOIN LATERAL (SELECT {known} FROM connectors_interaction i WHERE i.post_id = p.id) k
+        """
+    else:
+        known = ", ".join(
+            "CAST((SELECT COUNT(*) FROM connectors_interaction i "
+            f"WHERE i.post_id = p.id AND i.kind = '{kind}') AS REAL)"
+            for kind in COUNTED_KINDS
+        )
+        sql = f"SELECT p.author_id, {time_column('p.created_at')}, {reported}, {counts}, {known} {source}"
+    found = fetch_columns(sql, [start, now], POST_COUNT_COLUMNS)
+    for kind in COUNTED_KINDS:
+        column = found[f"count_{kind}"]
+        column[column < 0] = np.nan
+    return found
 
 
 __all__ = ["DAY", "Extracted", "features_extract"]

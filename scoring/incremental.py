@@ -26,6 +26,7 @@ from scoring.features import (
     assemble,
     identities_read,
     index_of,
+    post_counts_read,
     posts_read,
     reaction_select,
     rows_of,
@@ -141,11 +142,14 @@ def affected_extract(
             figures = _figures_read(figures_day, identities["id"])
         identities, figures = _with_far_ends(identities, figures, reactions, far=~to_affected_rows)
         posts = posts_read(now=now, start=start, params=params, only="tmp_affected")
+        counts = post_counts_read(now=now, start=start, only="tmp_affected")
         cursor.execute("DROP TABLE IF EXISTS tmp_affected")
         cursor.execute("DROP TABLE IF EXISTS tmp_nodes")
 
     # Every endpoint is a node read in the same snapshot, so every edge is kept.
-    extracted = assemble(identities=identities, posts=posts, reactions=reactions, now=now)
+    extracted = assemble(
+        identities=identities, posts=posts, reactions=reactions, counts=counts, now=now, params=params
+    )
     size = len(extracted.identity_ids)
     pairs = _distinct(extracted.edges.actor.astype(np.int64) * max(size, 1) + extracted.edges.target)
     return LocalExtract(

@@ -74,7 +74,15 @@ class ScoreSnapshot(models.Model):
     points_quotes = models.FloatField(default=0.0)
     points_likes = models.FloatField(default=0.0)
     points_mentions = models.FloatField(default=0.0)
+    # Model v2: reactions the networks count whose reactors are not stored, and lists.
+    points_counted_reposts = models.FloatField(default=0.0)
+    points_counted_replies = models.FloatField(default=0.0)
+    points_counted_quotes = models.FloatField(default=0.0)
+    points_counted_likes = models.FloatField(default=0.0)
+    points_counted_mentions = models.FloatField(default=0.0)
+    points_counted_views = models.FloatField(default=0.0)
     points_authority = models.FloatField(default=0.0)
+    points_listed = models.FloatField(default=0.0)
     points_efficiency = models.FloatField(default=0.0)
     points_audience = models.FloatField(default=0.0)
     # Of ``unsmoothed``, the points that rest on self-reported data (uploads), which count at a
@@ -124,6 +132,10 @@ class IdentityScore(ScoreSnapshot):
     # Graph-wide figures an incremental recompute reuses until the next full run.
     inflow = models.FloatField(default=0.0)
     targets = models.PositiveIntegerField(default=0, help_text="Distinct identities it reacted to.")
+    counted_capped = models.BigIntegerField(
+        default=0,
+        help_text="Counted reactions left out: more than its audience and known reactors make plausible.",
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["identity", "day"], name="identity_score_day")]

@@ -29,7 +29,15 @@ SIGNAL_WORDS = {
     "quotes": "quotes of your posts",
     "likes": "likes",
     "mentions": "mentions of you",
+    # Model v2: what a network counts without saying who reacted.
+    "counted_reposts": "reposts the network counted on your posts",
+    "counted_replies": "replies the network counted on your posts",
+    "counted_quotes": "quotes the network counted on your posts",
+    "counted_likes": "likes the network counted on your posts",
+    "counted_mentions": "mentions the network counted",
+    "counted_views": "views the network counted on your posts",
     "authority": "the standing of the people who react to you",
+    "listed": "the lists people put you on",
     "efficiency": "reactions for each post you make",
     "audience": "the size of your audience",
 }
@@ -40,7 +48,14 @@ SIGNAL_HEADLINES = {
     "quotes": "Quotes of your posts",
     "likes": "Likes of your posts",
     "mentions": "Mentions of you",
+    "counted_reposts": "Reposts counted by {network} on your posts",
+    "counted_replies": "Replies counted by {network} on your posts",
+    "counted_quotes": "Quotes counted by {network} on your posts",
+    "counted_likes": "Likes counted by {network} on your posts",
+    "counted_mentions": "Mentions counted by {network}",
+    "counted_views": "Views counted by {network} on your posts",
     "authority": "The standing of the people who react to you",
+    "listed": "The lists people put you on",
     "efficiency": "How many reactions each of your posts draws",
     "audience": "The size of your audience",
 }
@@ -96,20 +111,33 @@ class Dashboard:
     topics: list[Topic] = field(default_factory=list)
     hidden_topics: list[str] = field(default_factory=list)
     is_demo: bool = False
+    # (network name, reactions) the networks counted on the member's posts beyond what their
+    # audience and known reactors make plausible, left out of the day's score.
+    capped: list[tuple[str, int]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class HistoryPoint:
     day: date
     score: float
+    model_version: str = ""
+
+
+def chart_points(history: list[HistoryPoint]) -> list[dict]:
+    """The history as the chart draws it: day, score and the model that computed it (the chart
+    marks the days the model changed)."""
+    return [
+        {"day": point.day.isoformat(), "score": round(point.score, 1), "model": point.model_version}
+        for point in history
+    ]
 
 
 def member_score_history(*, member: Member, days: int = 365) -> list[HistoryPoint]:
     """Day and published score only: the chart needs two numbers a day, not whole snapshots."""
     since = timezone.now().date() - timedelta(days=days)
     rows = MemberScore.objects.filter(member=member, day__gte=since).order_by("day")
-    rows = rows.values_list("day", "score")
-    return [HistoryPoint(day=day, score=score) for day, score in rows]
+    rows = rows.values_list("day", "score", "model_version")
+    return [HistoryPoint(day=day, score=score, model_version=version) for day, score, version in rows]
 
 
 def _snapshot(score: MemberScore) -> Snapshot:
@@ -154,7 +182,11 @@ def _headline(identity_scores: list[IdentityScore], member_score: MemberScore) -
     if best is None:
         return ""
     _, signal, network = best
-    return f"{SIGNAL_HEADLINES[signal]} on {NETWORK_NAMES.get(network, network)} counted most."
+    name = NETWORK_NAMES.get(network, network)
+    headline = SIGNAL_HEADLINES[signal]
+    if "{network}" in headline:  # the counted signals name the network themselves
+        return f"{headline.format(network=name)} counted most."
+    return f"{headline} on {name} counted most."
 
 
 def _latest_identity_scores(identities: list[Identity], day: date) -> list[IdentityScore]:
@@ -380,7 +412,9 @@ def identity_score_report(*, identity: Identity, days: int) -> IdentityScoreRepo
         network=identity.network,
         handle=identity.handle or identity.external_id,
         latest=snapshots[0],
-        history=[HistoryPoint(day=s.day, score=s.score) for s in reversed(snapshots)],
+        history=[
+            HistoryPoint(day=s.day, score=s.score, model_version=s.model_version) for s in reversed(snapshots)
+        ],
     )
 
 
@@ -409,6 +443,11 @@ def member_dashboard(*, member: Member, history_days: int = 365) -> Dashboard:
     dashboard.signals = _parts(current.signals, current.unsmoothed, SIGNAL_WORDS)
     identity_scores = _latest_identity_scores(identities, current.day)
     dashboard.headline = _headline(identity_scores, current)
+    dashboard.capped = [
+        (NETWORK_NAMES.get(snapshot.identity.network, snapshot.identity.network), snapshot.counted_capped)
+        for snapshot in identity_scores
+        if snapshot.counted_capped > 0
+    ]
     dashboard.moved = _moved(days)
     # The three aggregates over the member's interactions only change when new activity is
     # stored, and every sync or import is followed by a recompute: the snapshot's time keys them.

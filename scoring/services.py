@@ -138,6 +138,7 @@ def _rows_of(result: EngineResult, keep: np.ndarray) -> EngineResult:
         inflow=result.inflow[keep],
         targets=result.targets[keep],
         self_reported=result.self_reported[keep],
+        counted_capped=result.counted_capped[keep],
     )
 
 

@@ -101,6 +101,7 @@ def identity_frame(*, ids, result: EngineResult, day: date, now: datetime) -> Fr
             "authority_rank": np.asarray(result.authority_rank, dtype=np.float64),
             "inflow": np.asarray(result.inflow, dtype=np.float64),
             "targets": np.asarray(result.targets, dtype=np.int64),
+            "counted_capped": np.round(np.asarray(result.counted_capped, dtype=np.float64)).astype(np.int64),
             "self_reported": _reported_points(result.self_reported, result.raw, result.score),
         },
         constants={"day": day, "model_version": MODEL_VERSION, "computed_at": now},

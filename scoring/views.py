@@ -12,19 +12,15 @@ from accounts.decorators import member_required
 from accounts.models import Member
 from accounts.selectors import member_for_request, member_is_public
 from accounts.services import member_profile_visibility_set
-from scoring.selectors import member_dashboard
+from scoring.selectors import chart_points, member_dashboard
 from scoring.topics import topic_hide as topic_hide_service
 from scoring.topics import topic_unhide as topic_unhide_service
-
-
-def _chart_points(history) -> list[dict]:
-    return [{"day": snapshot.day.isoformat(), "score": round(snapshot.score, 1)} for snapshot in history]
 
 
 @member_required(message="The dashboard is for influencer accounts.")
 def dashboard(request):
     data = member_dashboard(member=member_for_request(request))
-    return render(request, "scoring/dashboard.html", {"d": data, "chart": _chart_points(data.history)})
+    return render(request, "scoring/dashboard.html", {"d": data, "chart": chart_points(data.history)})
 
 
 @login_required
@@ -71,7 +67,7 @@ def public_profile(request, slug: str):
     return render(
         request,
         "scoring/public_profile.html",
-        {"d": data, "chart": _chart_points(data.history), "is_owner": is_owner},
+        {"d": data, "chart": chart_points(data.history), "is_owner": is_owner},
     )
 
 

@@ -78,7 +78,7 @@ def merge_identity(old: IdentityRecord, new: IdentityRecord) -> IdentityRecord:
     merged = IdentityRecord(network=old.network, external_id=old.external_id)
     for name in ("handle", "name", "location", "bio", "url"):
         setattr(merged, name, getattr(new, name) or getattr(old, name))
-    for name in ("followers", "following", "posts", "verified"):
+    for name in ("followers", "following", "posts", "listed", "verified"):
         value = getattr(new, name)
         setattr(merged, name, value if value is not None else getattr(old, name))
     return merged

@@ -75,7 +75,7 @@ def _assignments(
 
 
 _ID_TEXT = ("handle", "name", "location", "bio", "url")
-_ID_VALUES = ("followers", "following", "posts_count", "verified", "origin")
+_ID_VALUES = ("followers", "following", "posts_count", "listed", "verified", "origin")
 
 
 def _store_identities(
@@ -111,7 +111,7 @@ def _store_identities(
         "network varchar(16), external_id varchar(128), handle varchar(255) DEFAULT '', "
         "name varchar(255) DEFAULT '', location varchar(255) DEFAULT '', bio text DEFAULT '', "
         "url varchar(500) DEFAULT '', followers bigint, following bigint, posts_count bigint, "
-        "verified boolean, origin smallint",
+        "listed bigint, verified boolean, origin smallint",
     )
     if explicit:
         loader.load(
@@ -129,6 +129,7 @@ def _store_identities(
                     r.followers,
                     r.following,
                     r.posts,
+                    r.listed,
                     r.verified,
                     int(origin),
                 )

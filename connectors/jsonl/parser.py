@@ -47,7 +47,7 @@ _decode = json.JSONDecoder().decode
 _fast_decode = orjson.loads
 LINE_KINDS = ("post", *INTERACTION_KINDS)
 _PROFILE_FIELDS = ("handle", "name", "location", "bio", "url")
-_PROFILE_COUNTS = {"followers": "followers", "following": "following", "posts": "posts"}
+_PROFILE_COUNTS = {"followers": "followers", "following": "following", "posts": "posts", "listed": "listed"}
 _POST_COUNTS = ("reposts", "replies", "likes", "quotes", "views")
 
 

@@ -90,6 +90,7 @@ def identity_from_user(user: Mapping[str, Any]) -> IdentityRecord:
         followers=_int(metrics.get("followers_count")),
         following=_int(metrics.get("following_count")),
         posts=_int(metrics.get("tweet_count")),
+        listed=_int(metrics.get("listed_count")),
         verified=user["verified"] if isinstance(user.get("verified"), bool) else None,
         location=user.get("location") or "",
         bio=user.get("description") or "",

@@ -184,6 +184,7 @@ def identity_from_v1_user(user: dict) -> IdentityRecord:
         followers=_count(user.get("followers_count")),
         following=_count(user.get("friends_count")),
         posts=_count(user.get("statuses_count")),
+        listed=_count(user.get("listed_count")),
         verified=verified if isinstance(verified, bool) else None,
         location=str(user.get("location") or ""),
         bio=str(user.get("description") or ""),

@@ -7,6 +7,7 @@ is the method in words.
 """
 
 from scoring.engine.combine import PersonScores, combine_networks
+from scoring.engine.counted import CountedColumns, counted_reactions
 from scoring.engine.explain import (
     Change,
     ChangeReport,
@@ -17,13 +18,16 @@ from scoring.engine.explain import (
 )
 from scoring.engine.inputs import EdgeList, FeatureTable, decayed_counts
 from scoring.engine.model import (
+    COUNTED_KINDS,
     DAY,
     DEFAULT_PARAMS,
     KIND_CODE,
     KINDS,
     MODEL_VERSION,
+    MODELS,
     NETWORK_CODE,
     NETWORKS,
+    PARAMS_V1,
     SIGNALS,
     Params,
 )
@@ -32,16 +36,20 @@ from scoring.engine.scale import raw_to_score, score_to_raw
 from scoring.engine.smoothing import smooth_scores
 
 __all__ = [
+    "COUNTED_KINDS",
     "DAY",
     "DEFAULT_PARAMS",
     "KINDS",
     "KIND_CODE",
+    "MODELS",
     "MODEL_VERSION",
     "NETWORKS",
     "NETWORK_CODE",
+    "PARAMS_V1",
     "SIGNALS",
     "Change",
     "ChangeReport",
+    "CountedColumns",
     "EdgeList",
     "EngineResult",
     "FeatureTable",
@@ -50,6 +58,7 @@ __all__ = [
     "PersonScores",
     "Snapshot",
     "combine_networks",
+    "counted_reactions",
     "decayed_counts",
     "identity_snapshot",
     "raw_to_score",

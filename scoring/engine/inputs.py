@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scoring.engine.model import DAY, KINDS, NETWORKS
+from scoring.engine.model import COUNTED_KINDS, DAY, KINDS, NETWORKS
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +30,14 @@ class FeatureTable:
                0.5 ** (age / half-life); ``decayed_counts`` computes it from post times.
     audience_self_reported: bool, the follower count came from the member's own upload (an
                archive) rather than from the network; None when none did.
+    listed:    lists the account is on, where the network reports it (X); 0 elsewhere.
+    counted:   (n, len(COUNTED_KINDS)) reactions the network counted on the identity's posts
+               in the window whose reactors are not stored, per kind: each post's count less the
+               stored reactions of that kind to it, capped, saturated and decayed by the post's
+               age (``scoring.engine.counted.counted_reactions`` computes it); None for none.
+    counted_self_reported: of ``counted`` weighted by ``Params.counted_weight_array``, the part
+               that self-reported posts (uploads) brought, at their discount.
+    counted_capped: reactions the plausibility cap left out, undecayed, all kinds but views.
     """
 
     network: np.ndarray
@@ -37,6 +45,10 @@ class FeatureTable:
     following: np.ndarray
     posts: np.ndarray
     audience_self_reported: np.ndarray | None = None
+    listed: np.ndarray | None = None
+    counted: np.ndarray | None = None
+    counted_self_reported: np.ndarray | None = None
+    counted_capped: np.ndarray | None = None
 
     def __len__(self) -> int:
         return int(self.network.shape[0])
@@ -51,8 +63,17 @@ class FeatureTable:
                 raise ValueError(f"feature column {name!r} must be finite and non-negative")
         if n and (self.network.min() < 0 or self.network.max() >= len(NETWORKS)):
             raise ValueError("feature column 'network' holds an unknown network code")
-        if self.audience_self_reported is not None and self.audience_self_reported.shape != (n,):
-            raise ValueError(f"feature column 'audience_self_reported' does not have {n} rows")
+        for name in ("audience_self_reported", "listed", "counted_self_reported", "counted_capped"):
+            column = getattr(self, name)
+            if column is not None and column.shape != (n,):
+                raise ValueError(f"feature column {name!r} does not have {n} rows")
+        if self.counted is not None:
+            if self.counted.shape != (n, len(COUNTED_KINDS)):
+                raise ValueError(f"feature column 'counted' has shape {self.counted.shape}")
+            if n and (not np.all(np.isfinite(self.counted)) or self.counted.min() < 0):
+                raise ValueError("feature column 'counted' must be finite and non-negative")
+        if self.listed is not None and n and (not np.all(np.isfinite(self.listed)) or self.listed.min() < 0):
+            raise ValueError("feature column 'listed' must be finite and non-negative")
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +123,13 @@ class EdgeList:
 
 
 def decayed_counts(
-    *, owner: np.ndarray, time: np.ndarray, size: int, now: float, window_days: float, half_life_days: float
+    *,
+    owner: np.ndarray,
+    time: np.ndarray,
+    size: int,
+    now: float,
+    window_days: float,
+    half_life_days: float,
 ) -> np.ndarray:
     """Per owner, the number of events inside the window, each weighted 0.5 ** (age / half-life).
 

@@ -10,9 +10,10 @@ The steps (docs/scoring.md describes the method in words):
 4. Graph: weighted PageRank over the discounted pairs gives every identity an inflow
    (authority); a reactor's voice grows with the log of its own inflow and shrinks when it
    reacts to far more targets than a person can follow closely.
-5. Signals: engagement per kind (saturated pairs x reactor voice), authority, efficiency
-   (engagement per post, shrunk to a prior) and audience (log followers), which add up to the
-   raw influence; the fixed map turns raw into the score.
+5. Signals: engagement per kind (saturated pairs x reactor voice), counted reactions per kind
+   (the networks' counts without a known reactor, at a discount), authority, lists, efficiency
+   (engagement per post, shrunk to a prior) and audience (followers), which add up to the raw
+   influence; the fixed map turns raw into the score.
 """
 
 from __future__ import annotations
@@ -26,13 +27,15 @@ import scipy.sparse as sp
 from scoring.engine.graph import discount_reciprocal, pagerank, pair_matrix, saturate
 from scoring.engine.inputs import EdgeList, FeatureTable
 from scoring.engine.model import (
+    COUNTED_KIND,
+    COUNTED_KINDS,
+    COUNTED_SIGNALS,
     DAY,
     DEFAULT_PARAMS,
     ENGAGEMENT_KIND,
     ENGAGEMENT_SIGNALS,
     KIND_CODE,
     KINDS,
-    MODEL_VERSION,
     SIGNALS,
     Params,
 )
@@ -54,7 +57,9 @@ class EngineResult:
     targets:         distinct identities each identity reacted to inside the window.
     self_reported:   the part of ``raw`` that rests on self-reported data: of the engagement (with
                      its efficiency adjustment) and the authority, the share that self-reported
-                     reactions drew; and the audience when its follower count came from an upload.
+                     reactions drew; of the counted reactions, those of uploaded posts; and the
+                     audience and lists when the profile's counts came from an upload.
+    counted_capped:  counted reactions the plausibility cap left out (0 when none).
     timings:         seconds per stage.
     """
 
@@ -69,6 +74,7 @@ class EngineResult:
     inflow: np.ndarray
     targets: np.ndarray
     self_reported: np.ndarray
+    counted_capped: np.ndarray
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -211,18 +217,32 @@ def score_identities(
     del per_kind, per_unit, inverse_volume, kept, volume, reported_volume
     engagement = np.sum([contributions[name] for name in ENGAGEMENT_SIGNALS], axis=0)
 
+    counted = features.counted if features.counted is not None else np.zeros((size, len(COUNTED_KINDS)))
+    counted_weight = np.asarray(params.counted_weight_array())
+    for name in COUNTED_SIGNALS:
+        column = COUNTED_KINDS.index(COUNTED_KIND[name])
+        contributions[name] = counted_weight[column] * counted[:, column]
+    # The efficiency sees every reaction, traced or counted.
+    reacted = engagement + np.sum([contributions[name] for name in COUNTED_SIGNALS], axis=0)
+
     contributions["authority"] = params.authority_weight * inflow
     posts = np.asarray(features.posts, dtype=np.float64)
-    rate = (engagement + params.rate_pseudo_posts * params.rate_prior) / (posts + params.rate_pseudo_posts)
+    rate = (reacted + params.rate_pseudo_posts * params.rate_prior) / (posts + params.rate_pseudo_posts)
     efficiency = np.clip(
-        (rate / params.rate_prior) ** params.rate_exponent, params.efficiency_floor, params.efficiency_ceiling
+        (rate / params.rate_prior) ** params.rate_exponent,
+        params.efficiency_floor,
+        params.efficiency_ceiling,
     )
-    contributions["efficiency"] = engagement * (efficiency - 1.0)
+    contributions["efficiency"] = reacted * (efficiency - 1.0)
     # An audience only counts when it is addressed: the weight fades for accounts that
     # hardly posted in the window (a dormant account with many followers moves no one today).
-    addressed = posts / (posts + params.audience_posts)
+    addressed = audience_addressed(posts=posts, params=params)
     followers = np.asarray(features.followers, dtype=np.float64)
-    contributions["audience"] = params.audience_weight * np.log1p(followers) * addressed
+    audience = audience_growth(followers, floor=params.audience_floor, params=params)
+    contributions["audience"] = params.audience_weight * audience * addressed
+    listed = np.zeros(size) if features.listed is None else np.asarray(features.listed, dtype=np.float64)
+    lists = audience_growth(listed, floor=0.0, params=params)
+    contributions["listed"] = params.listed_weight * lists * addressed
 
     raw = np.zeros(size)
     for name in SIGNALS:
@@ -231,14 +251,17 @@ def score_identities(
     # Authority comes from the same reactors as engagement: it is split in the same proportion.
     # Authority is the graph's, read from fetched reactions only (see _fetched_part).
     self_reported = reported_engagement * efficiency
+    if features.counted_self_reported is not None:
+        self_reported += features.counted_self_reported * efficiency
     if features.audience_self_reported is not None:
-        self_reported += np.where(features.audience_self_reported, contributions["audience"], 0.0)
+        profile = contributions["audience"] + contributions["listed"]
+        self_reported += np.where(features.audience_self_reported, profile, 0.0)
     # Never more than the whole (rounding, or efficiency below 1 on the rest).
     self_reported = np.minimum(self_reported, raw)
     lap("signals")
 
     return EngineResult(
-        model_version=MODEL_VERSION,
+        model_version=params.version,
         raw=raw,
         score=score,
         contributions=contributions,
@@ -249,5 +272,25 @@ def score_identities(
         inflow=inflow,
         targets=local_targets if frozen is None else frozen.targets,
         self_reported=self_reported,
+        counted_capped=np.zeros(size) if features.counted_capped is None else features.counted_capped,
         timings=timings,
     )
+
+
+def audience_growth(count: np.ndarray, *, floor: float, params: Params) -> np.ndarray:
+    """((1 + n) ** power - 1) / power of the count n above ``floor``, log(1 + n) at power 0:
+    how a count of followers (or of lists) grows into raw influence. Above 0 it is a power law
+    (at 1, n itself), which the logarithmic 0-100 map turns into about the same points for
+    every tenfold."""
+    count = np.maximum(np.asarray(count, dtype=np.float64) - floor, 0.0)
+    grown = np.log1p(count)
+    if params.audience_power == 0:
+        return grown
+    return np.expm1(params.audience_power * grown) / params.audience_power
+
+
+def audience_addressed(*, posts: np.ndarray, params: Params) -> np.ndarray:
+    """The share of the audience an account addresses, from its decayed posts in the window."""
+    if params.audience_addressing == "ratio":
+        return posts / (posts + params.audience_posts)
+    return -np.expm1(-posts / params.audience_posts)

@@ -14,7 +14,30 @@
     return points.filter(function (p) { return p.day >= iso; });
   }
 
+  // A dashed line on each day the scoring model changed (the point's model differs from the
+  // one before it): scores on either side were computed by different models.
+  var modelChanges = {
+    id: "modelChanges",
+    afterDatasetsDraw: function (chart) {
+      var shown = chart.$shown || [];
+      var x = chart.scales.x, area = chart.chartArea, ctx = chart.ctx;
+      for (var i = 1; i < shown.length; i++) {
+        if (!shown[i].model || !shown[i - 1].model || shown[i].model === shown[i - 1].model) continue;
+        var left = x.getPixelForValue(i);
+        ctx.save();
+        ctx.strokeStyle = "#6b7280";
+        ctx.setLineDash([4, 4]);
+        ctx.beginPath();
+        ctx.moveTo(left, area.top);
+        ctx.lineTo(left, area.bottom);
+        ctx.stroke();
+        ctx.restore();
+      }
+    }
+  };
+
   var chart = new Chart(canvas, {
+    plugins: [modelChanges],
     type: "line",
     data: { labels: [], datasets: [{ label: "Klout score", data: [], borderColor: primary,
       backgroundColor: primary + "22", fill: true, pointRadius: 0, pointHitRadius: 8, tension: 0.25 }] },
@@ -28,6 +51,7 @@
 
   function show(days) {
     var shown = since(days);
+    chart.$shown = shown;
     chart.data.labels = shown.map(function (p) { return p.day; });
     chart.data.datasets[0].data = shown.map(function (p) { return p.score; });
     chart.update();

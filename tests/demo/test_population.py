@@ -89,6 +89,32 @@ def test_score_beats_follower_count_and_plain_pagerank_on_a_generated_population
         split=population.day(90),
         outcome_end=population.day(180),
     )
-    assert report.spearman["score (model)"] > report.spearman["plain PageRank"]
-    assert report.spearman["score (model)"] > report.spearman["follower count"]
+    for spearman in (report.spearman, report.spearman_posting):
+        assert spearman["score (v2)"] > spearman["plain PageRank"]
+        assert spearman["score (v2)"] > spearman["follower count"]
+    assert report.top_overlap["score (v2)"] > report.top_overlap["follower count"]
     assert 30 < report.percentiles["median"] < 50
+
+
+def test_when_half_the_reactions_are_only_counted_v2_beats_v1():
+    hidden = generate(spec=PopulationSpec(identities=8_000, seed=12, hidden_share=0.5))
+    countable = np.isin(hidden.kind, [KIND_CODE[k] for k in ("like", "repost", "reply", "quote")])
+    assert 0.4 < hidden.hidden.sum() / (countable & (hidden.post >= 0)).sum() < 0.6
+    report = evaluate_split(
+        activity=activity_columns(population=hidden), split=hidden.day(90), outcome_end=hidden.day(180)
+    )
+    assert report.counted_before > 0.3 * report.scoring_edges
+    assert report.spearman["score (v2)"] > report.spearman["score (v1.1)"]
+    assert report.spearman_posting["score (v2)"] > report.spearman_posting["score (v1.1)"]
+
+
+def test_hiding_reactors_leaves_the_rest_of_the_population_as_it_was(population):
+    hidden = generate(spec=PopulationSpec(identities=4_000, seed=12, hidden_share=0.5))
+    for column in ("followers", "actor", "target", "kind", "time", "post"):
+        np.testing.assert_array_equal(getattr(hidden, column), getattr(population, column))
+    assert not population.hidden.any() and hidden.hidden.any()
+    # Only reactions to posts that a network counts: never a mention or a follow.
+    assert np.all(
+        np.isin(hidden.kind[hidden.hidden], [KIND_CODE[k] for k in ("like", "repost", "reply", "quote")])
+    )
+    assert np.all(hidden.post[hidden.hidden] >= 0)

@@ -138,3 +138,46 @@ def test_a_private_members_handle_never_shows_in_someone_elses_influencer_lists(
     score_recompute(now=NOW + timedelta(minutes=1))
     assert "secret_idol" in client.get(reverse("scoring:dashboard")).content.decode()
     assert client.get("/api/v1/identities/x/secret_idol/score/").status_code == 200
+
+
+def test_the_chart_marks_the_day_the_model_changed_and_older_days_stay_as_they_were(client):
+    from scoring.models import MemberScore
+
+    member = member_with_history(now=NOW, days=3)
+    first = member.scores.order_by("day").first()
+    MemberScore.objects.filter(pk=first.pk).update(model_version="v1.1")
+    client.force_login(member.user)
+    response = client.get(reverse("scoring:dashboard"))
+    chart = response.context["chart"]
+    assert chart[0]["model"] == "v1.1" and chart[-1]["model"] == "v2"
+    page = response.content.decode()
+    second = chart[1]["day"]
+    assert f"The scoring model changed on {second} (to v2)" in page
+    assert 'href="/method/#changelog"' in page or "#changelog" in page
+    assert MemberScore.objects.get(pk=first.pk).score == first.score
+
+
+def test_counts_beyond_what_an_audience_makes_plausible_are_left_out_and_said_so(client):
+    from connectors.records import PostRecord
+
+    member = member_create(user=UserFactory())
+    batch = Batch(
+        identities=[IdentityRecord(network="x", external_id="me", handle="me_x", followers=10)],
+        posts=[
+            PostRecord(
+                network="x",
+                external_id="p1",
+                author_id="me",
+                created_at=NOW - timedelta(days=1),
+                likes=100_000,
+            )
+        ],
+    )
+    ingest_batch(batch=batch)
+    Identity.objects.filter(network="x", external_id="me").update(member=member)
+    score_recompute(now=NOW)
+    client.force_login(member.user)
+    page = client.get(reverse("scoring:dashboard")).content.decode()
+    # 10 followers and no known reactor: 50 + 10 likes are believed, 99,940 are not.
+    assert "X counted 99,940 more reactions on your posts than your audience" in page
+    assert "Likes counted by X on your posts counted most." in page

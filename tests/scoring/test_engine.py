@@ -180,9 +180,10 @@ def test_follows_are_audience_not_reactions():
         now=NOW,
     )
     assert engagement(result, 0) == 0
-    addressed = 3.0 / (3.0 + P.audience_posts)
+    # v2: the followers above the floor, linearly (power 1), nearly all addressed after 3 posts.
+    addressed = 1 - math.exp(-3.0 / P.audience_posts)
     assert result.contributions["audience"][0] == pytest.approx(
-        P.audience_weight * math.log(1000) * addressed
+        P.audience_weight * (999 - P.audience_floor) * addressed
     )
     assert result.received[0, KIND_CODE["follow"]] == 2
 
@@ -212,7 +213,7 @@ def test_an_empty_population_and_an_edgeless_one_score_without_error():
     empty = score_identities(features=features(0), edges=edges([]), now=NOW)
     assert empty.raw.shape == (0,)
     quiet = score_identities(
-        features=features(3, followers=[10, 0, 5], posts=[1, 0, 0]), edges=edges([]), now=NOW
+        features=features(3, followers=[1000, 0, 5], posts=[1, 0, 0]), edges=edges([]), now=NOW
     )
     assert quiet.score[1] == 0 and quiet.score[0] > 0
 

@@ -17,6 +17,7 @@ from scoring.engine import (
     KIND_CODE,
     KINDS,
     MODEL_VERSION,
+    MODELS,
     NETWORKS,
     SIGNALS,
     EdgeList,
@@ -48,11 +49,19 @@ def test_codes_follow_the_record_contract():
 
 def test_map_is_the_calibrated_one_of_this_model_version():
     # Changing the map changes what every stored score means: that is a new MODEL_VERSION.
-    assert MODEL_VERSION == "v1.1"
-    scores = raw_to_score(raw=np.array([0, 0.01, 0.4858, 1, 22.42, 100, 1e4]))
+    assert MODEL_VERSION == "v2"
+    # The reference population's active median and 95th percentile (bench/calibrate.py).
+    scores = raw_to_score(raw=np.array([0, 0.01, 0.5682, 1, 31.4047, 100, 1e4]))
     np.testing.assert_allclose(
-        scores, [0.0, 7.52712268, 40.00078565, 45.72551072, 65.00041818, 71.67916867, 85.24958445]
+        scores, [0.0, 7.31284235, 39.99992561, 44.33718955, 65.00003701, 70.06853021, 83.93303886]
     )
+
+
+def test_the_previous_model_is_kept_as_it_was():
+    # v1's stored days were computed with these; evaluate_scores compares with them.
+    assert MODELS["v1.1"].map_scale == 0.0135598 and MODELS["v1.1"].map_exponent == 0.141655
+    scores = raw_to_score(raw=np.array([0.4858, 22.42]), params=MODELS["v1.1"])
+    np.testing.assert_allclose(scores, [40.00078565, 65.00041818])
 
 
 def test_map_is_strictly_monotone_bounded_and_invertible():

@@ -1,0 +1,107 @@
+"""Counted reactions: what the networks count on a post without saying who reacted.
+
+A post's public counts (likes, reposts, replies, quotes, views) include the reactions stored as
+edges with their reactor, which the graph already weighs with the reactor's voice: only the rest
+is counted here, so nothing counts twice. Per post and kind:
+
+1. unknown = max(0, count - stored reactions of that kind to the post);
+2. capped at what the post's audience and its known reactors make plausible,
+   ``floor + per_follower * followers + per_known * reactions stored for the post`` (views have
+   their own per-follower allowance): a post whose counts are far above that is mostly bought,
+   and the excess is reported, not counted;
+3. saturated, ``s * log(1 + unknown / s)``: close to the count for an ordinary post, slowly
+   growing for a viral one;
+4. decayed by the post's age like a reaction, ``0.5 ** (age / half-life)``, inside the window.
+
+The sums per identity are the feature table's ``counted`` columns; the engine weighs them
+(``Params.counted_weight_array``: no voice, a discount on each kind's weight).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from scoring.engine.model import COUNTED_KINDS, DAY, Params
+
+VIEW = COUNTED_KINDS.index("view")
+
+
+@dataclass(frozen=True, slots=True)
+class CountedColumns:
+    counted: np.ndarray  # (n, len(COUNTED_KINDS)) capped, saturated, decayed
+    self_reported: np.ndarray  # (n,) the weighted part of ``counted`` from self-reported posts
+    capped: np.ndarray  # (n,) reactions left out by the cap, undecayed, views not included
+    unknown: np.ndarray  # (n, len(COUNTED_KINDS)) counted reactions before cap and decay
+
+
+def counted_reactions(
+    *,
+    owner: np.ndarray,
+    time: np.ndarray,
+    counts: np.ndarray,
+    known: np.ndarray,
+    followers: np.ndarray,
+    size: int,
+    now: float,
+    params: Params,
+    self_reported: np.ndarray | None = None,
+) -> CountedColumns:
+    """Per identity, the counted reactions to its posts (see the module's steps).
+
+    owner: per post, its author's row. time: per post, Unix seconds. counts: (posts,
+    len(COUNTED_KINDS)) public counts, NaN where the network reported none. known: (posts,
+    len(COUNTED_KINDS)) reactions stored as edges for the post, per kind (views: 0).
+    followers: per identity. self_reported: per post, it came from a member's upload (its counts
+    count at ``Params.self_reported_weight``).
+    """
+    kinds = len(COUNTED_KINDS)
+    empty = np.zeros((size, kinds))
+    owner = np.asarray(owner, dtype=np.int64)
+    age_days = (now - np.asarray(time, dtype=np.float64)) / DAY
+    inside = (age_days >= 0) & (age_days <= params.window_days)
+    if not inside.any():
+        return CountedColumns(
+            counted=empty, self_reported=np.zeros(size), capped=np.zeros(size), unknown=empty
+        )
+    owner, age_days = owner[inside], age_days[inside]
+    counts = np.nan_to_num(np.asarray(counts, dtype=np.float64)[inside], nan=0.0)
+    known = np.asarray(known, dtype=np.float64)[inside]
+    unknown = np.maximum(counts - known, 0.0)
+
+    audience = np.asarray(followers, dtype=np.float64)[owner]
+    known_total = known.sum(axis=1)
+    per_follower = np.full(kinds, params.counted_cap_per_follower)
+    per_follower[VIEW] = params.views_cap_per_follower
+    plausible = (
+        params.counted_cap_floor
+        + audience[:, None] * per_follower[None, :]
+        + params.counted_cap_per_known * known_total[:, None]
+    )
+    kept = np.minimum(unknown, plausible)
+    excess = (unknown - kept).copy()
+    excess[:, VIEW] = 0.0
+
+    s = params.counted_saturation
+    decay = np.exp2(-age_days / params.half_life_days)
+    value = s * np.log1p(kept / s) * decay[:, None]
+    weights = np.asarray(params.counted_weight_array())
+    reported_part = np.zeros(size)
+    if self_reported is not None:
+        reported = np.asarray(self_reported, dtype=bool)[inside]
+        value[reported] *= params.self_reported_weight
+        reported_part = np.bincount(owner[reported], weights=value[reported] @ weights, minlength=size)
+
+    def per_owner(columns: np.ndarray) -> np.ndarray:
+        return np.stack(
+            [np.bincount(owner, weights=columns[:, k], minlength=size) for k in range(kinds)],
+            axis=1,
+        )
+
+    return CountedColumns(
+        counted=per_owner(value),
+        self_reported=reported_part,
+        capped=np.bincount(owner, weights=excess.sum(axis=1), minlength=size),
+        unknown=per_owner(unknown),
+    )
