@@ -468,13 +468,19 @@ def _per_post(population: Population, chosen: np.ndarray) -> np.ndarray:
     return np.bincount(flat, minlength=posts * kinds).reshape(posts, kinds).astype(np.float64)
 
 
+REPOST, REPLY, QUOTE, LIKE = (COUNTED_KINDS.index(kind) for kind in ("repost", "reply", "quote", "like"))
 DEMO_TOPICS = ("coffee", "running", "photography", "cooking", "travel", "gaming", "books", "cycling")
 
 
 def iter_batches(
     *, population: Population, batch_size: int = 5_000, include_follows: bool = False
 ) -> Iterator[Batch]:
-    """The population as ingest records: identities first, then posts, then interactions."""
+    """The population as ingest records: identities first, then posts, then interactions.
+
+    Each post carries its public counts of likes, reposts, replies and quotes over the whole
+    period, as a network reports them; the hidden reactions (``Population.hidden``) are in
+    those counts only, not among the interactions.
+    """
 
     def when(seconds: float) -> datetime:
         return datetime.fromtimestamp(float(seconds), tz=UTC)
@@ -502,6 +508,7 @@ def iter_batches(
         if len(batch) >= batch_size:
             yield batch
             batch = Batch()
+    counts = _per_post(population, np.ones(population.kind.shape, dtype=bool)).astype(np.int64)
     for j in range(population.post_author.shape[0]):
         author = int(population.post_author[j])
         batch.posts.append(
@@ -511,12 +518,16 @@ def iter_batches(
                 author_id=f"demo-{author}",
                 created_at=when(population.post_time[j]),
                 text=f"Demo post {j} about #{interests(author)[j % 2]}",
+                reposts=int(counts[j, REPOST]),
+                replies=int(counts[j, REPLY]),
+                likes=int(counts[j, LIKE]),
+                quotes=int(counts[j, QUOTE]),
             )
         )
         if len(batch) >= batch_size:
             yield batch
             batch = Batch()
-    for e in range(population.actor.shape[0]):
+    for e in np.flatnonzero(~population.hidden):
         post = int(population.post[e])
         batch.interactions.append(
             InteractionRecord(

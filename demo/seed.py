@@ -32,6 +32,10 @@ class DemoSummary:
     days_scored: int
 
 
+# The share of the likes, reposts, replies and quotes the demo knows only as counts.
+DEMO_HIDDEN_SHARE = 0.3
+
+
 def demo_population_seed(
     *,
     identities: int = 1_000,
@@ -58,11 +62,14 @@ def demo_population_seed(
         days=180.0,
         seed=seed,
         start=now - timedelta(days=180),
+        # As on the networks: many reactions are known only as their post's public count.
+        hidden_share=DEMO_HIDDEN_SHARE,
     )
     population = generate(spec=spec)
     say(
         f"generated {population.size} identities, {population.post_author.size} posts, "
-        f"{population.actor.size} interactions"
+        f"{int((~population.hidden).sum())} interactions "
+        f"({int(population.hidden.sum())} more known only as counts)"
     )
     for batch in iter_batches(population=population, batch_size=20_000):
         ingest_batch(batch=batch, record_changes=False)
@@ -93,7 +100,7 @@ def demo_population_seed(
     return DemoSummary(
         identities=population.size,
         posts=int(population.post_author.size),
-        interactions=int(population.actor.size),
+        interactions=int((~population.hidden).sum()),
         linked_identities=linked,
         days_scored=history_days + 1,
     )

@@ -198,7 +198,7 @@ def evaluate_split(
         identities=size,
         posting=int(posting.sum()),
         scoring_edges=int(known.sum()),
-        counted_before=int((before & hidden).sum()),
+        counted_before=int(round(float(counted_total.sum()))),
         outcome_reactions=int(later.sum()),
         spearman={name: _spearman(values, outcome) for name, values in predictors.items()},
         spearman_posting={
