@@ -78,15 +78,9 @@ DISCOVERY_INDEXES = (
 
 def _setup_environment() -> None:
     sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "klout.settings")
-    # Long enough for the settings' check; the benchmark signs nothing that outlives it.
-    os.environ.setdefault(
-        "SECRET_KEY", "bench-only-" + "0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdef"
-    )
-    os.environ.setdefault("TOKEN_ENCRYPTION_KEY", "bench-only-no-token-is-stored")
-    os.environ.setdefault("KLOUT_VAR_DIR", str(ROOT / "var" / "bench"))
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    from bench.postgres import bench_environment
+
+    bench_environment(database_url=DEFAULT_URL, root=ROOT)
 
 
 def peak_rss_mb() -> float:

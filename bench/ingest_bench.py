@@ -27,11 +27,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/klout_bench_ingest")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "klout.settings")
-os.environ.setdefault("SECRET_KEY", "bench-only")
-os.environ.setdefault("KLOUT_VAR_DIR", str(ROOT / "var" / "bench"))
-os.environ.setdefault("LOG_LEVEL", "WARNING")
+from bench.postgres import bench_environment  # noqa: E402 (after the path it is found on)
+
+bench_environment(database_url="postgres://postgres@127.0.0.1:5432/klout_bench_ingest", root=ROOT)
 
 KINDS = ["like"] * 55 + ["repost"] * 15 + ["reply"] * 12 + ["mention"] * 8 + ["quote"] * 4 + ["follow"] * 6
 

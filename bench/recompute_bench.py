@@ -5,7 +5,9 @@
 
 1. Setup, not measured: a database of its own (``klout_bench_recompute``, created and migrated
    here) holding a generated population (``demo.population``, demo data only): 1,000,000
-   identities, 20,000,000 interactions, their posts, and members for a share of the people. The
+   identities, 20,000,000 interactions, their posts with their public counts (30% of the likes,
+   reposts, replies and quotes known only as those counts, their reactors unknown, as archives
+   and the networks show them), and members for a share of the people. The
    columns go straight in with binary COPY (ids assigned here, strings made by the database),
    with the secondary indexes built once afterwards, then VACUUM ANALYZE. A marker table records
    which population is loaded, so a rerun skips the loading; ``--reload`` forces it. Generating
@@ -13,7 +15,8 @@
 2. Measured: ``score_recompute`` for the day before the population's last day (a first run, no
    history), then for the last day (the daily case: yesterday's scores exist and are smoothed
    against). Seconds per stage as the ScoreRun records them, the total, and the process's peak
-   resident memory (``ru_maxrss``).
+   resident memory (``ru_maxrss``). Then, as the comparison, the same daily run with model v1's
+   parameters (no counted reactions, no lists), whose snapshots replace v2's for that day.
 3. If ``scoring.services.score_recompute_incremental`` exists: new reactions for 1% of the
    identities go in through the ingest path, and the incremental recompute of those identities is
    timed as a share of the full one. The added rows are removed afterwards, so the cache holds.
@@ -42,27 +45,28 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/klout_bench_recompute"
 # Bump when the loading changes what ends up in the tables, so a stale cache is reloaded.
-LOADER_VERSION = 1
+LOADER_VERSION = 2
 # People with two or more identities are members; so is this share of the others.
 MEMBER_SHARE = 0.05
 # The generator's genuine reactions per identity that give a little over the asked number of
-# distinct interactions once bots, rings and duplicates are accounted for (1M identities).
-REACTIONS_PER_IDENTITY = 13.0
+# distinct stored interactions once bots, rings, duplicates and the reactions known only as
+# counts are accounted for (1M identities).
+REACTIONS_PER_IDENTITY = 18.5
 # The incremental case: this share of identities receives this many new reactions each.
 CHANGED_SHARE = 0.01
 NEW_REACTIONS = 3
 INCREMENTAL_PREFIX = "bench-incremental-"
+# Of the likes, reposts, replies and quotes to posts, the share known only as the posts' counts.
+HIDDEN_SHARE = 0.3
 
 PG_EPOCH = datetime(2000, 1, 1, tzinfo=UTC).timestamp()
 
 
 def _setup_environment() -> None:
     sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "klout.settings")
-    os.environ.setdefault("SECRET_KEY", "bench-only")
-    os.environ.setdefault("KLOUT_VAR_DIR", str(ROOT / "var" / "bench"))
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    from bench.postgres import bench_environment
+
+    bench_environment(database_url=DEFAULT_URL, root=ROOT)
 
 
 def peak_rss_mb() -> float:
@@ -72,7 +76,12 @@ def peak_rss_mb() -> float:
 def population_spec(*, identities: int, seed: int):
     from demo.population import PopulationSpec
 
-    return PopulationSpec(identities=identities, reactions_per_identity=REACTIONS_PER_IDENTITY, seed=seed)
+    return PopulationSpec(
+        identities=identities,
+        reactions_per_identity=REACTIONS_PER_IDENTITY,
+        seed=seed,
+        hidden_share=HIDDEN_SHARE,
+    )
 
 
 def population_key(*, identities: int, interactions: int, seed: int) -> str:
@@ -112,7 +121,7 @@ def _pg_time(seconds: np.ndarray) -> np.ndarray:
     return np.round((seconds - PG_EPOCH) * 1e6).astype(np.int64)
 
 
-def _distinct_interactions(population, *, limit: int, seed: int) -> np.ndarray:
+def _distinct_interactions(population, *, limit: int | None, seed: int) -> np.ndarray:
     """Indices of interactions with distinct natural keys (what the ingest path would keep),
     the first occurrence of each, then a seeded sample of ``limit`` of them in time order."""
     post = population.post
@@ -121,7 +130,7 @@ def _distinct_interactions(population, *, limit: int, seed: int) -> np.ndarray:
     first = np.ones(order.size, dtype=bool)
     first[1:] = (a[1:] != a[:-1]) | (t[1:] != t[:-1]) | (k[1:] != k[:-1]) | (p[1:] != p[:-1])
     kept = order[first]
-    if kept.size > limit:
+    if limit is not None and kept.size > limit:
         kept = np.random.default_rng(seed).choice(kept, size=limit, replace=False)
     return np.sort(kept)
 
@@ -131,12 +140,24 @@ def load_population(*, url: str, identities: int, interactions: int, seed: int) 
     import psycopg
 
     from demo.population import generate
-    from scoring.engine import KINDS, NETWORKS
+    from scoring.engine import COUNTED_KINDS, KINDS, NETWORKS
 
     started = time.perf_counter()
     spec = population_spec(identities=identities, seed=seed)
     population = generate(spec=spec)
-    keep = _distinct_interactions(population, limit=interactions, seed=seed)
+    distinct = _distinct_interactions(population, limit=None, seed=seed)
+    # The posts' public counts: every distinct reaction to them, hidden or not; of the others,
+    # ``interactions`` go in as interactions.
+    keep = distinct
+    posts_count = population.post_author.size
+    countable = np.array([COUNTED_KINDS.index(k) if k in COUNTED_KINDS else -1 for k in KINDS])
+    column = countable[population.kind[keep]]
+    on_post = (population.post[keep] >= 0) & (column >= 0)
+    flat = population.post[keep][on_post] * len(COUNTED_KINDS) + column[on_post]
+    post_counts = np.bincount(flat, minlength=posts_count * len(COUNTED_KINDS)).reshape(posts_count, -1)
+    keep = distinct[~population.hidden[distinct]]
+    if keep.size > interactions:
+        keep = np.sort(np.random.default_rng(seed).choice(keep, size=interactions, replace=False))
     if keep.size < interactions:
         print(f"  note: the generator gave {keep.size:,} distinct interactions, fewer than asked")
     print(
@@ -180,8 +201,8 @@ def load_population(*, url: str, identities: int, interactions: int, seed: int) 
         )
         cur.execute(
             f"""
-            INSERT INTO accounts_member (id, user_id, slug, profile_public, created_at)
-            SELECT n, n, 'demo-' || n, false, {now_sql} FROM generate_series(1, %s) AS n
+            INSERT INTO accounts_member (id, user_id, slug, profile_public, country, created_at)
+            SELECT n, n, 'demo-' || n, false, '', {now_sql} FROM generate_series(1, %s) AS n
             """,  # noqa: S608 (names and literals are this script's own)
             [members],
         )
@@ -219,7 +240,8 @@ def load_population(*, url: str, identities: int, interactions: int, seed: int) 
 
         posts = population.post_author.size
         cur.execute(
-            "CREATE TEMP TABLE stage_post (n int8, author int8, network int2, created_at timestamptz)"
+            "CREATE TEMP TABLE stage_post (n int8, author int8, network int2, created_at timestamptz, "
+            "reposts int8, replies int8, quotes int8, likes int8)"
         )
         _binary_copy(
             cur,
@@ -229,14 +251,23 @@ def load_population(*, url: str, identities: int, interactions: int, seed: int) 
                 "author": ("int8", population.post_author.astype(np.int64)),
                 "network": ("int2", population.network[population.post_author]),
                 "created_at": ("timestamptz", _pg_time(population.post_time)),
+                **{
+                    name: ("int8", post_counts[:, COUNTED_KINDS.index(kind)].astype(np.int64))
+                    for name, kind in (
+                        ("reposts", "repost"),
+                        ("replies", "reply"),
+                        ("quotes", "quote"),
+                        ("likes", "like"),
+                    )
+                },
             },
         )
         cur.execute(
             f"""
             INSERT INTO connectors_post (id, network, external_id, author_id, created_at, kind, text,
-                language, url, parent_external_id, first_seen, updated_at)
+                language, url, parent_external_id, reposts, replies, quotes, likes, first_seen, updated_at)
             SELECT n + 1, ({networks})[network + 1], 'demo-post-' || n, author + 1, created_at, 'post',
-                   'Demo post ' || n, '', '', '', {now_sql}, {now_sql}
+                   'Demo post ' || n, '', '', '', reposts, replies, quotes, likes, {now_sql}, {now_sql}
             FROM stage_post
             """  # noqa: S608 (names and literals are this script's own)
         )
@@ -538,6 +569,19 @@ def main() -> None:
         measure_incremental(now=now, full_seconds=daily_seconds, seed=args.seed)
     finally:
         remove_incremental_rows()
+
+    # The comparison: model v1 on the same data, the same day (its snapshots replace v2's).
+    from scoring.engine import MODEL_VERSION, PARAMS_V1
+
+    started = time.perf_counter()
+    previous = score_recompute(now=now, params=PARAMS_V1)
+    v1_seconds = time.perf_counter() - started
+    print_run(f"daily run with model {PARAMS_V1.version}'s parameters, same data", previous, v1_seconds)
+    print(
+        f"\nfull recompute: model {MODEL_VERSION} {daily_seconds:.1f} s, model {PARAMS_V1.version} "
+        f"{v1_seconds:.1f} s in the same run ({daily_seconds - v1_seconds:+.1f} s for the counted "
+        f"reactions and lists); peak RSS of the whole run {peak_rss_mb():,.0f} MB"
+    )
 
     if not args.skip_networkx:
         baseline(

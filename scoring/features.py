@@ -112,7 +112,7 @@ def features_extract(*, now: datetime, params: Params = DEFAULT_PARAMS) -> Extra
             identities=identities_read(),
             posts=posts_read(now=now, start=start, params=params),
             reactions=_reactions(now=now, start=start),
-            counts=post_counts_read(now=now, start=start),
+            counts=post_counts_read(now=now, start=start, params=params),
             now=now,
             params=params,
         )
@@ -138,7 +138,7 @@ def features_extract(*, now: datetime, params: Params = DEFAULT_PARAMS) -> Extra
                 lambda: (
                     identities_read(),
                     posts_read(now=now, start=start, params=params),
-                    post_counts_read(now=now, start=start),
+                    post_counts_read(now=now, start=start, params=params),
                 ),
             )
             reactions = _reactions(now=now, start=start)
@@ -371,13 +371,21 @@ POST_COUNT_COLUMNS = [
 ]
 
 
-def post_counts_read(*, now: datetime, start: datetime, only: str | None = None) -> dict[str, np.ndarray]:
+def post_counts_read(
+    *, now: datetime, start: datetime, only: str | None = None, params: Params = DEFAULT_PARAMS
+) -> dict[str, np.ndarray]:
     """Per post in the window that reports any public count: its author, time, whether an upload
     brought it, each count (NaN: not reported) and the reactions of each kind stored for it.
 
     The stored reactions are those linked to the post (``Interaction.post``, set at ingest when
     the post is known), whatever their window or origin: every one of them is in the count.
+    A model that counts none of them (v1) reads none.
     """
+    if params.counted_weight == 0:
+        return {
+            name: np.zeros(0, dtype=np.int64 if kind == "int8" else np.float64)
+            for name, kind in POST_COUNT_COLUMNS
+        }
     reports = " OR ".join(f"{column} IS NOT NULL" for column in _POST_COUNT.values())
     real = "float8" if connection.vendor == "postgresql" else "REAL"
     counts = ", ".join(

@@ -142,7 +142,7 @@ def affected_extract(
             figures = _figures_read(figures_day, identities["id"])
         identities, figures = _with_far_ends(identities, figures, reactions, far=~to_affected_rows)
         posts = posts_read(now=now, start=start, params=params, only="tmp_affected")
-        counts = post_counts_read(now=now, start=start, only="tmp_affected")
+        counts = post_counts_read(now=now, start=start, only="tmp_affected", params=params)
         cursor.execute("DROP TABLE IF EXISTS tmp_affected")
         cursor.execute("DROP TABLE IF EXISTS tmp_nodes")
 

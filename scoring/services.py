@@ -17,7 +17,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from klout.db.locks import scores_write_lock
-from scoring.engine import MODEL_VERSION, EngineResult, FrozenGraph, combine_networks, score_identities
+from scoring.engine import (
+    DEFAULT_PARAMS,
+    MODEL_VERSION,
+    EngineResult,
+    FrozenGraph,
+    Params,
+    combine_networks,
+    score_identities,
+)
 from scoring.features import Extracted, features_extract
 from scoring.models import ScoreRun
 from scoring.store import (
@@ -47,9 +55,11 @@ class _Stopwatch:
         self._started = now
 
 
-def _run(kind: str, day: date, body: Callable[[ScoreRun, _Stopwatch], None]) -> ScoreRun:
+def _run(
+    kind: str, day: date, body: Callable[[ScoreRun, _Stopwatch], None], *, version: str = MODEL_VERSION
+) -> ScoreRun:
     """Record a run, time it, and mark it failed (keeping every earlier score) if ``body`` raises."""
-    run = ScoreRun.objects.create(kind=kind, day=day, model_version=MODEL_VERSION)
+    run = ScoreRun.objects.create(kind=kind, day=day, model_version=version)
     watch = _Stopwatch()
     try:
         body(run, watch)
@@ -72,6 +82,7 @@ def _score_and_store(
     frozen: FrozenGraph | None = None,
     keep: np.ndarray | None = None,
     fill_only: bool = False,
+    params: Params = DEFAULT_PARAMS,
 ) -> None:
     """Engine, member folding, smoothing and one transaction of writes.
 
@@ -82,7 +93,7 @@ def _score_and_store(
     """
     whole_day = keep is None
     result = score_identities(
-        features=extracted.features, edges=extracted.edges, now=extracted.now, frozen=frozen
+        features=extracted.features, edges=extracted.edges, now=extracted.now, frozen=frozen, params=params
     )
     watch.timings.update({f"engine.{k}": round(v, 3) for k, v in result.timings.items()})
     watch.lap("engine")
@@ -97,6 +108,7 @@ def _score_and_store(
         person=person,
         persons=len(member_ids),
         claimed=extracted.claimed,
+        params=params,
     )
     is_member = member_ids > 0
     watch.lap("combine")
@@ -110,7 +122,12 @@ def _score_and_store(
         ids=extracted.identity_ids[keep], result=_rows_of(result, keep), day=day, now=now
     )
     member_rows = member_frame(
-        member_ids=member_ids[is_member], people=people, keep=is_member, day=day, now=now
+        member_ids=member_ids[is_member],
+        people=people,
+        keep=is_member,
+        day=day,
+        now=now,
+        version=params.version,
     )
     watch.lap("prepare")
     with transaction.atomic():
@@ -142,7 +159,9 @@ def _rows_of(result: EngineResult, keep: np.ndarray) -> EngineResult:
     )
 
 
-def score_recompute(*, day: date | None = None, now: datetime | None = None) -> ScoreRun:
+def score_recompute(
+    *, day: date | None = None, now: datetime | None = None, params: Params = DEFAULT_PARAMS
+) -> ScoreRun:
     """Score every identity and member as of ``now`` and store the day's snapshots.
 
     1. Record the run, so that a failure is visible in the admin.
@@ -150,16 +169,19 @@ def score_recompute(*, day: date | None = None, now: datetime | None = None) -> 
     3. Fold each member's identities into one score; smooth against the last published scores.
     4. Upsert the day's snapshots in one transaction: running the same day again replaces them
        with the same values, and a failure leaves every earlier snapshot as it was.
+
+    ``params`` is the model (the current one; another only to compare, as the recompute
+    benchmark compares v2 with v1).
     """
     now = now or timezone.now()
     day = day or now.date()
 
     def body(run: ScoreRun, watch: _Stopwatch) -> None:
-        extracted = features_extract(now=now)
+        extracted = features_extract(now=now, params=params)
         watch.lap("extract")
-        _score_and_store(run=run, watch=watch, extracted=extracted, day=day, now=now)
+        _score_and_store(run=run, watch=watch, extracted=extracted, day=day, now=now, params=params)
 
-    return _run(ScoreRun.Kind.FULL, day, body)
+    return _run(ScoreRun.Kind.FULL, day, body, version=params.version)
 
 
 def score_recompute_incremental(*, identity_ids: Iterable[int], now: datetime | None = None) -> ScoreRun:

@@ -104,7 +104,7 @@ def identity_frame(*, ids, result: EngineResult, day: date, now: datetime) -> Fr
             "counted_capped": np.round(np.asarray(result.counted_capped, dtype=np.float64)).astype(np.int64),
             "self_reported": _reported_points(result.self_reported, result.raw, result.score),
         },
-        constants={"day": day, "model_version": MODEL_VERSION, "computed_at": now},
+        constants={"day": day, "model_version": result.model_version, "computed_at": now},
     )
     _add_points(frame, points)
     for k, column in enumerate(RECEIVED_COLUMNS[kind] for kind in KINDS):
@@ -112,7 +112,9 @@ def identity_frame(*, ids, result: EngineResult, day: date, now: datetime) -> Fr
     return frame
 
 
-def member_frame(*, member_ids, people, keep, day: date, now: datetime) -> Frame:
+def member_frame(
+    *, member_ids, people, keep, day: date, now: datetime, version: str = MODEL_VERSION
+) -> Frame:
     """The day's member snapshots of the ``keep`` rows of ``people``, smoothed likewise."""
     score, raw = people.score[keep], people.raw[keep]
     published = _published(
@@ -131,7 +133,7 @@ def member_frame(*, member_ids, people, keep, day: date, now: datetime) -> Frame
             "raw": np.asarray(raw, dtype=np.float64),
             "self_reported": _reported_points(people.self_reported[keep], raw, score),
         },
-        constants={"day": day, "model_version": MODEL_VERSION, "computed_at": now},
+        constants={"day": day, "model_version": version, "computed_at": now},
     )
     _add_points(frame, points)
     for k, column in enumerate(NETWORK_COLUMNS[name] for name in NETWORKS):

@@ -135,3 +135,19 @@ def _raw_part(snapshot: IdentityScore, signal: str) -> float:
 def _addressed(posts, now: datetime) -> float:
     decayed = sum(0.5 ** ((math.floor(_age(post.created_at, now)) + 0.5) / 30) for post in posts)
     return 1 - math.exp(-decayed / P.audience_posts)
+
+
+def test_a_run_with_v1s_parameters_is_recorded_as_v1_and_ignores_the_counts(tmp_path):
+    from scoring.engine import PARAMS_V1
+    from scoring.models import ScoreRun
+
+    member = MemberFactory()
+    archive_import(path=build_archive(tmp_path / "x.zip"), member=member, origin=Origin.OPERATOR)
+    run = score_recompute(now=ARCHIVE_NOW, params=PARAMS_V1)
+    assert ScoreRun.objects.get(pk=run.pk).model_version == "v1.1"
+    snapshot = IdentityScore.objects.get(identity__network="x", identity__external_id="12497")
+    assert snapshot.model_version == "v1.1" and snapshot.points_counted_likes == 0
+    # v1 saw nobody reacting: what it gave was the audience of 2 followers (0.25 * ln 3, posting).
+    assert (
+        snapshot.points_audience == pytest.approx(snapshot.unsmoothed, abs=0.01) and snapshot.unsmoothed > 20
+    )
