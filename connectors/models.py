@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from connectors import registry
 from connectors.crypto import EncryptedTextField
-from connectors.records import INTERACTION_KINDS, NETWORKS, POST_KINDS, Origin
+from connectors.records import INTERACTION_KINDS, NETWORKS, POST_KINDS, TONE_NAMES, Origin, Tone
 
 NETWORK_CHOICES = [(n, n) for n in NETWORKS]
 ORIGIN_CHOICES = [(origin.value, origin.label) for origin in Origin]
@@ -187,6 +187,11 @@ class Interaction(models.Model):
     # counted at a discount). The same interaction fetched from the API replaces an uploaded one.
     origin = _origin_field(db_default=int(Origin.OPERATOR))
     reported_by = _reported_by_field()
+    # The tone of a reply or quote, from its words (``scoring.tone``): positive, neutral,
+    # negative, or a language not read; NULL while not judged (likes and reposts have no words).
+    tone = models.PositiveSmallIntegerField(
+        null=True, blank=True, choices=[(int(tone), TONE_NAMES[tone]) for tone in Tone]
+    )
 
     class Meta:
         # The included columns let an incremental recompute read the reactions to and by a few

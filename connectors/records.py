@@ -230,6 +230,28 @@ class Batch:
 # --- provenance -------------------------------------------------------------------------------
 
 
+class Tone(IntEnum):
+    """The tone of a reaction with words (a reply, a quote, a comment), as ``Interaction.tone``
+    stores it; NULL there means not judged (no words, or not yet classified)."""
+
+    UNKNOWN = 0  # a language the classifier does not read, or one that could not be told
+    POSITIVE = 1
+    NEUTRAL = 2
+    NEGATIVE = 3
+    NO_WORDS = 4  # a reply or quote whose words are not stored (a count, an archive's own list)
+
+
+TONE_NAMES = {
+    Tone.UNKNOWN: "language not read",
+    Tone.POSITIVE: "positive",
+    Tone.NEUTRAL: "neutral",
+    Tone.NEGATIVE: "negative",
+    Tone.NO_WORDS: "words not stored",
+}
+# The tones that say something of the reaction (the others are not judged).
+JUDGED_TONES = (Tone.POSITIVE, Tone.NEUTRAL, Tone.NEGATIVE)
+
+
 class Origin(IntEnum):
     """Where a stored record came from; a lower value is the more trusted source.
 

@@ -26,6 +26,10 @@ SORTS = {
 }
 # The most people of one topic handed to a search by id (see filter_topic).
 TOPIC_IDS_MAX = 5_000
+# The tone filter: among identities with at least this many replies and quotes judged in the
+# window, those whose feedback is mostly positive, or seldom negative.
+TONES = {"positive": "Mostly positive (half or more)", "calm": "Seldom negative (a fifth or less)"}
+TONE_JUDGED_MIN = 3
 # Words searched at once; more would only slow the search down.
 MAX_WORDS = 5
 # Languages offered as suggestions; any other code can be typed.
@@ -101,6 +105,14 @@ class DiscoveryFilter(django_filters.FilterSet):
         help_text="The language they post in most, as a code: en, es, de…",
         widget=forms.TextInput(attrs={"list": "discover-languages", "maxlength": 16, "autocomplete": "off"}),
     )
+    tone = django_filters.ChoiceFilter(
+        choices=list(TONES.items()), method="filter_tone", empty_label="Any tone",
+        label="Tone of their feedback",
+        help_text=(
+            "The replies and quotes they received in 90 days, read for their tone (English "
+            f"only); at least {TONE_JUDGED_MIN} of them."
+        ),
+    )  # fmt: skip
     verified = django_filters.BooleanFilter(
         method="filter_verified", label="Verified only", widget=forms.CheckboxInput,
         help_text="Scores that rest on data read from the networks, not on uploaded files.",
@@ -163,6 +175,14 @@ class DiscoveryFilter(django_filters.FilterSet):
 
     def filter_rising(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
         return queryset.filter(change__gt=0) if value else queryset
+
+    def filter_tone(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        enough = queryset.filter(feedback_judged__gte=TONE_JUDGED_MIN)
+        if value == "positive":
+            return enough.filter(feedback_positive__gte=0.5)
+        if value == "calm":
+            return enough.filter(feedback_negative__lte=0.2)
+        return queryset
 
     def filter_verified(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
         return queryset.filter(verified=True) if value else queryset

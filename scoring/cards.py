@@ -22,9 +22,11 @@ from django.db import connection, transaction
 from django.db.models import Max, Min, Q
 from django.utils import timezone
 
-from connectors.models import Identity, Post
+from connectors.models import Identity, Interaction, Post
+from connectors.records import Tone
 from klout.db.locks import scores_write_lock
 from scoring.models import VERIFIED_MAX_SELF_REPORTED, DiscoveryCard, IdentityScore, IdentityText
+from scoring.tone import tones_refresh
 from scoring.topics import WINDOW_DAYS, TopicsResult, ids_condition, shown_topics_sql, topics_refresh
 
 logger = logging.getLogger(__name__)
@@ -40,6 +42,7 @@ _SCORE = IdentityScore._meta.db_table
 _IDENTITY = Identity._meta.db_table
 _TEXT = IdentityText._meta.db_table
 _POST = Post._meta.db_table
+_INTERACTION = Interaction._meta.db_table
 
 
 def _cards_sql(scope: str) -> str:
@@ -52,10 +55,13 @@ def _cards_sql(scope: str) -> str:
     reactions = " + ".join(f"s.received_{kind}" for kind in ("repost", "reply", "quote", "like", "mention"))
     return f"""
 INSERT INTO {_CARD} (identity_id, member_id, day, network, handle, name, score, change, audience,
-                     engagement, posts, location, language, verified, topics)
+                     engagement, posts, location, language, verified, topics, feedback_judged,
+                     feedback_positive, feedback_negative)
 SELECT c.identity_id, c.member_id, c.day, c.network, c.handle, c.name, c.score, c.change, c.audience,
        CASE WHEN c.posts > 0 THEN c.reactions * 1.0 / c.posts ELSE 0.0 END,
-       c.posts, c.location, c.language, c.verified, c.topics
+       c.posts, c.location, c.language, c.verified, c.topics, c.judged,
+       CASE WHEN c.judged > 0 THEN c.positive * 1.0 / c.judged ELSE 0.0 END,
+       CASE WHEN c.judged > 0 THEN c.negative * 1.0 / c.judged ELSE 0.0 END
 FROM (
     SELECT s.identity_id, i.member_id, s.day, i.network, i.handle, i.name, s.score,
            s.score - COALESCE((SELECT e.score FROM {_SCORE} e
@@ -69,7 +75,10 @@ FROM (
            COALESCE(t.location, LOWER(i.location)) AS location,
            COALESCE(t.language, '') AS language,
            NOT (s.unsmoothed > 0 AND s.self_reported > %(verified)s * s.unsmoothed) AS verified,
-           {shown_topics_sql(identity="s.identity_id", member="i.member_id")} AS topics
+           {shown_topics_sql(identity="s.identity_id", member="i.member_id")} AS topics,
+           {_feedback("s.identity_id", "IN (%(positive)s, %(neutral)s, %(negative)s)")} AS judged,
+           {_feedback("s.identity_id", "= %(positive)s")} AS positive,
+           {_feedback("s.identity_id", "= %(negative)s")} AS negative
     FROM {_SCORE} s
     JOIN {_IDENTITY} i ON i.id = s.identity_id
     LEFT JOIN {_TEXT} t ON t.identity_id = s.identity_id
@@ -78,9 +87,19 @@ FROM (
 """  # noqa: S608 (table and column names are the models' own; values are bound)
 
 
+def _feedback(identity: str, tone: str) -> str:
+    """The replies and quotes to ``identity`` in the window whose tone is ``tone``."""
+    return (
+        f"(SELECT COUNT(*) FROM {_INTERACTION} f WHERE f.target_id = {identity} "  # noqa: S608
+        "AND f.occurred_at >= %(start)s AND f.occurred_at <= %(now)s "
+        f"AND f.kind IN ('reply', 'quote') AND f.tone {tone})"
+    )
+
+
 @dataclass
 class RefreshResult:
     topics: TopicsResult = field(default_factory=TopicsResult)
+    tones: int = 0
     cards: int = 0
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -97,6 +116,9 @@ def _cards_write(*, delete_sql: str, scope: str, params: dict, now: datetime) ->
         "start": _adapt(now - timedelta(days=WINDOW_DAYS)),
         "now": _adapt(now),
         "verified": VERIFIED_MAX_SELF_REPORTED,
+        "positive": int(Tone.POSITIVE),
+        "neutral": int(Tone.NEUTRAL),
+        "negative": int(Tone.NEGATIVE),
     }
     with transaction.atomic(), connection.cursor() as cursor:
         scores_write_lock()
@@ -150,12 +172,15 @@ def cards_refresh_identities(*, identity_ids: Iterable[int], now: datetime) -> i
 def discovery_refresh(
     *, day: date | None = None, identity_ids: Iterable[int] | None = None, now: datetime | None = None
 ) -> RefreshResult:
-    """Topics and search text, then cards: of every identity scored on ``day`` (after the daily
-    recompute) or of ``identity_ids`` (after a drain)."""
+    """The tone of new feedback, topics and search text, then cards: of every identity scored on
+    ``day`` (after the daily recompute) or of ``identity_ids`` (after a drain)."""
     now = now or timezone.now()
     result = RefreshResult()
     started = time.perf_counter()
     ids = None if identity_ids is None else sorted({int(pk) for pk in identity_ids})
+    result.tones = tones_refresh(since=now - timedelta(days=WINDOW_DAYS), identity_ids=ids)
+    result.timings["tones"] = round(time.perf_counter() - started, 3)
+    started = time.perf_counter()
     if ids is None:
         day = day or now.date()
         result.topics = topics_refresh(day=day, now=now)
@@ -169,7 +194,9 @@ def discovery_refresh(
         result.cards = cards_refresh_identities(identity_ids=ids, now=now)
     result.timings["cards"] = round(time.perf_counter() - started, 3)
     logger.info(
-        "discovery refresh: %s identities, %s topic sets and %s texts rewritten, %s cards (%s)",
+        "discovery refresh: %s replies and quotes judged, %s identities, %s topic sets and %s texts "
+        "rewritten, %s cards (%s)",
+        result.tones,
         result.topics.identities,
         result.topics.topics_rewritten,
         result.topics.texts_rewritten,

@@ -251,10 +251,13 @@ def reaction_select() -> str:
 
 
 def _reactions(*, now: datetime, start: datetime) -> dict[str, np.ndarray]:
+    """The window's reactions, each with the post it is linked to (0 for none): a full run
+    counts the stored reactions of each post from them (``known_per_post``)."""
     return fetch_columns(
-        f"{reaction_select()} FROM connectors_interaction i WHERE {REACTION_WINDOW}",
+        f"{reaction_select()}, {_int('COALESCE(i.post_id, 0)', 'int8')} "
+        f"FROM connectors_interaction i WHERE {REACTION_WINDOW}",
         [start, now],
-        REACTION_COLUMNS,
+        [*REACTION_COLUMNS, ("post", "int8")],
     )
 
 
@@ -275,11 +278,15 @@ def assemble(
     followers = identities["followers"].astype(np.float64)
     counted_author = index_of(ids, counts["author"])
     on_table = counted_author >= 0
+    if "known_repost" in counts:
+        stored = np.stack([counts[f"known_{kind}"] for kind in COUNTED_KINDS], axis=1)
+    else:
+        stored = known_per_post(counts, reactions)
     counted = counted_reactions(
         owner=counted_author[on_table],
         time=counts["time"][on_table],
         counts=np.stack([counts[f"count_{kind}"][on_table] for kind in COUNTED_KINDS], axis=1),
-        known=np.stack([counts[f"known_{kind}"][on_table] for kind in COUNTED_KINDS], axis=1),
+        known=stored[on_table],
         followers=followers,
         size=len(ids),
         now=now.timestamp(),
@@ -363,60 +370,88 @@ _POST_COUNT = {
     "view": "p.views",
 }
 POST_COUNT_COLUMNS = [
+    ("id", "int8"),
     ("author", "int8"),
     ("time", "epoch"),
     ("reported", "int2"),
     *[(f"count_{kind}", "float8") for kind in COUNTED_KINDS],
-    *[(f"known_{kind}", "float8") for kind in COUNTED_KINDS],
 ]
+KNOWN_COLUMNS = [(f"known_{kind}", "float8") for kind in COUNTED_KINDS]
+# The stored reactions a post's count includes: those the engine reads (REACTION_WINDOW).
+_KNOWN_REACTION = (
+    "i.post_id = p.id AND i.kind <> 'follow' AND i.actor_id <> i.target_id "
+    f"AND i.origin <> {int(Origin.UPLOAD_GIVEN)} AND i.occurred_at >= %s AND i.occurred_at <= %s"
+)
 
 
 def post_counts_read(
     *, now: datetime, start: datetime, only: str | None = None, params: Params = DEFAULT_PARAMS
 ) -> dict[str, np.ndarray]:
-    """Per post in the window that reports any public count: its author, time, whether an upload
-    brought it, each count (NaN: not reported) and the reactions of each kind stored for it.
+    """Per post in the window with a public count above 0: its id, author, time, whether an
+    upload brought it, and each count (NaN: not reported); sorted by id.
 
+    For the identities of ``only`` (an incremental run), also the reactions of each kind stored
+    for each post (``known_*``), looked up per post; a full run counts them from the reactions
+    it reads anyway (``assemble``), instead of an index probe for each of millions of posts.
     The stored reactions are those linked to the post (``Interaction.post``, set at ingest when
-    the post is known), whatever their window or origin: every one of them is in the count.
-    A model that counts none of them (v1) reads none.
+    the post is known) that the engine reads. A model that counts none of them (v1) reads none.
     """
+    columns = POST_COUNT_COLUMNS + (KNOWN_COLUMNS if only else [])
     if params.counted_weight == 0:
-        return {
-            name: np.zeros(0, dtype=np.int64 if kind == "int8" else np.float64)
-            for name, kind in POST_COUNT_COLUMNS
-        }
-    reports = " OR ".join(f"{column} IS NOT NULL" for column in _POST_COUNT.values())
+        return {name: np.zeros(0, dtype=np.int64 if kind == "int8" else np.float64) for name, kind in columns}
+    some = " + ".join(f"COALESCE({column}, 0)" for column in _POST_COUNT.values())
     real = "float8" if connection.vendor == "postgresql" else "REAL"
     counts = ", ".join(
         f"CAST(COALESCE({_POST_COUNT[kind]}, -1) AS {real})" if kind in _POST_COUNT else f"CAST(-1 AS {real})"
         for kind in COUNTED_KINDS
     )
     reported = _int(f"CASE WHEN p.origin = {_UPLOADED} THEN 1 ELSE 0 END", "int2")
-    where = f"{_IN_WINDOW} AND ({reports})"
-    source = rows_of("connectors_post", "p", where, column="author_id", only=only)
-    if connection.vendor == "postgresql":
+    source = rows_of("connectors_post", "p", f"{_IN_WINDOW} AND {some} > 0", column="author_id", only=only)
+    select = (
+        f"SELECT {_int('p.id', 'int8')}, {_int('p.author_id', 'int8')}, {time_column('p.created_at')}, "
+        f"{reported}, {counts}"
+    )
+    params_sql: list = [start, now]
+    if not only:
+        sql = f"{select} {source}"
+    elif connection.vendor == "postgresql":
         known = ", ".join(
             f"COUNT(*) FILTER (WHERE i.kind = '{kind}')::float8 AS known_{kind}" for kind in COUNTED_KINDS
         )
         sql = f"""
-            SELECT p.author_id::int8, {time_column("p.created_at")}, {reported}, {counts},
-                   {", ".join(f"k.known_{kind}" for kind in COUNTED_KINDS)}
+            {select}, {", ".join(f"k.known_{kind}" for kind in COUNTED_KINDS)}
             FROM (SELECT p.* {source}) p
-            CROSS JOIN LATERAL (SELECT {known} FROM connectors_interaction i WHERE i.post_id = p.id) k
+            CROSS JOIN LATERAL (SELECT {known} FROM connectors_interaction i WHERE {_KNOWN_REACTION}) k
         """
+        params_sql = [start, now, start, now]
     else:
         known = ", ".join(
-            "CAST((SELECT COUNT(*) FROM connectors_interaction i "
-            f"WHERE i.post_id = p.id AND i.kind = '{kind}') AS REAL)"
+            f"CAST((SELECT COUNT(*) FROM connectors_interaction i WHERE {_KNOWN_REACTION} "
+            f"AND i.kind = '{kind}') AS REAL)"
             for kind in COUNTED_KINDS
         )
-        sql = f"SELECT p.author_id, {time_column('p.created_at')}, {reported}, {counts}, {known} {source}"
-    found = fetch_columns(sql, [start, now], POST_COUNT_COLUMNS)
+        sql = f"{select}, {known} {source}"
+        params_sql = [*[start, now] * len(COUNTED_KINDS), start, now]
+    found = fetch_columns(sql, params_sql, columns, order_by="id")
     for kind in COUNTED_KINDS:
         column = found[f"count_{kind}"]
         column[column < 0] = np.nan
     return found
+
+
+def known_per_post(counts: dict[str, np.ndarray], reactions: dict[str, np.ndarray]) -> np.ndarray:
+    """(posts, len(COUNTED_KINDS)): the reactions of each kind the run read that are linked to
+    each post of ``counts`` (sorted by id), from the reactions' ``post`` column."""
+    kinds = len(COUNTED_KINDS)
+    rows = index_of(counts["id"], reactions["post"])
+    column = _COUNTED_COLUMN[reactions["kind"]]
+    chosen = (rows >= 0) & (column >= 0)
+    flat = rows[chosen].astype(np.int64) * kinds + column[chosen]
+    return np.bincount(flat, minlength=counts["id"].size * kinds).reshape(-1, kinds).astype(np.float64)
+
+
+# Per model.KINDS code, its column in COUNTED_KINDS (follows: -1).
+_COUNTED_COLUMN = np.array([COUNTED_KINDS.index(kind) if kind in COUNTED_KINDS else -1 for kind in KINDS])
 
 
 __all__ = ["DAY", "Extracted", "features_extract"]

@@ -278,6 +278,11 @@ class DiscoveryCard(models.Model):
     verified = models.BooleanField(default=False)
     # Its strongest topics, space-separated (topics hold no spaces), for display.
     topics = models.CharField(max_length=400, blank=True)
+    # The tone of the replies and quotes it received in the window (``scoring.tone``): how many
+    # were judged, and the shares of them that were positive and negative.
+    feedback_judged = models.PositiveIntegerField(default=0)
+    feedback_positive = models.FloatField(default=0.0)
+    feedback_negative = models.FloatField(default=0.0)
 
     class Meta:
         indexes = [

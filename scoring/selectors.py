@@ -22,6 +22,7 @@ from connectors.selectors import identities_visible
 from scoring.engine import Snapshot, snapshot_diff
 from scoring.engine.explain import Change, ChangeReport
 from scoring.models import DiscoveryCard, HiddenTopic, IdentityScore, IdentityTopic, MemberScore
+from scoring.tone import FeedbackMix, member_feedback
 
 SIGNAL_WORDS = {
     "reposts": "reposts of your posts",
@@ -114,6 +115,7 @@ class Dashboard:
     # (network name, reactions) the networks counted on the member's posts beyond what their
     # audience and known reactors make plausible, left out of the day's score.
     capped: list[tuple[str, int]] = field(default_factory=list)
+    feedback: FeedbackMix = field(default_factory=FeedbackMix)
 
 
 @dataclass(frozen=True)
@@ -463,6 +465,7 @@ def member_dashboard(*, member: Member, history_days: int = 365) -> Dashboard:
         cache.set(key, people, timeout=6 * 3600)
     dashboard.moments, dashboard.influencers, dashboard.influencees = people
     dashboard.topics, dashboard.hidden_topics = member_topics(member=member)
+    dashboard.feedback = member_feedback(member=member, since=timezone.now() - timedelta(days=WINDOW_DAYS))
     return dashboard
 
 

@@ -19,7 +19,7 @@ from accounts.api_auth import api_brand
 from connectors.records import NETWORKS
 from klout.api import ApiView, errors, valid_input
 from perks.api.common import PAGE_QUERY, Pages
-from perks.filters import SORTS, DiscoveryFilter
+from perks.filters import SORTS, TONE_JUDGED_MIN, TONES, DiscoveryFilter
 from scoring.models import DiscoveryCard
 from scoring.selectors import discovery_cards, members_hidden_topics
 
@@ -34,6 +34,7 @@ INFLUENCER_FILTERS = {
     "country": "location",
     "language": "language",
     "q": "words",
+    "tone": "tone",
     "ordering": "sort",
 }
 
@@ -78,6 +79,14 @@ class InfluencerQuerySerializer(serializers.Serializer):
         allow_blank=True,
         max_length=200,
         help_text="Words in the bio or recent posts; every word must appear (roast also finds roasting).",
+    )
+    tone = QueryChoiceField(
+        choices=list(TONES),
+        required=False,
+        help_text=(
+            "The tone of the replies and quotes they received in 90 days (English only; at least "
+            f"{TONE_JUDGED_MIN} judged): positive (half or more positive) or calm (a fifth or less negative)."
+        ),
     )
     ordering = QueryChoiceField(
         choices=list(SORTS),

@@ -57,51 +57,40 @@ def counted_reactions(
     count at ``Params.self_reported_weight``).
     """
     kinds = len(COUNTED_KINDS)
-    empty = np.zeros((size, kinds))
+    counted = np.zeros((size, kinds))
+    unknown_sum = np.zeros((size, kinds))
+    reported_part = np.zeros(size)
+    capped = np.zeros(size)
     owner = np.asarray(owner, dtype=np.int64)
     age_days = (now - np.asarray(time, dtype=np.float64)) / DAY
     inside = (age_days >= 0) & (age_days <= params.window_days)
+    result = CountedColumns(counted=counted, self_reported=reported_part, capped=capped, unknown=unknown_sum)
     if not inside.any():
-        return CountedColumns(
-            counted=empty, self_reported=np.zeros(size), capped=np.zeros(size), unknown=empty
-        )
-    owner, age_days = owner[inside], age_days[inside]
-    counts = np.nan_to_num(np.asarray(counts, dtype=np.float64)[inside], nan=0.0)
+        return result
+    owner = owner[inside]
+    decay = np.exp2(-age_days[inside] / params.half_life_days)
+    del age_days
+    counts = np.asarray(counts, dtype=np.float64)[inside]
     known = np.asarray(known, dtype=np.float64)[inside]
-    unknown = np.maximum(counts - known, 0.0)
-
     audience = np.asarray(followers, dtype=np.float64)[owner]
-    known_total = known.sum(axis=1)
-    per_follower = np.full(kinds, params.counted_cap_per_follower)
-    per_follower[VIEW] = params.views_cap_per_follower
-    plausible = (
-        params.counted_cap_floor
-        + audience[:, None] * per_follower[None, :]
-        + params.counted_cap_per_known * known_total[:, None]
-    )
-    kept = np.minimum(unknown, plausible)
-    excess = (unknown - kept).copy()
-    excess[:, VIEW] = 0.0
-
+    # What a post's audience and its known reactors make plausible, before the per-kind allowance.
+    base = params.counted_cap_floor + params.counted_cap_per_known * known.sum(axis=1)
+    reported = None if self_reported is None else np.asarray(self_reported, dtype=bool)[inside]
+    weights = params.counted_weight_array()
     s = params.counted_saturation
-    decay = np.exp2(-age_days / params.half_life_days)
-    value = s * np.log1p(kept / s) * decay[:, None]
-    weights = np.asarray(params.counted_weight_array())
-    reported_part = np.zeros(size)
-    if self_reported is not None:
-        reported = np.asarray(self_reported, dtype=bool)[inside]
-        value[reported] *= params.self_reported_weight
-        reported_part = np.bincount(owner[reported], weights=value[reported] @ weights, minlength=size)
-
-    def per_owner(columns: np.ndarray) -> np.ndarray:
-        return np.stack(
-            [np.bincount(owner, weights=columns[:, k], minlength=size) for k in range(kinds)],
-            axis=1,
-        )
-
-    return CountedColumns(
-        counted=per_owner(value),
-        self_reported=reported_part,
-        capped=np.bincount(owner, weights=excess.sum(axis=1), minlength=size),
-        unknown=per_owner(unknown),
-    )
+    # One kind at a time: a full run has millions of posts, and a matrix per step would not fit.
+    for k in range(kinds):
+        unknown = np.maximum(np.nan_to_num(counts[:, k], nan=0.0) - known[:, k], 0.0)
+        per_follower = params.views_cap_per_follower if k == VIEW else params.counted_cap_per_follower
+        kept = np.minimum(unknown, base + per_follower * audience)
+        if k != VIEW:
+            capped += np.bincount(owner, weights=unknown - kept, minlength=size)
+        value = s * np.log1p(kept / s) * decay
+        if reported is not None and reported.any():
+            value[reported] *= params.self_reported_weight
+            reported_part += weights[k] * np.bincount(
+                owner[reported], weights=value[reported], minlength=size
+            )
+        counted[:, k] = np.bincount(owner, weights=value, minlength=size)
+        unknown_sum[:, k] = np.bincount(owner, weights=unknown, minlength=size)
+    return result
