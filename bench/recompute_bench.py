@@ -45,13 +45,13 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/klout_bench_recompute"
 # Bump when the loading changes what ends up in the tables, so a stale cache is reloaded.
-LOADER_VERSION = 2
+LOADER_VERSION = 3
 # People with two or more identities are members; so is this share of the others.
 MEMBER_SHARE = 0.05
 # The generator's genuine reactions per identity that give a little over the asked number of
 # distinct stored interactions once bots, rings, duplicates and the reactions known only as
 # counts are accounted for (1M identities).
-REACTIONS_PER_IDENTITY = 18.5
+REACTIONS_PER_IDENTITY = 19.5
 # The incremental case: this share of identities receives this many new reactions each.
 CHANGED_SHARE = 0.01
 NEW_REACTIONS = 3

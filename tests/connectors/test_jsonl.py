@@ -49,7 +49,14 @@ def test_the_documented_example_line_is_imported():
 def test_identity_and_post_lines_are_imported():
     activity_import_jsonl(
         stream=_file(
-            {"record": "identity", "network": "x", "id": "39364684", "handle": "bob", "followers": 123},
+            {
+                "record": "identity",
+                "network": "x",
+                "id": "39364684",
+                "handle": "bob",
+                "followers": 123,
+                "listed": 9,
+            },
             {
                 "network": "x",
                 "kind": "post",
@@ -65,7 +72,7 @@ def test_identity_and_post_lines_are_imported():
 
     bob = Identity.objects.get(external_id="39364684")
     post = Post.objects.get()
-    assert (bob.handle, bob.followers) == ("bob", 123)
+    assert (bob.handle, bob.followers, bob.listed) == ("bob", 123, 9)
     assert (post.author, post.kind, post.text, post.likes) == (bob, "photo", "hi", 4)
     assert post.created_at == datetime(2024, 1, 2, 2, 4, 5, tzinfo=UTC)
 

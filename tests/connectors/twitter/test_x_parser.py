@@ -139,3 +139,9 @@ def test_a_page_whose_data_is_not_a_list_or_object_is_an_error():
     with pytest.raises(ConnectorError) as caught:
         parse_tweets_page({"data": "surprise"})
     assert caught.value.permanent is False
+
+
+def test_the_lists_an_account_is_on_are_read_with_its_other_counts(fixtures_dir):
+    batch = parse_tweets_page(_page(fixtures_dir, "kpop"))
+    bts = next(identity for identity in batch.identities if identity.handle == "BTS_twt")
+    assert (bts.followers, bts.listed) == (39_402_837, 115_212)
