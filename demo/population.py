@@ -44,6 +44,7 @@ from scoring.engine import (
     Params,
     counted_reactions,
 )
+from scoring.engine.counted import reactions_per_post
 from scoring.engine.evaluation import ActivityColumns
 from scoring.engine.inputs import decayed_counts
 
@@ -460,12 +461,9 @@ def engine_inputs(
 
 def _per_post(population: Population, chosen: np.ndarray) -> np.ndarray:
     """Per post and ``COUNTED_KINDS`` column, the chosen interactions with it."""
-    kinds = len(COUNTED_KINDS)
-    column = np.array([COUNTED_KINDS.index(k) if k in COUNTED_KINDS else -1 for k in KINDS])[population.kind]
-    chosen = chosen & (population.post >= 0) & (column >= 0)
-    flat = population.post[chosen].astype(np.int64) * kinds + column[chosen]
-    posts = population.post_author.shape[0]
-    return np.bincount(flat, minlength=posts * kinds).reshape(posts, kinds).astype(np.float64)
+    return reactions_per_post(
+        post=population.post[chosen], kind=population.kind[chosen], posts=population.post_author.shape[0]
+    )
 
 
 REPOST, REPLY, QUOTE, LIKE = (COUNTED_KINDS.index(kind) for kind in ("repost", "reply", "quote", "like"))

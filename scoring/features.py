@@ -20,7 +20,7 @@ from django.db import connection, transaction
 
 from connectors.records import Origin
 from klout.db.columnar import fetch_columns
-from scoring.engine.counted import counted_reactions
+from scoring.engine.counted import counted_reactions, reactions_per_post
 from scoring.engine.inputs import EdgeList, FeatureTable
 from scoring.engine.model import COUNTED_KINDS, DAY, DEFAULT_PARAMS, KINDS, NETWORKS, Params
 
@@ -442,16 +442,8 @@ def post_counts_read(
 def known_per_post(counts: dict[str, np.ndarray], reactions: dict[str, np.ndarray]) -> np.ndarray:
     """(posts, len(COUNTED_KINDS)): the reactions of each kind the run read that are linked to
     each post of ``counts`` (sorted by id), from the reactions' ``post`` column."""
-    kinds = len(COUNTED_KINDS)
     rows = index_of(counts["id"], reactions["post"])
-    column = _COUNTED_COLUMN[reactions["kind"]]
-    chosen = (rows >= 0) & (column >= 0)
-    flat = rows[chosen].astype(np.int64) * kinds + column[chosen]
-    return np.bincount(flat, minlength=counts["id"].size * kinds).reshape(-1, kinds).astype(np.float64)
-
-
-# Per model.KINDS code, its column in COUNTED_KINDS (follows: -1).
-_COUNTED_COLUMN = np.array([COUNTED_KINDS.index(kind) if kind in COUNTED_KINDS else -1 for kind in KINDS])
+    return reactions_per_post(post=rows, kind=reactions["kind"], posts=counts["id"].size)
 
 
 __all__ = ["DAY", "Extracted", "features_extract"]

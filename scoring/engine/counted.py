@@ -23,9 +23,28 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scoring.engine.model import COUNTED_KINDS, DAY, Params
+from scoring.engine.model import COUNTED_KINDS, DAY, KINDS, Params
 
 VIEW = COUNTED_KINDS.index("view")
+# Per ``model.KINDS`` code, its column in COUNTED_KINDS (follows: -1, never counted).
+COUNTED_COLUMN = np.array([COUNTED_KINDS.index(kind) if kind in COUNTED_KINDS else -1 for kind in KINDS])
+
+
+def reactions_per_post(*, post: np.ndarray, kind: np.ndarray, posts: int) -> np.ndarray:
+    """(posts, len(COUNTED_KINDS)): how many of the given reactions go to each post, by kind.
+
+    ``post`` is each reaction's post row (negative: none, or a post not in the table) and
+    ``kind`` its ``model.KINDS`` code.
+    """
+    column = COUNTED_COLUMN[np.asarray(kind)]
+    post = np.asarray(post)
+    chosen = (post >= 0) & (column >= 0)
+    flat = post[chosen].astype(np.int64) * len(COUNTED_KINDS) + column[chosen]
+    return (
+        np.bincount(flat, minlength=posts * len(COUNTED_KINDS))
+        .reshape(posts, len(COUNTED_KINDS))
+        .astype(np.float64)
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,15 +26,13 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.stats import spearmanr
 
-from scoring.engine.counted import counted_reactions
+from scoring.engine.counted import counted_reactions, reactions_per_post
 from scoring.engine.graph import plain_pagerank
 from scoring.engine.inputs import EdgeList, FeatureTable, decayed_counts
-from scoring.engine.model import COUNTED_KINDS, DAY, DEFAULT_PARAMS, KIND_CODE, KINDS, PARAMS_V1, Params
+from scoring.engine.model import COUNTED_KINDS, DAY, DEFAULT_PARAMS, KIND_CODE, PARAMS_V1, Params
 from scoring.engine.run import score_identities
 
 TOP = 100
-# Per ``model.KINDS`` code, its column in COUNTED_KINDS (follows: -1, never counted).
-_COUNTED_COLUMN = np.array([COUNTED_KINDS.index(k) if k in COUNTED_KINDS else -1 for k in KINDS])
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,14 +212,9 @@ def _counted(*, activity: ActivityColumns, before, known, split: float, size: in
     if activity.post is None or not activity.post_author.size:
         return None
     posts = activity.post_author.shape[0]
-    kinds = len(COUNTED_KINDS)
-    column = _COUNTED_COLUMN[activity.kind]
-    on_post = (activity.post >= 0) & (column >= 0)
 
     def per_post(mask: np.ndarray) -> np.ndarray:
-        chosen = mask & on_post
-        flat = activity.post[chosen].astype(np.int64) * kinds + column[chosen]
-        return np.bincount(flat, minlength=posts * kinds).reshape(posts, kinds).astype(np.float64)
+        return reactions_per_post(post=activity.post[mask], kind=activity.kind[mask], posts=posts)
 
     stored = per_post(known)
     counts = per_post(before) if activity.post_counts is None else activity.post_counts
