@@ -137,6 +137,12 @@ class Params:
     # A reaction that only a member's own upload reports (a JSON Lines file, an archive: a file
     # anyone can edit) counts this much of one fetched from the network.
     self_reported_weight: float = 0.25
+    # A follower or list count that only an upload gives is one number anyone can type: it counts
+    # at this weight, and at most this many of it. (A connected account's counts are read from
+    # the network.) v1 weighed audience on a log scale, where a typed number could do little.
+    self_reported_audience_weight: float = 0.25
+    self_reported_followers_max: float = 1_000.0
+    self_reported_listed_max: float = 10.0
     # The 0-100 map: score = 100 * (1 - (1 + raw / map_scale) ** -map_exponent), fitted by
     # bench/calibrate.py on its reference population (the active accounts of 200,000 demo
     # identities, seed 2024): median 40.0, p90 60.5, p95 65.0, p99 72.2.
@@ -168,6 +174,9 @@ PARAMS_V1 = Params(
     audience_floor=0.0,
     audience_addressing="ratio",
     audience_posts=1.0,
+    self_reported_audience_weight=1.0,
+    self_reported_followers_max=float("inf"),
+    self_reported_listed_max=float("inf"),
     map_scale=0.0135598,
     map_exponent=0.141655,
 )

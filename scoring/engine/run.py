@@ -238,9 +238,15 @@ def score_identities(
     # hardly posted in the window (a dormant account with many followers moves no one today).
     addressed = audience_addressed(posts=posts, params=params)
     followers = np.asarray(features.followers, dtype=np.float64)
+    listed = np.zeros(size) if features.listed is None else np.asarray(features.listed, dtype=np.float64)
+    if features.audience_self_reported is not None and features.audience_self_reported.any():
+        # Counts only an upload gives: capped, and discounted below.
+        typed = features.audience_self_reported
+        followers = np.where(typed, np.minimum(followers, params.self_reported_followers_max), followers)
+        listed = np.where(typed, np.minimum(listed, params.self_reported_listed_max), listed)
+        addressed = np.where(typed, addressed * params.self_reported_audience_weight, addressed)
     audience = audience_growth(followers, floor=params.audience_floor, params=params)
     contributions["audience"] = params.audience_weight * audience * addressed
-    listed = np.zeros(size) if features.listed is None else np.asarray(features.listed, dtype=np.float64)
     lists = audience_growth(listed, floor=0.0, params=params)
     contributions["listed"] = params.listed_weight * lists * addressed
 

@@ -194,3 +194,25 @@ def test_audience_counts_for_an_account_that_posted_a_little_not_in_proportion_t
     audience = result.contributions["audience"]
     assert audience[0] == 0  # silent in the window: no one is addressed
     assert audience[1] > 0.98 * audience[3] and audience[2] == pytest.approx(audience[3])
+
+
+def test_an_audience_only_an_upload_gives_is_capped_and_discounted():
+    # Two accounts that each say they have 10,000,000 followers and 500 lists: one as read from
+    # the network, one typed into an uploaded file.
+    table = FeatureTable(
+        network=np.zeros(2, dtype=np.int8),
+        followers=np.array([1e7, 1e7]),
+        following=np.zeros(2),
+        posts=np.array([3.0, 3.0]),
+        listed=np.array([500.0, 500.0]),
+        audience_self_reported=np.array([False, True]),
+    )
+    result = score_identities(features=table, edges=likes([]), now=NOW)
+    addressed = 1 - math.exp(-3.0 / P.audience_posts)
+    assert result.contributions["audience"][0] == pytest.approx(P.audience_weight * (1e7 - 80) * addressed)
+    assert result.contributions["audience"][1] == pytest.approx(
+        0.25 * P.audience_weight * (1_000 - 80) * addressed
+    )
+    assert result.contributions["listed"][1] == pytest.approx(0.25 * P.listed_weight * 10 * addressed)
+    assert result.self_reported[1] == pytest.approx(result.raw[1]) and result.self_reported[0] == 0
+    assert result.score[1] < 40 < 80 < result.score[0]
