@@ -23,7 +23,7 @@ from django.db.models import Max, Min, Q
 from django.utils import timezone
 
 from connectors.models import Identity, Interaction, Post
-from connectors.records import Tone
+from connectors.records import Origin, Tone
 from klout.db.locks import scores_write_lock
 from scoring.models import VERIFIED_MAX_SELF_REPORTED, DiscoveryCard, IdentityScore, IdentityText
 from scoring.tone import tones_refresh
@@ -92,7 +92,8 @@ def _feedback(identity: str, tone: str) -> str:
     return (
         f"(SELECT COUNT(*) FROM {_INTERACTION} f WHERE f.target_id = {identity} "  # noqa: S608
         "AND f.occurred_at >= %(start)s AND f.occurred_at <= %(now)s "
-        f"AND f.kind IN ('reply', 'quote') AND f.tone {tone})"
+        f"AND f.kind IN ('reply', 'quote') AND f.origin < {int(Origin.UPLOAD_GIVEN)} "
+        f"AND f.actor_id <> f.target_id AND f.tone {tone})"
     )
 
 

@@ -20,7 +20,7 @@ from django.db import connection, transaction
 
 from connectors.records import Origin
 from klout.db.columnar import fetch_columns
-from scoring.engine.counted import counted_reactions, reactions_per_post
+from scoring.engine.counted import PER_POST_KINDS, counted_reactions, reactions_per_post
 from scoring.engine.inputs import EdgeList, FeatureTable
 from scoring.engine.model import COUNTED_KINDS, DAY, DEFAULT_PARAMS, KINDS, NETWORKS, Params
 
@@ -197,12 +197,16 @@ _UPLOADED = int(Origin.UPLOAD)
 _CLAIMED = "CASE WHEN d.member_id IS NOT NULL AND d.member_claimed THEN 1 ELSE 0 END"
 
 
+# Lists as X reports them (no other network has lists; an import's number for another is not read).
+_LISTED = "CASE WHEN d.network = 'x' THEN COALESCE(d.listed, 0) ELSE 0 END"
+
+
 def identities_read(*, only: str | None = None) -> dict[str, np.ndarray]:
     return fetch_columns(
         f"""
         SELECT {_int("d.id", "int8")}, {_int(_code_case("d.network", NETWORKS), "int2")},
                {_int("COALESCE(d.followers, 0)", "int8")}, {_int("COALESCE(d.following, 0)", "int8")},
-               {_int("COALESCE(d.member_id, 0)", "int8")}, {_int("COALESCE(d.listed, 0)", "int8")},
+               {_int("COALESCE(d.member_id, 0)", "int8")}, {_int(_LISTED, "int8")},
                {_int(f"CASE WHEN d.origin = {_UPLOADED} THEN 1 ELSE 0 END", "int2")},
                {_int(_CLAIMED, "int2")}
         {rows_of("connectors_identity", "d", "TRUE", column="id", only=only)}
@@ -280,14 +284,24 @@ def assemble(
     on_table = counted_author >= 0
     if "known_repost" in counts:
         stored = np.stack([counts[f"known_{kind}"] for kind in COUNTED_KINDS], axis=1)
+        vouched = counts["vouched"]
     else:
         stored = known_per_post(counts, reactions)
+        fetched = {
+            "post": reactions["post"][reactions["reported"] == 0],
+            "kind": reactions["kind"][reactions["reported"] == 0],
+        }
+        vouched = known_per_post(counts, fetched).sum(axis=1)
+    # An upload's typed follower count is limited here too, or it would make room for counts.
+    typed = identities["audience_reported"] > 0
+    cap_followers = np.where(typed, np.minimum(followers, params.self_reported_followers_max), followers)
     counted = counted_reactions(
         owner=counted_author[on_table],
         time=counts["time"][on_table],
         counts=np.stack([counts[f"count_{kind}"][on_table] for kind in COUNTED_KINDS], axis=1),
         known=stored[on_table],
-        followers=followers,
+        vouched=vouched[on_table],
+        followers=cap_followers,
         size=len(ids),
         now=now.timestamp(),
         params=params,
@@ -376,7 +390,8 @@ POST_COUNT_COLUMNS = [
     ("reported", "int2"),
     *[(f"count_{kind}", "float8") for kind in COUNTED_KINDS],
 ]
-KNOWN_COLUMNS = [(f"known_{kind}", "float8") for kind in COUNTED_KINDS]
+KNOWN_COLUMNS = [*[(f"known_{kind}", "float8") for kind in COUNTED_KINDS], ("vouched", "float8")]
+_PER_POST = "(" + ", ".join(f"'{kind}'" for kind in PER_POST_KINDS) + ")"
 # The stored reactions a post's count includes: those the engine reads (REACTION_WINDOW).
 _KNOWN_REACTION = (
     "i.post_id = p.id AND i.kind <> 'follow' AND i.actor_id <> i.target_id "
@@ -418,8 +433,11 @@ def post_counts_read(
         known = ", ".join(
             f"COUNT(*) FILTER (WHERE i.kind = '{kind}')::float8 AS known_{kind}" for kind in COUNTED_KINDS
         )
+        known += (
+            f", COUNT(*) FILTER (WHERE i.origin < {_UPLOADED} AND i.kind IN {_PER_POST})::float8 AS vouched"
+        )
         sql = f"""
-            {select}, {", ".join(f"k.known_{kind}" for kind in COUNTED_KINDS)}
+            {select}, {", ".join(f"k.known_{kind}" for kind in COUNTED_KINDS)}, k.vouched
             FROM (SELECT p.* {source}) p
             CROSS JOIN LATERAL (SELECT {known} FROM connectors_interaction i WHERE {_KNOWN_REACTION}) k
         """
@@ -430,8 +448,12 @@ def post_counts_read(
             f"AND i.kind = '{kind}') AS REAL)"
             for kind in COUNTED_KINDS
         )
+        known += (
+            f", CAST((SELECT COUNT(*) FROM connectors_interaction i WHERE {_KNOWN_REACTION} "
+            f"AND i.origin < {_UPLOADED} AND i.kind IN {_PER_POST}) AS REAL)"
+        )
         sql = f"{select}, {known} {source}"
-        params_sql = [*[start, now] * len(COUNTED_KINDS), start, now]
+        params_sql = [*[start, now] * (len(COUNTED_KINDS) + 1), start, now]
     found = fetch_columns(sql, params_sql, columns, order_by="id")
     for kind in COUNTED_KINDS:
         column = found[f"count_{kind}"]

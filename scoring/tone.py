@@ -26,7 +26,7 @@ from django.db import connection, transaction
 from django.db.models import Count
 
 from connectors.models import Interaction, Post
-from connectors.records import Tone
+from connectors.records import Origin, Tone
 from scoring.topics import ids_condition, language_tag
 
 POSITIVE_AT, NEGATIVE_AT = 0.05, -0.05
@@ -97,8 +97,11 @@ def tones_refresh(*, since: datetime, identity_ids: Iterable[int] | None = None)
     """Judge the replies and quotes since ``since`` (to ``identity_ids``, or to anyone) that have
     no tone yet; returns how many were judged. Those whose words are not stored are marked so,
     once, in SQL."""
+    # Not a member's word about a reaction they gave (it counts for no one), nor a reply to oneself.
     where = (
-        "i.kind IN ('reply', 'quote') AND i.tone IS NULL AND i.occurred_at >= %s AND i.post_external_id <> ''"
+        "i.kind IN ('reply', 'quote') AND i.tone IS NULL AND i.occurred_at >= %s "
+        f"AND i.post_external_id <> '' AND i.origin < {int(Origin.UPLOAD_GIVEN)} "
+        "AND i.actor_id <> i.target_id"
     )
     params: list = [since]
     if identity_ids is not None:
@@ -173,7 +176,7 @@ def member_feedback(*, member, since: datetime) -> FeedbackMix:
     of theirs that drew the most negative feedback: two queries."""
     received = Interaction.objects.filter(
         target__member=member, kind__in=FEEDBACK_KINDS, occurred_at__gte=since, tone__isnull=False
-    )
+    ).exclude(origin=Origin.UPLOAD_GIVEN)
     counts = dict(received.values_list("tone").annotate(n=Count("id")).values_list("tone", "n"))
     worst = (
         received.filter(tone=Tone.NEGATIVE, post__isnull=False)

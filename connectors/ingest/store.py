@@ -66,9 +66,21 @@ def _assignments(
     table: str, text_cols: Sequence[str], value_cols: Sequence[str], replaced: Sequence[str] = ()
 ) -> str:
     """SET clauses for an upsert: text and values only where the source said something; the
-    ``replaced`` columns taken as they come (an uploader's id, which the API's fetch clears)."""
-    parts = [f"{c} = CASE WHEN excluded.{c} <> '' THEN excluded.{c} ELSE {table}.{c} END" for c in text_cols]
-    parts += [f"{c} = COALESCE(excluded.{c}, {table}.{c})" for c in value_cols]
+    ``replaced`` columns taken as they come (an uploader's id, which the API's fetch clears).
+
+    When a source that is not an upload replaces a row that one was (a profile or post a member
+    uploaded, then read from the network), everything is taken as the network says it, its
+    silences too: a count or text only the upload gave must not stay on under the network's
+    origin, where it would count as fetched."""
+    replaces_upload = f"(excluded.origin < {int(Origin.UPLOAD)} AND {table}.origin >= {int(Origin.UPLOAD)})"
+    parts = [
+        f"{c} = CASE WHEN {replaces_upload} OR excluded.{c} <> '' THEN excluded.{c} ELSE {table}.{c} END"
+        for c in text_cols
+    ]
+    parts += [
+        f"{c} = CASE WHEN {replaces_upload} THEN excluded.{c} ELSE COALESCE(excluded.{c}, {table}.{c}) END"
+        for c in value_cols
+    ]
     parts += [f"{c} = excluded.{c}" for c in replaced]
     parts.append("updated_at = excluded.updated_at")
     return ", ".join(parts)

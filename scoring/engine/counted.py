@@ -26,8 +26,11 @@ import numpy as np
 from scoring.engine.model import COUNTED_KINDS, DAY, KINDS, Params
 
 VIEW = COUNTED_KINDS.index("view")
-# Per ``model.KINDS`` code, its column in COUNTED_KINDS (follows: -1, never counted).
-COUNTED_COLUMN = np.array([COUNTED_KINDS.index(kind) if kind in COUNTED_KINDS else -1 for kind in KINDS])
+# The kinds a post's public counts hold, and per ``model.KINDS`` code its column in COUNTED_KINDS
+# (-1 for the others: a follow is of no post, and a mention links the mentioning post, not one
+# the mentioned account wrote).
+PER_POST_KINDS = ("repost", "reply", "quote", "like")
+COUNTED_COLUMN = np.array([COUNTED_KINDS.index(kind) if kind in PER_POST_KINDS else -1 for kind in KINDS])
 
 
 def reactions_per_post(*, post: np.ndarray, kind: np.ndarray, posts: int) -> np.ndarray:
@@ -66,14 +69,18 @@ def counted_reactions(
     now: float,
     params: Params,
     self_reported: np.ndarray | None = None,
+    vouched: np.ndarray | None = None,
 ) -> CountedColumns:
     """Per identity, the counted reactions to its posts (see the module's steps).
 
     owner: per post, its author's row. time: per post, Unix seconds. counts: (posts,
     len(COUNTED_KINDS)) public counts, NaN where the network reported none. known: (posts,
     len(COUNTED_KINDS)) reactions stored as edges for the post, per kind (views: 0).
-    followers: per identity. self_reported: per post, it came from a member's upload (its counts
-    count at ``Params.self_reported_weight``).
+    followers: per identity (for the cap: an upload's typed count already limited).
+    self_reported: per post, it came from a member's upload (its counts count at
+    ``Params.self_reported_weight``). vouched: per post, the stored reactions that raise its cap,
+    those not self-reported (default: all of ``known``): an uploaded like must not make room for
+    twenty-five counted ones.
     """
     kinds = len(COUNTED_KINDS)
     counted = np.zeros((size, kinds))
@@ -93,7 +100,8 @@ def counted_reactions(
     known = np.asarray(known, dtype=np.float64)[inside]
     audience = np.asarray(followers, dtype=np.float64)[owner]
     # What a post's audience and its known reactors make plausible, before the per-kind allowance.
-    base = params.counted_cap_floor + params.counted_cap_per_known * known.sum(axis=1)
+    vouched = known.sum(axis=1) if vouched is None else np.asarray(vouched, dtype=np.float64)[inside]
+    base = params.counted_cap_floor + params.counted_cap_per_known * vouched
     reported = None if self_reported is None else np.asarray(self_reported, dtype=bool)[inside]
     weights = params.counted_weight_array()
     s = params.counted_saturation

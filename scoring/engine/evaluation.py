@@ -216,8 +216,14 @@ def _counted(*, activity: ActivityColumns, before, known, split: float, size: in
     def per_post(mask: np.ndarray) -> np.ndarray:
         return reactions_per_post(post=activity.post[mask], kind=activity.kind[mask], posts=posts)
 
-    stored = per_post(known)
-    counts = per_post(before) if activity.post_counts is None else activity.post_counts
+    if activity.post_counts is None:
+        # Counted from the reactions themselves: as of the split, less those known by then.
+        counts, stored = per_post(before), per_post(known)
+    else:
+        # Counts as last seen hold reactions made after the split too: subtract every stored
+        # reaction to the post, whenever it came, or the outcome would leak into the predictor.
+        hidden = np.zeros(activity.time.shape, bool) if activity.hidden is None else activity.hidden
+        counts, stored = activity.post_counts, per_post(~hidden)
     return counted_reactions(
         owner=activity.post_author,
         time=activity.post_time,

@@ -463,3 +463,32 @@ def test_an_operators_correction_of_a_posts_author_unlinks_what_the_squatter_att
 
     assert Post.objects.get(external_id="p").author.handle == "victim"
     assert not Interaction.objects.filter(post__external_id="p").exists()
+
+
+def test_what_only_an_upload_said_goes_when_the_network_describes_the_same_post_and_profile():
+    member = MemberFactory()
+    _fetched_identity("300", "mine")
+    Identity.objects.filter(external_id="300").update(member=member)
+    at = datetime(2024, 5, 1, tzinfo=UTC)
+    _upload_by(
+        member,
+        Batch(
+            identities=[IdentityRecord(network="x", external_id="300", handle="mine", listed=9_999)],
+            posts=[
+                PostRecord(
+                    network="x", external_id="p9", author_id="300", created_at=at, views=10**9, quotes=5_000
+                )
+            ],
+        ),
+    )
+    post = Post.objects.get(external_id="p9")
+    assert (post.views, post.quotes, post.origin) == (10**9, 5_000, Origin.UPLOAD)
+    # The network's answer has likes and no views or quotes: the upload's numbers do not stay
+    # on under the network's origin, where they would count as fetched.
+    fetched = PostRecord(network="x", external_id="p9", author_id="300", created_at=at, likes=3)
+    ingest_batch(batch=Batch(posts=[fetched]), provenance=FETCHED)
+    post.refresh_from_db()
+    assert (post.likes, post.views, post.quotes, post.origin) == (3, None, None, Origin.API)
+    _fetched_identity("300", "mine", followers=12)
+    mine = Identity.objects.get(external_id="300")
+    assert (mine.followers, mine.listed, mine.origin) == (12, None, Origin.API)

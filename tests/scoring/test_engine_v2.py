@@ -216,3 +216,34 @@ def test_an_audience_only_an_upload_gives_is_capped_and_discounted():
     assert result.contributions["listed"][1] == pytest.approx(0.25 * P.listed_weight * 10 * addressed)
     assert result.self_reported[1] == pytest.approx(result.raw[1]) and result.self_reported[0] == 0
     assert result.score[1] < 40 < 80 < result.score[0]
+
+
+def test_only_reactions_the_network_vouches_for_make_room_for_counts():
+    # 10 stored likes, all uploaded by the member: they are subtracted (nothing counts twice) but
+    # do not raise the cap, or each invented like would make room for 25 counted ones.
+    result = counted([{"like": 10_000}], [{"like": 10}], followers=(0.0,))
+    assert result.counted[0, LIKE] == pytest.approx(saturated(50 + 25 * 10))
+    vouched_for_none = counted_reactions(
+        owner=np.zeros(1, dtype=np.int64),
+        time=np.array([NOW]),
+        counts=post_counts([{"like": 10_000}]),
+        known=np.array([[0, 0, 0, 10, 0, 0]], dtype=np.float64),
+        followers=np.zeros(1),
+        size=1,
+        now=NOW,
+        params=P,
+        vouched=np.zeros(1),
+    )
+    assert vouched_for_none.counted[0, LIKE] == pytest.approx(saturated(50))
+
+
+def test_a_mention_is_not_a_reaction_to_the_post_it_is_linked_to():
+    from scoring.engine import KIND_CODE
+    from scoring.engine.counted import reactions_per_post
+
+    table = reactions_per_post(
+        post=np.array([0, 0, 0]),
+        kind=np.array([KIND_CODE["mention"], KIND_CODE["like"], KIND_CODE["follow"]]),
+        posts=1,
+    )
+    assert table[0].tolist() == [0, 0, 0, 1, 0, 0]

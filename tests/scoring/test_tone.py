@@ -146,3 +146,16 @@ def test_the_dashboard_shows_the_mix_and_what_drew_the_most_negative_feedback(cl
     assert '<span class="bar-label">Negative</span>' in page
     if negative:
         assert "Most negative feedback" in page
+
+
+def test_a_members_word_about_replies_they_gave_is_not_judged(fixtures_dir):
+    from connectors.records import Origin
+
+    batch = _ingest_brexit(fixtures_dir)
+    now = max(post.created_at for post in batch.posts) + timedelta(hours=1)
+    replies = Interaction.objects.filter(kind="reply")
+    given = replies.first()
+    Interaction.objects.filter(pk=given.pk).update(origin=Origin.UPLOAD_GIVEN)
+    tones_refresh(since=now - timedelta(days=90))
+    assert Interaction.objects.get(pk=given.pk).tone is None
+    assert replies.exclude(pk=given.pk).filter(tone__isnull=True).count() == 0

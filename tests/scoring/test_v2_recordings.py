@@ -151,3 +151,26 @@ def test_a_run_with_v1s_parameters_is_recorded_as_v1_and_ignores_the_counts(tmp_
     assert (
         snapshot.points_audience == pytest.approx(snapshot.unsmoothed, abs=0.01) and snapshot.unsmoothed > 20
     )
+
+
+def test_a_typed_audience_makes_no_room_for_typed_counts():
+    from connectors.records import Batch, IdentityRecord, PostRecord, Provenance
+
+    member = MemberFactory()
+    at = ARCHIVE_NOW - timedelta(days=1)
+    batch = Batch(
+        identities=[IdentityRecord(network="x", external_id="9", handle="big", followers=10_000_000)],
+        posts=[PostRecord(network="x", external_id="q1", author_id="9", created_at=at, likes=5_000_000)],
+    )
+    ingest_batch(batch=batch, provenance=Provenance.upload(member_id=member.pk, own={("x", "9")}))
+    score_recompute(now=ARCHIVE_NOW)
+    snapshot = IdentityScore.objects.get(identity__external_id="9")
+    # The cap believes 50 + 1,000 followers' worth of the 5,000,000 likes (the typed follower
+    # count is limited to 1,000), at a quarter for being uploaded.
+    decay = 2 ** (-1 / 30)
+    likes = 0.25 * 0.5 * 100 * math.log1p(1_050 / 100) * decay
+    rounding = 0.005 * snapshot.raw / snapshot.unsmoothed
+    assert _raw_part(snapshot, "counted_likes") == pytest.approx(likes, abs=rounding)
+    assert snapshot.counted_capped == 5_000_000 - 1_050
+    # All of it rests on the upload, and brands see it unverified.
+    assert snapshot.self_reported == pytest.approx(snapshot.unsmoothed, abs=0.01) and not snapshot.verified
