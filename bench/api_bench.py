@@ -552,22 +552,14 @@ def main() -> None:
     sys.stdout.reconfigure(line_buffering=True)
 
     _setup_environment()
-    url = os.environ["DATABASE_URL"]
-    if not url.startswith("postgres"):
-        sys.exit("This benchmark measures PostgreSQL: DATABASE_URL must be postgres://...")
-    from bench.postgres import database_ensure
+    from bench.postgres import bench_django_ready
 
-    database_ensure(url)
-    import django
-
-    django.setup()
+    bench_django_ready()
     from django.conf import settings
-    from django.core.management import call_command
     from django.db import connection
 
     from accounts.models import ApiToken
 
-    call_command("migrate", verbosity=0)
     population_ensure()
     with connection.cursor() as cursor:
         cursor.execute("SELECT COUNT(*) FROM connectors_identity")

@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
-import os
 import random
 import resource
 import statistics
@@ -530,19 +529,12 @@ def main() -> None:
     sys.stdout.reconfigure(line_buffering=True)
 
     _setup_environment()
-    url = os.environ["DATABASE_URL"]
-    if not url.startswith("postgres"):
-        sys.exit("This benchmark measures PostgreSQL: DATABASE_URL must be postgres://...")
-    from bench.postgres import database_ensure
+    from bench.postgres import bench_django_ready
 
-    database_ensure(url)
-    import django
-
-    django.setup()
+    url = bench_django_ready()
     from django.conf import settings
     from django.core.management import call_command
 
-    call_command("migrate", verbosity=0)
     # The pages are rendered as in production (DEBUG off), whose static files need their manifest.
     call_command("collectstatic", interactive=False, verbosity=0)
     day = datetime.now(UTC).date()

@@ -28,3 +28,23 @@ def bench_environment(*, database_url: str, root) -> None:
     os.environ.setdefault("TOKEN_ENCRYPTION_KEY", "bench-only-no-token-is-stored")
     os.environ.setdefault("KLOUT_VAR_DIR", str(root / "var" / "bench"))
     os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+
+def bench_django_ready() -> str:
+    """Django set up on the benchmark's own PostgreSQL database, created when missing and
+    migrated; returns its URL. Exits when DATABASE_URL is not PostgreSQL: these benchmarks
+    measure it."""
+    import os
+    import sys
+
+    url = os.environ["DATABASE_URL"]
+    if not url.startswith("postgres"):
+        sys.exit("This benchmark measures PostgreSQL: DATABASE_URL must be postgres://...")
+    database_ensure(url)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    return url

@@ -33,7 +33,6 @@ from __future__ import annotations
 import argparse
 import inspect
 import multiprocessing
-import os
 import resource
 import sys
 import time
@@ -515,19 +514,11 @@ def main() -> None:
     sys.stdout.reconfigure(line_buffering=True)  # progress shows as it happens, even into a file
 
     _setup_environment()
-    url = os.environ["DATABASE_URL"]
-    if not url.startswith("postgres"):
-        sys.exit("This benchmark measures PostgreSQL: DATABASE_URL must be postgres://...")
-    from bench.postgres import database_ensure
+    from bench.postgres import bench_django_ready
 
-    database_ensure(url)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    url = bench_django_ready()
     from django.db import connection
 
-    call_command("migrate", verbosity=0)
     ensure_population(
         url=url,
         identities=args.identities,

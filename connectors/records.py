@@ -248,8 +248,6 @@ TONE_NAMES = {
     Tone.NEGATIVE: "negative",
     Tone.NO_WORDS: "words not stored",
 }
-# The tones that say something of the reaction (the others are not judged).
-JUDGED_TONES = (Tone.POSITIVE, Tone.NEUTRAL, Tone.NEGATIVE)
 
 
 class Origin(IntEnum):
