@@ -24,8 +24,9 @@ SORTS = {
     "audience": "Audience",
     "engagement": "Reactions per post",
 }
-# The most people of one topic handed to a search by id (see filter_topic).
-TOPIC_IDS_MAX = 5_000
+# The most people a topic or words may match for a search to start from them, by id (see
+# ``_from_holders``).
+HOLDERS_MAX = 5_000
 # The tone filter: among identities with at least this many replies and quotes judged in the
 # window, those whose feedback is mostly positive, or seldom negative.
 TONES = {"positive": "Mostly positive (half or more)", "calm": "Seldom negative (a fifth or less)"}
@@ -133,22 +134,18 @@ class DiscoveryFilter(django_filters.FilterSet):
         if not topic:
             return queryset
         hid = HiddenTopic.objects.filter(member_id=OuterRef("owner_id"), topic=topic)
-        # A topic of at most a few thousand people is searched from them: their cards are read by
-        # id and sorted (``few``), instead of walking the sort's B-tree and probing each card's
-        # topics, which for a rarer topic meant tens of thousands of probes.
-        holders = IdentityTopic.objects.filter(topic=topic).values_list("identity_id", flat=True)
-        holders = list(holders[: TOPIC_IDS_MAX + 1])
-        if len(holders) <= TOPIC_IDS_MAX:
-            self.few = True
-            return queryset.filter(identity_id__in=holders).exclude(Exists(hid))
-        has = IdentityTopic.objects.filter(identity_id=OuterRef("identity_id"), topic=topic)
-        return queryset.filter(Exists(has)).exclude(Exists(hid))
+        holders = IdentityTopic.objects.filter(topic=topic)
+        narrowed = self._from_holders(queryset, holders)
+        if narrowed is None:
+            has = IdentityTopic.objects.filter(identity_id=OuterRef("identity_id"), topic=topic)
+            narrowed = queryset.filter(Exists(has))
+        return narrowed.exclude(Exists(hid))
 
     def filter_words(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         words = list(dict.fromkeys(WORD.findall(value.lower())))[:MAX_WORDS]
         if not words:
             return queryset
-        text = IdentityText.objects.filter(identity_id=OuterRef("identity_id"))
+        text = IdentityText.objects.all()
         if connection.vendor == "postgresql":
             # Each word as the start of a lexeme of the generated ``search`` vector (migration 0009);
             # words are letters and digits only (``WORD``), and bound as a parameter.
@@ -159,7 +156,27 @@ class DiscoveryFilter(django_filters.FilterSet):
                 # The search text is " word word ... ": a leading space anchors the start of a word.
                 text = text.filter(words__contains=f" {word}")
         hid = HiddenTopic.objects.filter(member_id=OuterRef("owner_id"), topic__in=words)
-        return queryset.filter(Exists(text)).exclude(Exists(hid))
+        # The texts are matched first, from the index: walking the sort's B-tree and probing each
+        # card's text took seconds for a word in a few hundred bios (the planner cannot tell how
+        # few a prefix matches), or in none.
+        narrowed = self._from_holders(queryset, text)
+        if narrowed is None:
+            narrowed = queryset.filter(Exists(text.filter(identity_id=OuterRef("identity_id"))))
+        return narrowed.exclude(Exists(hid))
+
+    def _from_holders(self, queryset: QuerySet, holders: QuerySet) -> QuerySet | None:
+        """The cards of ``holders`` (rows with an ``identity_id``) when they are at most
+        ``HOLDERS_MAX``; None when they are more.
+
+        A topic or word of a few thousand people is searched from them: their cards are read by id
+        and sorted (``few``), instead of walking the sort's B-tree and probing each card, which for
+        a rarer one meant tens of thousands of probes. A common one is found soon by the walk.
+        """
+        ids = list(holders.values_list("identity_id", flat=True)[: HOLDERS_MAX + 1])
+        if len(ids) > HOLDERS_MAX:
+            return None
+        self.few = True
+        return queryset.filter(identity_id__in=ids)
 
     def filter_location(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         place = " ".join(value.lower().split())

@@ -177,6 +177,30 @@ def test_opted_out_people_never_appear(client, brand):
     assert not DiscoveryCard.objects.filter(handle__in=["leaving", "stranger"]).exists()
 
 
+@pytest.mark.parametrize("holders_max", [5_000, 1, 0])
+def test_topics_and_words_find_the_same_people_from_their_holders_or_by_walking_the_sort(
+    client, brand, monkeypatch, holders_max
+):
+    """A topic or words of at most ``HOLDERS_MAX`` people start from them; more are probed card by
+    card along the sort. Either way the same people come back, in the same order."""
+    monkeypatch.setattr("perks.filters.HOLDERS_MAX", holders_max)
+    influencer("coffee_pro", bio="Roaster in Berlin", texts=("#coffee beans", "#coffee"), followers=900)
+    influencer("coffee_fan", bio="Roasting at home", texts=("#coffee at dawn",), followers=50)
+    influencer("runner", texts=("marathon training tonight",))
+    hider = public_member()
+    influencer("hider", member=hider, bio="Roaster too", texts=("#coffee", "#coffee"), followers=10)
+    refresh()
+    HiddenTopic.objects.create(member=hider, topic="coffee")
+    HiddenTopic.objects.create(member=hider, topic="roaster")
+    expected = handles(discover(client, brand, words="roast", sort="audience"))
+    assert set(expected) == {"coffee_pro", "coffee_fan", "hider"}
+    assert expected[:2] == ["coffee_pro", "coffee_fan"]
+    assert set(handles(discover(client, brand, topic="coffee"))) == {"coffee_pro", "coffee_fan"}
+    assert handles(discover(client, brand, words="roaster")) == ["coffee_pro"]
+    assert handles(discover(client, brand, words="quibexka")) == []
+    assert handles(discover(client, brand, topic="coffee", words="dawn")) == ["coffee_fan"]
+
+
 def test_a_hidden_topic_is_neither_shown_nor_matched(client, brand):
     member = public_member()
     influencer("private_life", member=member, texts=("#poker night", "#poker again", "#coffee", "#coffee"))
