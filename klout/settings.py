@@ -89,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "klout.context_processors.site",
+                "accounts.context_processors.navigation",
             ],
         },
     },

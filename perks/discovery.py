@@ -16,8 +16,11 @@ from datetime import date, timedelta
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from accounts.selectors import brand_memberships, member_is_public
 from connectors.selectors import identities_visible
@@ -55,15 +58,11 @@ class Sparkline:
     first: float
     last: float
     days: int
+    end: tuple[str, str]  # the last point, marked with a dot
 
     @property
     def label(self) -> str:
         return f"Score over the last {self.days} days: from {self.first:.0f} to {self.last:.0f}"
-
-    @property
-    def end(self) -> tuple[str, str]:
-        x, y = self.points.split()[-1].split(",")
-        return x, y
 
 
 def sparkline(history: list[HistoryPoint], *, until: date, days: int = SPARK_DAYS) -> Sparkline | None:
@@ -88,7 +87,8 @@ def sparkline(history: list[HistoryPoint], *, until: date, days: int = SPARK_DAY
         # One day: a short level line, so that there is something to see.
         x, y = coordinates[0].split(",")
         coordinates.insert(0, f"{max(float(x) - 6, 0):.1f},{y}")
-    return Sparkline(points=" ".join(coordinates), first=scores[0], last=scores[-1], days=days)
+    end = tuple(coordinates[-1].split(","))
+    return Sparkline(points=" ".join(coordinates), first=scores[0], last=scores[-1], days=days, end=end)
 
 
 @dataclass(frozen=True)
@@ -96,6 +96,26 @@ class Row:
     card: DiscoveryCard
     topics: list[str]
     sparkline: Sparkline | None
+    profile_url: str
+    shortlist_form: SafeString
+
+    # The figures as the row shows them, formatted here rather than by a template filter per cell.
+    @property
+    def score_text(self) -> str:
+        return f"{self.card.score:.0f}"
+
+    @property
+    def change_text(self) -> str:
+        change = round(self.card.change, 1) or 0.0  # never "-0.0"
+        return f"{change:+.1f}" if change > 0 else f"{change:.1f}"
+
+    @property
+    def engagement_text(self) -> str:
+        return f"{self.card.engagement:.1f}"
+
+    @property
+    def audience_text(self) -> str:
+        return f"{self.card.audience:,}"
 
 
 def _page_number(value: str | None) -> int:
@@ -106,7 +126,29 @@ def _page_number(value: str | None) -> int:
     return min(max(number, 1), MAX_PAGES)
 
 
-def _rows(cards: list[DiscoveryCard]) -> list[Row]:
+# Stand-ins for the row's identity in the shortlist form rendered once for the whole page; a NUL
+# cannot come from anyone's input (Django's forms refuse it), so it is never replaced by mistake.
+_ROW_ID, _ROW_LABEL = "\x00id\x00", "\x00label\x00"
+
+
+def _shortlist_form_stamp(request: HttpRequest, *, brand, shortlists: list, next_url: str) -> str:
+    """The "Add to shortlist" form with stand-ins for the row's identity: rendered once per page
+    and filled in for each row, instead of rendering the same form (every shortlist an option) 25
+    times."""
+    return render_to_string(
+        "perks/_discover_shortlist_form.html",
+        {
+            "shortlist_add_url": reverse("perks:shortlist_add", args=[brand.slug]),
+            "shortlists": shortlists,
+            "next": next_url,
+            "identity_id": _ROW_ID,
+            "label": _ROW_LABEL,
+        },
+        request=request,
+    )
+
+
+def _rows(cards: list[DiscoveryCard], *, brand, shortlist_form: str) -> list[Row]:
     """The page's cards with their sparklines and the topics their members show: two queries."""
     if not cards:
         return []
@@ -116,11 +158,19 @@ def _rows(cards: list[DiscoveryCard]) -> list[Row]:
     )
     # Read again here: a topic hidden after the card was written must not show on it.
     hidden = members_hidden_topics(member_ids=[card.owner_id for card in cards if card.owner_id])
+    # One reverse for the page: the profile addresses differ only by the identity's id.
+    profile_url = reverse("perks:influencer", args=[brand.slug, 0]).removesuffix("0/") + "{}/"
     return [
         Row(
             card=card,
             topics=[topic for topic in card.topic_list if topic not in hidden.get(card.owner_id, set())],
             sparkline=sparkline(days.get(card.identity_id, []), until=until),
+            profile_url=profile_url.format(card.identity_id),
+            shortlist_form=mark_safe(  # noqa: S308 (the form is rendered and escaped; the handle is escaped)
+                shortlist_form.replace(_ROW_ID, str(card.identity_id)).replace(
+                    _ROW_LABEL, escape(f"@{card.handle}")
+                )
+            ),
         )
         for card in cards
     ]
@@ -145,7 +195,15 @@ def discover(request: HttpRequest, membership) -> HttpResponse:
     cards = list(matches[offset : offset + PAGE_SIZE + 1])
     more = len(cards) > PAGE_SIZE
     cards = cards[:PAGE_SIZE]
-    rows = _rows(cards)
+    shortlists = list(brand_shortlists(brand=brand))
+    next_url = request.get_full_path()
+    rows = _rows(
+        cards,
+        brand=brand,
+        shortlist_form=_shortlist_form_stamp(request, brand=brand, shortlists=shortlists, next_url=next_url)
+        if cards
+        else "",
+    )
     anyone = bool(cards) or DiscoveryCard.objects.exists()
     context = {
         "brand": brand,
@@ -166,11 +224,7 @@ def discover(request: HttpRequest, membership) -> HttpResponse:
         "sort_label": SORTS.get(filterset.form.cleaned_data.get("sort") or "score", "Score"),
         "filtered": filterset.active,
         "anyone": anyone,
-        "shortlists": list(brand_shortlists(brand=brand)),
-        # Reversed once, not for each row's form.
-        "shortlist_add_url": reverse("perks:shortlist_add", args=[brand.slug]),
         "languages": COMMON_LANGUAGES,
-        "next": request.get_full_path(),
         "spark": {"width": SPARK_WIDTH, "height": SPARK_HEIGHT},
     }
     return render(request, "perks/discover.html", context)

@@ -68,6 +68,22 @@ def test_a_row_shows_network_score_sparkline_audience_topics_and_a_shortlist_for
     assert "+21.0" in page  # the change over 30 days
 
 
+def test_each_row_has_its_own_shortlist_form_and_names_are_escaped(client, brand):
+    """The form is rendered once for the page and given each row's identity."""
+    Shortlist.objects.create(brand=brand, name="<b>id</b> & co")
+    first = influencer("first_one", score=70)
+    second = influencer("second_one", score=60)
+    refresh()
+    page = discover(client, brand).content.decode()
+    for identity in (first, second):
+        assert f'name="identity_id" value="{identity.pk}"' in page
+        assert f'id="shortlist-{identity.pk}"' in page and f'for="new-shortlist-{identity.pk}"' in page
+        assert f'<span class="visually-hidden"> @{identity.handle}</span>' in page
+        assert f'href="{reverse("perks:influencer", args=[brand.slug, identity.pk])}"' in page
+    assert page.count("&lt;b&gt;id&lt;/b&gt; &amp; co (0)") == 2 and "<b>id</b>" not in page
+    assert "\x00" not in page
+
+
 def test_score_network_audience_engagement_and_change_filters(client, brand):
     influencer(
         "big_x", score=70, followers=50_000, received_likes=90, texts=("a", "b", "c"), history={30: 60}
