@@ -4,8 +4,8 @@ Both act for the brand in the URL (``perks.access.brand_view``: anyone off its t
 and read through the selectors: the cards of the identities others may see
 (``scoring.selectors.discovery_cards``, the one visibility rule), their scores and the topics
 their members did not hide. A discovery page costs the same few queries whatever it shows: the
-page of cards (one more than shown, to know of a next page), the 30 days of scores of the cards
-on it, their members' hidden topics and the brand's shortlists.
+page of cards (one more than shown, to know of a next page; each card holds its sparkline), their
+members' hidden topics and the brand's shortlists.
 """
 
 from __future__ import annotations
@@ -34,7 +34,6 @@ from scoring.selectors import (
     HistoryPoint,
     chart_points,
     discovery_cards,
-    identities_score_days,
     identities_top_moments,
     identities_topics_shown,
     identity_score_report,
@@ -149,13 +148,10 @@ def _shortlist_form_stamp(request: HttpRequest, *, brand, shortlists: list, next
 
 
 def _rows(cards: list[DiscoveryCard], *, brand, shortlist_form: str) -> list[Row]:
-    """The page's cards with their sparklines and the topics their members show: two queries."""
+    """The page's cards with their sparklines (kept on the card) and the topics their members
+    show: one query."""
     if not cards:
         return []
-    until = max(card.day for card in cards)
-    days = identities_score_days(
-        identity_ids=[card.identity_id for card in cards], since=until - timedelta(days=SPARK_DAYS - 1)
-    )
     # Read again here: a topic hidden after the card was written must not show on it.
     hidden = members_hidden_topics(member_ids=[card.owner_id for card in cards if card.owner_id])
     # One reverse for the page: the profile addresses differ only by the identity's id.
@@ -164,7 +160,9 @@ def _rows(cards: list[DiscoveryCard], *, brand, shortlist_form: str) -> list[Row
         Row(
             card=card,
             topics=[topic for topic in card.topic_list if topic not in hidden.get(card.owner_id, set())],
-            sparkline=sparkline(days.get(card.identity_id, []), until=until),
+            sparkline=sparkline(
+                [HistoryPoint(day=day, score=score) for day, score in card.spark_days], until=card.day
+            ),
             profile_url=profile_url.format(card.identity_id),
             shortlist_form=mark_safe(  # noqa: S308 (the form is rendered and escaped; the handle is escaped)
                 shortlist_form.replace(_ROW_ID, str(card.identity_id)).replace(

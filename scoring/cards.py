@@ -32,6 +32,8 @@ from scoring.topics import WINDOW_DAYS, TopicsResult, ids_condition, shown_topic
 logger = logging.getLogger(__name__)
 
 CHANGE_DAYS = 30
+# The days of scores a card's sparkline holds, up to the card's day.
+SPARK_DAYS = 30
 # Identity ids per INSERT ... SELECT of a full refresh: a bounded transaction and sort each.
 SLICE = 50_000
 # Ids per statement when refreshing a list of identities.
@@ -48,20 +50,34 @@ _INTERACTION = Interaction._meta.db_table
 def _cards_sql(scope: str) -> str:
     """The INSERT ... SELECT of the cards of the snapshots ``scope`` picks (a day's for a slice of
     ids, or each listed identity's latest)."""
+    # The sparkline's days, as "age:score" (see DiscoveryCard.spark).
     if connection.vendor == "postgresql":
         since = f"s.day - {CHANGE_DAYS}"
+        spark = f"""(SELECT string_agg((s.day - e.day) || ':' || round(e.score::numeric, 2), ' '
+                                ORDER BY e.day)
+                     FROM {_SCORE} e
+                     WHERE e.identity_id = s.identity_id AND e.day > s.day - {SPARK_DAYS}
+                       AND e.day <= s.day)"""  # noqa: S608 (the model's table, a constant)
     else:
         since = f"date(s.day, '-{CHANGE_DAYS} days')"
+        spark = f"""(SELECT group_concat(pair, ' ') FROM (
+                       SELECT CAST(julianday(s.day) - julianday(e.day) AS INTEGER) || ':'
+                              || round(e.score, 2) AS pair
+                       FROM {_SCORE} e
+                       WHERE e.identity_id = s.identity_id AND e.day > date(s.day, '-{SPARK_DAYS} days')
+                         AND e.day <= s.day
+                       ORDER BY e.day))"""  # noqa: S608 (the model's table, a constant)
     reactions = " + ".join(f"s.received_{kind}" for kind in ("repost", "reply", "quote", "like", "mention"))
     return f"""
 INSERT INTO {_CARD} (identity_id, member_id, day, network, handle, name, score, change, audience,
                      engagement, posts, location, language, verified, topics, feedback_judged,
-                     feedback_positive, feedback_negative)
+                     feedback_positive, feedback_negative, spark)
 SELECT c.identity_id, c.member_id, c.day, c.network, c.handle, c.name, c.score, c.change, c.audience,
        CASE WHEN c.posts > 0 THEN c.reactions * 1.0 / c.posts ELSE 0.0 END,
        c.posts, c.location, c.language, c.verified, c.topics, c.judged,
        CASE WHEN c.judged > 0 THEN c.positive * 1.0 / c.judged ELSE 0.0 END,
-       CASE WHEN c.judged > 0 THEN c.negative * 1.0 / c.judged ELSE 0.0 END
+       CASE WHEN c.judged > 0 THEN c.negative * 1.0 / c.judged ELSE 0.0 END,
+       COALESCE(c.spark, '')
 FROM (
     SELECT s.identity_id, i.member_id, s.day, i.network, i.handle, i.name, s.score,
            s.score - COALESCE((SELECT e.score FROM {_SCORE} e
@@ -78,7 +94,8 @@ FROM (
            {shown_topics_sql(identity="s.identity_id", member="i.member_id")} AS topics,
            {_feedback("s.identity_id", "IN (%(positive)s, %(neutral)s, %(negative)s)")} AS judged,
            {_feedback("s.identity_id", "= %(positive)s")} AS positive,
-           {_feedback("s.identity_id", "= %(negative)s")} AS negative
+           {_feedback("s.identity_id", "= %(negative)s")} AS negative,
+           {spark} AS spark
     FROM {_SCORE} s
     JOIN {_IDENTITY} i ON i.id = s.identity_id
     LEFT JOIN {_TEXT} t ON t.identity_id = s.identity_id

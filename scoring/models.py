@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from django.db import models
 
 from scoring.engine.model import KINDS, NETWORKS, SIGNALS
@@ -278,6 +280,10 @@ class DiscoveryCard(models.Model):
     verified = models.BooleanField(default=False)
     # Its strongest topics, space-separated (topics hold no spaces), for display.
     topics = models.CharField(max_length=400, blank=True)
+    # Its scores of the 30 days up to ``day``, oldest first, as "age:score" with the age in days
+    # (29 is the first of the 30, 0 is ``day``): the row's sparkline, read with the card instead
+    # of 30 snapshots scattered over the snapshot table.
+    spark = models.TextField(blank=True)
     # The tone of the replies and quotes it received in the window (``scoring.tone``): how many
     # were judged, and the shares of them that were positive and negative.
     feedback_judged = models.PositiveIntegerField(default=0)
@@ -303,3 +309,12 @@ class DiscoveryCard(models.Model):
     @property
     def topic_list(self) -> list[str]:
         return self.topics.split()
+
+    @property
+    def spark_days(self) -> list[tuple[date, float]]:
+        """``spark`` as (day, score), oldest first."""
+        days = []
+        for pair in self.spark.split():
+            age, score = pair.split(":")
+            days.append((self.day - timedelta(days=int(age)), float(score)))
+        return days

@@ -483,19 +483,6 @@ def discovery_cards() -> QuerySet[DiscoveryCard]:
     )
 
 
-def identities_score_days(*, identity_ids: list[int], since: date) -> dict[int, list[HistoryPoint]]:
-    """Each identity's daily scores from ``since``, oldest first: one query for them all."""
-    days: dict[int, list[HistoryPoint]] = {pk: [] for pk in identity_ids}
-    rows = (
-        IdentityScore.objects.filter(identity_id__in=identity_ids, day__gte=since)
-        .order_by("identity_id", "day")
-        .values_list("identity_id", "day", "score")
-    )
-    for identity_id, day, score in rows:
-        days[identity_id].append(HistoryPoint(day=day, score=score))
-    return days
-
-
 def members_hidden_topics(*, member_ids: list[int]) -> dict[int, set[str]]:
     hidden: dict[int, set[str]] = {}
     for member_id, topic in HiddenTopic.objects.filter(member_id__in=member_ids).values_list(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -82,6 +84,20 @@ def test_each_row_has_its_own_shortlist_form_and_names_are_escaped(client, brand
         assert f'href="{reverse("perks:influencer", args=[brand.slug, identity.pk])}"' in page
     assert page.count("&lt;b&gt;id&lt;/b&gt; &amp; co (0)") == 2 and "<b>id</b>" not in page
     assert "\x00" not in page
+
+
+def test_the_card_keeps_its_30_days_of_scores_so_a_page_reads_no_snapshot(client, brand):
+    identity = influencer("steady", score=61, history={40: 20, 29: 40, 15: 50, 1: 60})
+    refresh()
+    card = DiscoveryCard.objects.get(identity=identity)
+    days = card.spark_days
+    # The snapshot of 40 days ago is older than the sparkline's 30 days.
+    assert [round(score) for _, score in days] == [40, 50, 60, 61]
+    assert days[-1][0] == card.day and days[0][0] == card.day - timedelta(days=29)
+    with CaptureQueriesContext(connection) as queries:
+        page = discover(client, brand).content.decode()
+    assert "from 40 to 61" in page
+    assert not [q for q in queries.captured_queries if "scoring_identityscore" in q["sql"]]
 
 
 def test_score_network_audience_engagement_and_change_filters(client, brand):
