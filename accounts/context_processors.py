@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from accounts.models import BrandMembership
+from accounts.selectors import brand_memberships
 
 
 def navigation(request: HttpRequest) -> dict:
@@ -14,8 +14,4 @@ def navigation(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_memberships": []}
-    return {
-        "nav_memberships": SimpleLazyObject(
-            lambda: list(BrandMembership.objects.filter(user=user).select_related("brand"))
-        )
-    }
+    return {"nav_memberships": SimpleLazyObject(lambda: list(brand_memberships(user=user)))}

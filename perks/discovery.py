@@ -28,6 +28,7 @@ from perks.access import brand_view
 from perks.filters import COMMON_LANGUAGES, SORTS, DiscoveryFilter
 from perks.outcome import perk_outcome
 from perks.selectors import brand_shortlists, member_claims
+from scoring.cards import SPARK_DAYS
 from scoring.models import DiscoveryCard
 from scoring.selectors import (
     WINDOW_DAYS,
@@ -44,7 +45,6 @@ from scoring.selectors import (
 PAGE_SIZE = 25
 # Pages a search can be followed to; past them a search is narrowed rather than paged through.
 MAX_PAGES = 40
-SPARK_DAYS = 30
 SPARK_WIDTH, SPARK_HEIGHT, SPARK_PAD = 120, 32, 3
 # The least span of scores a sparkline's height stands for: a move of 0.3 points is not drawn
 # as a cliff.
@@ -130,7 +130,7 @@ def _page_number(value: str | None) -> int:
 _ROW_ID, _ROW_LABEL = "\x00id\x00", "\x00label\x00"
 
 
-def _shortlist_form_stamp(request: HttpRequest, *, brand, shortlists: list, next_url: str) -> str:
+def _shortlist_form_stamp(request: HttpRequest, *, brand) -> str:
     """The "Add to shortlist" form with stand-ins for the row's identity: rendered once per page
     and filled in for each row, instead of rendering the same form (every shortlist an option) 25
     times."""
@@ -138,8 +138,8 @@ def _shortlist_form_stamp(request: HttpRequest, *, brand, shortlists: list, next
         "perks/_discover_shortlist_form.html",
         {
             "shortlist_add_url": reverse("perks:shortlist_add", args=[brand.slug]),
-            "shortlists": shortlists,
-            "next": next_url,
+            "shortlists": list(brand_shortlists(brand=brand)),
+            "next": request.get_full_path(),
             "identity_id": _ROW_ID,
             "label": _ROW_LABEL,
         },
@@ -193,15 +193,9 @@ def discover(request: HttpRequest, membership) -> HttpResponse:
     cards = list(matches[offset : offset + PAGE_SIZE + 1])
     more = len(cards) > PAGE_SIZE
     cards = cards[:PAGE_SIZE]
-    shortlists = list(brand_shortlists(brand=brand))
-    next_url = request.get_full_path()
-    rows = _rows(
-        cards,
-        brand=brand,
-        shortlist_form=_shortlist_form_stamp(request, brand=brand, shortlists=shortlists, next_url=next_url)
-        if cards
-        else "",
-    )
+    rows = []
+    if cards:
+        rows = _rows(cards, brand=brand, shortlist_form=_shortlist_form_stamp(request, brand=brand))
     anyone = bool(cards) or DiscoveryCard.objects.exists()
     context = {
         "brand": brand,
