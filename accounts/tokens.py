@@ -19,6 +19,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import ApiToken, Brand, BrandMembership, Member, User
+from klout.db.prepared import PreparedQuery
 
 KEY_PREFIX = "klt"
 SCOPES = [scope.value for scope in ApiToken.Scope]
@@ -106,17 +107,24 @@ def api_token_revoke(*, token: ApiToken) -> None:
     ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
 
 
+# Run for every API call: compiled once (``klout.db.prepared``).
+_ACTIVE_BY_PREFIX = PreparedQuery(
+    lambda prefix: (
+        ApiToken.objects.select_related("member", "brand", "created_by")
+        .filter(prefix=prefix, revoked_at__isnull=True)
+        .order_by("-created_at")[:1]
+    ),
+    prefix=str,
+)
+
+
 def api_token_authenticate(key: str) -> ApiToken | None:
     """The active token this key belongs to, or None (unknown, forged, revoked, expired, or
     acting for a brand its maker has left)."""
     parts = key.split("_", 2)  # the secret may hold "_" itself
     if len(parts) != 3 or parts[0] != KEY_PREFIX or not parts[1] or not parts[2]:
         return None
-    token = (
-        ApiToken.objects.select_related("member", "brand", "created_by")
-        .filter(prefix=parts[1], revoked_at__isnull=True)
-        .first()
-    )
+    token = _ACTIVE_BY_PREFIX.first(prefix=parts[1])
     if token is None or not hmac.compare_digest(token.key_hash, _hash(key)):
         return None
     now = timezone.now()

@@ -19,6 +19,7 @@ from accounts.models import Member
 from connectors.models import ConnectedAccount, Identity, Interaction, Post
 from connectors.records import NETWORK_NAMES, Origin
 from connectors.selectors import identities_visible
+from klout.db.prepared import PreparedQuery
 from scoring.engine import Snapshot, snapshot_diff
 from scoring.engine.explain import Change, ChangeReport
 from scoring.models import DiscoveryCard, HiddenTopic, IdentityScore, IdentityTopic, MemberScore
@@ -391,23 +392,52 @@ class IdentityScoreReport:
     history: list[HistoryPoint]
 
 
+# The API's score lookup runs these for every call: compiled once (``klout.db.prepared``).
+_VISIBLE_BY_HANDLE = PreparedQuery(
+    lambda network, handle: identities_visible()
+    .filter(network=network)
+    .filter(Q(handle__iexact=handle) & ~Q(handle=""))
+    .order_by("pk")[:1],
+    network=str,
+    handle=str,
+)
+_VISIBLE_BY_EXTERNAL_ID = PreparedQuery(
+    lambda network, external_id: identities_visible()
+    .filter(network=network, external_id=external_id)
+    .order_by("pk")[:1],
+    network=str,
+    external_id=str,
+)
+_LATEST_SNAPSHOTS: dict[int, PreparedQuery[IdentityScore]] = {}
+
+
 def identity_visible_get(*, network: str, handle: str) -> Identity:
     """An identity others may see, by handle (in any case) or by its id on the network; a 404
     when there is none or it is a private member's."""
-    visible = identities_visible().filter(network=network)
     # Two lookups, each on its own index (``identity_network_handle_ci``, then the network id):
     # as one OR the planner reads every identity of the network.
-    identity = visible.filter(Q(handle__iexact=handle) & ~Q(handle="")).first()
+    identity = _VISIBLE_BY_HANDLE.first(network=network, handle=handle)
     if identity is None:
-        identity = visible.filter(external_id=handle).first()
+        identity = _VISIBLE_BY_EXTERNAL_ID.first(network=network, external_id=handle)
     if identity is None:
         raise Http404("No scored identity with that handle on that network.")
     return identity
 
 
+def _latest_snapshots(days: int) -> PreparedQuery[IdentityScore]:
+    # One compiled query per length of history asked for (the API allows 1 to 365 days).
+    query = _LATEST_SNAPSHOTS.get(days)
+    if query is None:
+        query = _LATEST_SNAPSHOTS[days] = PreparedQuery(
+            lambda identity_id: IdentityScore.objects.filter(identity_id=identity_id).order_by("-day")[:days],
+            identity_id=int,
+        )
+    return query
+
+
 def identity_score_report(*, identity: Identity, days: int) -> IdentityScoreReport:
     """The identity's latest ``days`` snapshots; a 404 before its first score."""
-    snapshots = list(IdentityScore.objects.filter(identity=identity).order_by("-day")[:days])
+    snapshots = _latest_snapshots(days).run(identity_id=identity.pk)
     if not snapshots:
         raise Http404("This identity has no score yet.")
     return IdentityScoreReport(
