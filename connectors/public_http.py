@@ -1,4 +1,4 @@
-"""One bounded GET, for servers that the public names (a Mastodon instance, a did:web host).
+"""Bounded requests to servers that the public names (a Mastodon instance, a did:web host).
 
 A form anyone can fill in decides which host the server calls, so the call must neither reach
 this machine's private network nor let a slow or huge answer hold a worker:
@@ -32,7 +32,7 @@ import threading
 import time
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 
@@ -146,17 +146,25 @@ class _Connection(http.client.HTTPConnection):
         self.sock = sock
 
 
-def public_get(
+def public_get(url: str, **kwargs: Any) -> FetchedResponse:
+    """GET ``url`` within ``deadline`` seconds in all and ``max_bytes`` of body (``public_request``)."""
+    return public_request("GET", url, **kwargs)
+
+
+def public_request(
+    method: str,
     url: str,
     *,
     what: str,
     public_only: bool,
+    form: dict[str, str] | None = None,
     headers: dict[str, str] | None = None,
     timeout: float | None = None,
     deadline: float | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> FetchedResponse:
-    """GET ``url`` within ``deadline`` seconds in all and ``max_bytes`` of body.
+    """``method`` ``url`` (with ``form`` sent as an url-encoded body) within ``deadline``
+    seconds in all and ``max_bytes`` of body.
 
     ``what`` names the server in error messages ("The Mastodon server example.social").
     Raises ``PublicFetchError``; any status is returned as it is (redirects included).
@@ -187,11 +195,12 @@ def public_get(
     timer.daemon = True
     timer.start()
     try:
-        connection.request(
-            "GET",
-            target,
-            headers={"Accept": "application/json", "User-Agent": _USER_AGENT, **(headers or {})},
-        )
+        sent = {"Accept": "application/json", "User-Agent": _USER_AGENT, **(headers or {})}
+        body_out = None
+        if form is not None:
+            body_out = urlencode(form).encode()
+            sent["Content-Type"] = "application/x-www-form-urlencoded"
+        connection.request(method, target, body=body_out, headers=sent)
         response = connection.getresponse()
         declared = response.getheader("Content-Length")
         if declared and declared.isdigit() and int(declared) > max_bytes:

@@ -394,17 +394,19 @@ class IdentityScoreReport:
 
 # The API's score lookup runs these for every call: compiled once (``klout.db.prepared``).
 _VISIBLE_BY_HANDLE = PreparedQuery(
-    lambda network, handle: identities_visible()
-    .filter(network=network)
-    .filter(Q(handle__iexact=handle) & ~Q(handle=""))
-    .order_by("pk")[:1],
+    lambda network, handle: (
+        identities_visible()
+        .filter(network=network)
+        .filter(Q(handle__iexact=handle) & ~Q(handle=""))
+        .order_by("pk")[:1]
+    ),
     network=str,
     handle=str,
 )
 _VISIBLE_BY_EXTERNAL_ID = PreparedQuery(
-    lambda network, external_id: identities_visible()
-    .filter(network=network, external_id=external_id)
-    .order_by("pk")[:1],
+    lambda network, external_id: (
+        identities_visible().filter(network=network, external_id=external_id).order_by("pk")[:1]
+    ),
     network=str,
     external_id=str,
 )
