@@ -241,6 +241,11 @@ class ConnectedAccount(models.Model):
     refresh_token = EncryptedTextField(blank=True, default="")
     token_expires_at = models.DateTimeField(null=True, blank=True)
     scopes = models.CharField(max_length=500, blank=True, help_text="Space-separated OAuth scopes granted.")
+    server = models.CharField(
+        max_length=253,
+        blank=True,
+        help_text="The server whose API holds the account, where a network has many (a Mastodon instance).",
+    )
     # Per-endpoint resume points (pagination tokens, since_id, ...), owned by the connector.
     cursor = models.JSONField(default=dict, blank=True)
     last_synced_at = models.DateTimeField(null=True, blank=True)
@@ -254,6 +259,29 @@ class ConnectedAccount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.identity} of {self.member} ({self.status})"
+
+
+class ServerApp(models.Model):
+    """This service registered as an OAuth app on one server of a network of many servers (a
+    Mastodon instance registers apps itself, on request): done once per server and kept."""
+
+    network = models.CharField(max_length=16, choices=NETWORK_CHOICES)
+    host = models.CharField(max_length=253)
+    redirect_uri = models.CharField(max_length=500)
+    scopes = models.CharField(max_length=200)
+    client_id = models.CharField(max_length=200)
+    client_secret = EncryptedTextField(blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network", "host", "redirect_uri", "scopes"], name="server_app_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.network} app on {self.host}"
 
 
 class SyncRun(models.Model):

@@ -1,15 +1,22 @@
-"""The member's control over a connected account (disconnect, "sync now"), and the keys."""
+"""Connecting an account, the member's control over it (disconnect, "sync now"), and the keys."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import Member
+from accounts.selectors import OPTED_OUT_MESSAGE, member_may_be_tracked
 from connectors import registry
+from connectors.changes import changes_nudge, changes_record
+from connectors.claims import claim_release
 from connectors.crypto import token_undecryptable
-from connectors.models import ConnectedAccount
+from connectors.ingest import ingest_batch
+from connectors.models import ConnectedAccount, Identity
+from connectors.records import FETCHED, Batch, external_id_canonical
 from klout.queue import QUEUE_DOWN_MESSAGE, enqueue_named
 
 # --- keys ------------------------------------------------------------------------------------------
@@ -72,3 +79,75 @@ def account_sync_now(*, account: ConnectedAccount) -> None:
     # Nothing is written first, so nothing to wait for a commit of.
     if not enqueue_named(source.sync.account_task, account.pk):
         raise SyncRefused(QUEUE_DOWN_MESSAGE)
+
+
+# --- connecting an account ---------------------------------------------------------------------------
+
+
+def account_connect(
+    *,
+    member: Member,
+    batch: Batch,
+    access_token: str,
+    refresh_token: str = "",
+    token_expires_at: datetime | None = None,
+    scopes: str = "",
+    server: str = "",
+) -> ConnectedAccount:
+    """Link the account that ``batch`` describes (one identity: the one the member signed in
+    as, read from the network) to ``member``, with its tokens; every network's connect.
+
+    Connecting again (after a revocation, or to grant new scopes) replaces the tokens and
+    makes the account active, keeping its sync cursor: what was fetched stays fetched.
+    """
+    if not member_may_be_tracked(member=member):
+        raise ValidationError(OPTED_OUT_MESSAGE)
+    if len(batch.identities) != 1:
+        raise ValidationError("The network did not say which account was signed in; try connecting again.")
+    record = batch.identities[0]
+    with transaction.atomic():
+        # Under the member's lock: an opt-out that committed meanwhile wins over this connection.
+        if not Member.objects.select_for_update().filter(pk=member.pk, opted_out_at__isnull=True).exists():
+            raise ValidationError(OPTED_OUT_MESSAGE)
+        result = ingest_batch(batch=batch, provenance=FETCHED)
+        if result.identities.dropped:
+            raise ValidationError(
+                f"@{record.handle} has opted out of tracking on Klout, so it cannot be connected."
+            )
+        identity = Identity.objects.select_for_update().get(
+            network=record.network,
+            external_id=external_id_canonical(network=record.network, external_id=record.external_id),
+        )
+        if identity.member_id not in (None, member.pk):
+            proven = ConnectedAccount.objects.filter(identity=identity, member_id=identity.member_id).exists()
+            if proven:
+                raise ValidationError(f"@{record.handle} is already connected to another Klout member.")
+            # Linked only through an uploaded archive, which proves nothing; signing in on the
+            # network does, so the account moves to the person who just signed in as it, and
+            # what the claimer uploaded about it goes: it was said in the real owner's name.
+            claim_release(member=identity.member, identity_ids=[identity.pk])
+            identity.refresh_from_db()
+        if identity.member_id is None or identity.member_claimed:
+            identity.member = member
+            identity.member_claimed = False
+            identity.save(update_fields=["member", "member_claimed"])
+        account, _ = ConnectedAccount.objects.update_or_create(
+            member=member,
+            identity=identity,
+            defaults={
+                "network": record.network,
+                "status": ConnectedAccount.Status.ACTIVE,
+                "access_token": access_token,
+                "refresh_token": refresh_token,
+                "token_expires_at": token_expires_at,
+                "scopes": scopes,
+                "server": server,
+                "last_error": "",
+            },
+        )
+        # The member's score now covers the account (and a previous claimer's no longer does).
+        changes_record(
+            identity_ids=[identity.pk, *Identity.objects.filter(member=member).values_list("pk", flat=True)]
+        )
+        changes_nudge()
+    return account

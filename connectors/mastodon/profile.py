@@ -12,8 +12,7 @@ import re
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from django.conf import settings
-
+from connectors.mastodon.instances import server_base
 from connectors.profiles import HOSTNAME, PublicProfile, get_json, html_text, profile_error
 from connectors.records import external_ids_canonical
 
@@ -37,15 +36,8 @@ def handle_display(handle: str) -> str:
     return f"@{handle}"
 
 
-def _base(host: str) -> tuple[str, bool]:
-    """The API address of the server ``host``, and whether it was built from ``host`` (and so
-    must be a public server) rather than fixed by the operator."""
-    template = settings.MASTODON_INSTANCE_URL
-    return template.format(instance=host).rstrip("/"), "{instance}" in template
-
-
 def _lookup(host: str, user: str, *, what: str) -> tuple[int, Any]:
-    base, from_host = _base(host)
+    base, from_host = server_base(host)
     return get_json(f"{base}/api/v1/accounts/lookup?acct={quote(user)}", what=what, public_only=from_host)
 
 
@@ -99,7 +91,7 @@ def _confirmed_elsewhere(*, handle: str, actor: str, actor_host: str) -> dict:
         f"which does not know it by this address.",
         transient=False,
     )
-    base, from_host = _base(actor_host)
+    base, from_host = server_base(actor_host)
     status, finger = get_json(
         f"{base}/.well-known/webfinger?resource={quote('acct:' + handle)}", what=what, public_only=from_host
     )
