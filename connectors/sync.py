@@ -299,3 +299,29 @@ class AccountSync:
         # when the run stopped early: ask for it to be drained.
         if self.changed:
             changes_nudge()
+
+
+# --- what every network's Celery tasks share ----------------------------------------------------
+
+# A retry never waits longer than this, whatever the network's rate-limit window says: the
+# hourly fan-out picks the account up again anyway.
+MAX_RETRY_COUNTDOWN = 3600
+
+
+def sync_task_result(task, *, account_id: int, outcome: SyncOutcome) -> dict:
+    """What an account's sync task returns, or a retry (``task.retry`` raises) when the run
+    stopped on a transient failure with its cursor saved, within the task's ``max_retries``."""
+    if outcome.run is None:
+        return {"account_id": account_id, "skipped": "not active, or another sync holds it"}
+    if outcome.retry_after is not None and task.request.retries < task.max_retries:
+        raise task.retry(countdown=min(outcome.retry_after, MAX_RETRY_COUNTDOWN))
+    return {"account_id": account_id, "run_id": outcome.run.pk, "status": outcome.run.status}
+
+
+def sync_tasks_queue(task, accounts, *, label: str) -> int:
+    """Queue ``task`` for each of ``accounts`` (a queryset); the hourly fan-out."""
+    ids = list(accounts.values_list("pk", flat=True))
+    for account_id in ids:
+        task.delay(account_id)
+    log.info("queued %d %s account syncs", len(ids), label)
+    return len(ids)

@@ -13,18 +13,9 @@ from django.urls import reverse
 
 from connectors.models import ConnectedAccount, ServerApp
 from tests.connectors.mastodon.fake_mastodon import HOME, MEMBER, FakeMastodon
-from tests.factories import DEFAULT_PASSWORD, MemberFactory
 from tests.fakes.http_server import FakeHTTPServer, FakeResponse
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def member_client(client):
-    member = MemberFactory()
-    client.login(email=member.user.email, password=DEFAULT_PASSWORD)
-    client.member = member
-    return client
 
 
 @pytest.fixture

@@ -18,14 +18,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def member_client(client):
-    member = MemberFactory()
-    client.login(email=member.user.email, password=DEFAULT_PASSWORD)
-    client.member = member
-    return client
-
-
-@pytest.fixture
 def fake_api(settings):
     with FakeHTTPServer(handler=FakeX.populated()) as server:
         settings.X_API_BASE_URL = server.url
