@@ -10,6 +10,11 @@
   a quote of it.
 - Who favourited or reblogged a status comes without a time: the reaction is dated at the
   status, as X's lists are.
+- A server speaks for its own accounts only. Anyone can run one, and name it as theirs: what
+  it says of accounts and statuses of other servers (their counts, bios, texts), and of what
+  two accounts of other servers did to each other, would be written in those people's names.
+  So an account of another server enters as its address alone, its statuses not at all, and an
+  interaction is kept only when one of its two sides is an account of the answering server.
 """
 
 from __future__ import annotations
@@ -89,19 +94,24 @@ class _Collector:
         self._identities: set[str] = set()
         self._posts: set[str] = set()
 
+    def local(self, address: str) -> bool:
+        return address.rsplit("@", 1)[-1] == self.home
+
     def identity(self, account: Any) -> str | None:
         if not isinstance(account, dict):
             return None
         record = account_record(account, home=self.home)
         if record is None:
             return None
-        if record.external_id not in self._identities:
+        if not self.local(record.external_id):
+            self._bare_identity(record.external_id)
+        elif record.external_id not in self._identities:
             self._identities.add(record.external_id)
             self.batch.identities.append(record)
         return record.external_id
 
     def interaction(self, kind: str, actor: str, target: str, when: datetime, post_id: str) -> None:
-        if actor != target:
+        if actor != target and (self.local(actor) or self.local(target)):
             self.batch.interactions.append(
                 InteractionRecord(
                     network=NETWORK,
@@ -165,7 +175,8 @@ class _Collector:
         if post.external_id in self._posts:
             return post
         self._posts.add(post.external_id)
-        self.batch.posts.append(post)
+        if self.local(author):
+            self.batch.posts.append(post)
         acted_on = {author}
         if reblogged is not None:
             original_author = account_id(reblogged.get("account") or {}, home=self.home)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from datetime import UTC, datetime
 
 from connectors.mastodon.parser import account_id, parse_context, parse_reactors, parse_statuses
@@ -85,4 +86,22 @@ def test_a_reply_in_a_thread_is_to_the_author_of_the_status_it_answers():
     other = {**status, "account": {"id": "1", "acct": "ada"}}
     assert _kinds(parse_context({"descendants": [reply]}, status=other, home="mastodon.social")) == [
         ("reply", "halcy@mastodon.social", "ada@mastodon.social")
+    ]
+
+
+def test_a_server_speaks_only_for_its_own_accounts_and_statuses():
+    """A server anyone can run cannot write counts, bios, posts or reactions of other servers' people."""
+    reply = _posted("test_status_reply.yaml")[1]  # admin answers mastodonpy_test_2, both local
+    remote = copy.deepcopy(reply)
+    remote["account"] = {**remote["account"], "acct": "victim@mastodon.social", "followers_count": 0}
+    for mention in remote["mentions"]:
+        mention["acct"] = "other@mastodon.social"
+    batch = parse_statuses([remote], home=HOME)
+    assert batch.posts == [] and batch.interactions == []
+    victim = next(i for i in batch.identities if i.external_id == "victim@mastodon.social")
+    assert (victim.followers, victim.bio, victim.name) == (None, "", "")
+    # The same reply to an account of the answering server is a reaction it vouches for.
+    remote["mentions"][0]["acct"] = "mastodonpy_test_2"
+    assert _kinds(parse_statuses([remote], home=HOME)) == [
+        ("reply", "victim@mastodon.social", "mastodonpy_test_2@social.example")
     ]
