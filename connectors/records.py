@@ -386,6 +386,9 @@ def post_record_problem(record: PostRecord) -> str | None:
             return problem
     if len(record.parent_id) > MAX_ID_LENGTH:
         return f"parent id is longer than {MAX_ID_LENGTH} characters"
+    if record.url and not record.url.lower().startswith(("https://", "http://")):
+        # Pages link to it: a javascript: or data: address would run in the reader's session.
+        record.url = ""
     return _canonicalize(record, ("author_id",))
 
 

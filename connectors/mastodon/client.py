@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -67,17 +67,17 @@ class MastodonClient:
         self.what = f"The Mastodon server {host}"
         self._now = now or (lambda: datetime.now(UTC))
         self.rate_remaining: int | None = None
-        self.rate_reset: float | None = None  # seconds from the last answer's time
+        self.rate_reset_at: datetime | None = None
 
     # --- plumbing --------------------------------------------------------------------------
     def request(self, method: str, path: str, *, params: dict | None = None, form: dict | None = None):
         """The JSON body and headers of one call; ConnectorError on any failure."""
-        if self.rate_remaining == 0 and self.rate_reset:
+        if self.rate_remaining == 0 and self.rate_reset_at and self.rate_reset_at > self._now():
             raise ConnectorError(
                 f"{self.what}'s rate limit is used up until its reset",
                 permanent=False,
                 status=429,
-                retry_after=self.rate_reset,
+                retry_after=(self.rate_reset_at - self._now()).total_seconds(),
             )
         query = urlencode([(k, v) for k, v in (params or {}).items() if v is not None], doseq=True)
         url = f"{self.base}{path}" + (f"?{query}" if query else "")
@@ -89,7 +89,8 @@ class MastodonClient:
         now = self._now()
         remaining = response.headers.get("x-ratelimit-remaining", "")
         self.rate_remaining = int(remaining) if remaining.isdigit() else None
-        self.rate_reset = _reset_seconds(response.headers.get("x-ratelimit-reset"), now)
+        wait = _reset_seconds(response.headers.get("x-ratelimit-reset"), now)
+        self.rate_reset_at = now + timedelta(seconds=wait) if wait is not None else None
         try:
             body = response.json()
         except ValueError:
@@ -100,7 +101,7 @@ class MastodonClient:
                 f"{self.what} is busy or failing (HTTP {status})",
                 permanent=False,
                 status=status,
-                retry_after=self.rate_reset if status == 429 else None,
+                retry_after=wait if status == 429 else None,
             )
         detail = body.get("error") if isinstance(body, dict) and isinstance(body.get("error"), str) else ""
         if status == 401 or (status == 403 and "scope" in detail.lower()):

@@ -55,7 +55,12 @@ def server_app(*, host: str, redirect_uri: str) -> ServerApp:
         },
     )
     client_id, client_secret = body.get("client_id"), body.get("client_secret")
-    if not isinstance(client_id, str) or not client_id or not isinstance(client_secret, str):
+    if (
+        not isinstance(client_id, str)
+        or not 0 < len(client_id) <= 200
+        or not isinstance(client_secret, str)
+        or len(client_secret) > 1000
+    ):
         raise ConnectorError(f"The Mastodon server {host} did not register the app", permanent=False)
     try:
         with transaction.atomic():

@@ -19,9 +19,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from connectors.profiles import html_text
 from connectors.records import (
@@ -36,13 +38,37 @@ from connectors.records import (
 NETWORK = "mastodon"
 
 
-def _time(value: Any) -> datetime | None:
+_ID = re.compile(r"^[0-9]{1,20}$")
+
+
+def parse_time(value: Any) -> datetime | None:
     if not isinstance(value, str) or not value:
         return None
     try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+        found = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
+    return found if found.tzinfo is not None else found.replace(tzinfo=UTC)
+
+
+def _text(value: Any) -> str:
+    return html_text(value) if isinstance(value, str) else ""
+
+
+def _dict(value: Any) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def status_id_valid(value: Any) -> bool:
+    """Mastodon's ids are numbers in strings; anything else is not used in a cursor or a path."""
+    return isinstance(value, str) and bool(_ID.match(value))
+
+
+def _on(url: Any, home: str) -> str:
+    """``url`` when it is an http(s) address on the server ``home``, else empty."""
+    if not isinstance(url, str) or not url.lower().startswith(("https://", "http://")):
+        return ""
+    return url if (urlsplit(url).hostname or "").lower() == home else ""
 
 
 def _int(value: Any) -> int | None:
@@ -65,8 +91,8 @@ def account_record(account: Mapping[str, Any], *, home: str) -> IdentityRecord |
     if address is None:
         return None
     fields = account.get("fields") if isinstance(account.get("fields"), list) else []
-    texts = [html_text(account.get("note") or "")]
-    texts += [html_text(f"{f.get('name', '')} {f.get('value', '')}") for f in fields if isinstance(f, dict)]
+    texts = [_text(account.get("note"))]
+    texts += [_text(f"{f.get('name', '')} {f.get('value', '')}") for f in fields if isinstance(f, dict)]
     return IdentityRecord(
         network=NETWORK,
         external_id=address,
@@ -76,12 +102,19 @@ def account_record(account: Mapping[str, Any], *, home: str) -> IdentityRecord |
         following=_int(account.get("following_count")),
         posts=_int(account.get("statuses_count")),
         bio="\n".join(t for t in texts if t.strip())[:2000],
-        url=account.get("url") if isinstance(account.get("url"), str) else "",
+        url=_on(account.get("url"), home),
     )
 
 
+def account_is_local(account: Mapping[str, Any], *, home: str) -> bool:
+    """Whether the account is one of the server ``home``'s own (the only ones it speaks for)."""
+    address = account_id(account, home=home)
+    return address is not None and address.rsplit("@", 1)[-1] == home
+
+
 def parse_account(account: Mapping[str, Any], *, home: str) -> Batch:
-    record = account_record(account, home=home)
+    """The account, when it is one of the answering server's own; else nothing."""
+    record = account_record(account, home=home) if account_is_local(account, home=home) else None
     return Batch(identities=[record] if record else [])
 
 
@@ -130,16 +163,18 @@ class _Collector:
         if not isinstance(status, dict) or not isinstance(status.get("uri"), str):
             return None
         author = self.identity(status.get("account"))
-        created = _time(status.get("created_at"))
+        created = parse_time(status.get("created_at"))
         if author is None or created is None:
             return None
         reblogged = status.get("reblog") if isinstance(status.get("reblog"), dict) else None
+        # Its own statuses only: a uri on another server would take a place that is its author's.
+        own_status = self.local(author) and bool(_on(status["uri"], self.home))
         quoted = _quoted(status)
         mentions = _mentions(status.get("mentions"), home=self.home)
         reply_to = status.get("in_reply_to_account_id")
         if replied_to is not None or reply_to is None:
             reply_target = replied_to
-        elif str(reply_to) == str((status.get("account") or {}).get("id")):
+        elif str(reply_to) == str(_dict(status.get("account")).get("id")):
             reply_target = author  # a thread of one's own
         else:
             reply_target = mentions.get(str(reply_to))
@@ -163,9 +198,9 @@ class _Collector:
             author_id=author,
             created_at=created,
             kind=kind,
-            text="" if reblogged is not None else html_text(status.get("content") or "").strip()[:5000],
+            text="" if reblogged is not None else _text(status.get("content")).strip()[:5000],
             language=language[:16],
-            url=status.get("url") if isinstance(status.get("url"), str) else "",
+            url=_on(status.get("url"), self.home),
             parent_id=parent,
             reposts=_int(counts.get("reblogs_count")),
             replies=_int(counts.get("replies_count")),
@@ -175,11 +210,11 @@ class _Collector:
         if post.external_id in self._posts:
             return post
         self._posts.add(post.external_id)
-        if self.local(author):
+        if own_status:
             self.batch.posts.append(post)
         acted_on = {author}
         if reblogged is not None:
-            original_author = account_id(reblogged.get("account") or {}, home=self.home)
+            original_author = account_id(_dict(reblogged.get("account")), home=self.home)
             if original_author and parent:
                 self.interaction("repost", author, original_author, created, parent)
             return post  # a reblog's mentions are the original's
@@ -283,17 +318,18 @@ def parse_context(context: Mapping[str, Any], *, status: Mapping[str, Any], home
     replied before: each reply's parent is found among the statuses of the thread.
     """
     collector = _Collector(home)
-    thread = [status, *(d for d in context.get("descendants") or [] if isinstance(d, dict))]
+    descendants = context.get("descendants") if isinstance(context.get("descendants"), list) else []
+    thread = [status, *(d for d in descendants if isinstance(d, dict))]
     parents = {str(s.get("id")): s["uri"] for s in thread if isinstance(s.get("uri"), str)}
     authors = {str(s.get("id")): s.get("account") for s in thread}
     for reply in thread[1:]:
         parent_author = authors.get(str(reply.get("in_reply_to_id")))
         # The parent's author is known from the thread itself, even when not mentioned.
-        collector.status(reply, parents=parents, replied_to=account_id(parent_author or {}, home=home))
+        collector.status(reply, parents=parents, replied_to=account_id(_dict(parent_author), home=home))
     return collector.batch
 
 
 def newest_id(items: Iterable[Mapping[str, Any]]) -> str | None:
     """The largest id of a page (Mastodon's ids are numbers in strings, growing with time)."""
-    ids = [str(item.get("id")) for item in items if str(item.get("id", "")).isdigit()]
+    ids = [item["id"] for item in items if status_id_valid(item.get("id"))]
     return max(ids, key=int) if ids else None

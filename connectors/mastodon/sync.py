@@ -29,12 +29,15 @@ from connectors.mastodon.client import MastodonClient, Page
 from connectors.mastodon.parser import (
     NETWORK,
     account_id,
+    account_is_local,
     newest_id,
     parse_account,
     parse_context,
     parse_mentions,
     parse_reactors,
     parse_statuses,
+    parse_time,
+    status_id_valid,
 )
 from connectors.mastodon.source import SOURCE
 from connectors.records import Batch
@@ -49,6 +52,11 @@ def _default_client(access_token: str, host: str) -> MastodonClient:
     return MastodonClient(host=host, access_token=access_token)
 
 
+# A server a member names may answer every call with a long wait: the run waits a little, then
+# stops with its cursor saved and lets the task retry later, rather than hold a worker.
+MAX_WAIT = 120.0
+
+
 def mastodon_account_sync(
     *, account_id: int, policy: SyncPolicy | None = None, client_factory: ClientFactory | None = None
 ) -> SyncOutcome:
@@ -57,7 +65,7 @@ def mastodon_account_sync(
         account_id=account_id,
         sync_class=MastodonSync,
         run_source=SOURCE.sync.run_source,
-        policy=policy,
+        policy=policy or SyncPolicy(max_wait=MAX_WAIT),
         client_factory=factory,
     )
 
@@ -82,14 +90,18 @@ class MastodonSync(AccountSync):
     # --- steps -------------------------------------------------------------------------
     def _account(self) -> str:
         me = self.fetch("me")
-        if account_id(me, home=self.host) != self.user_id or not me.get("id"):
+        if (
+            account_id(me, home=self.host) != self.user_id
+            or not account_is_local(me, home=self.host)
+            or not status_id_valid(me.get("id"))
+        ):
             raise ConnectorError(
                 f"the stored token belongs to another Mastodon account (@{me.get('acct')})",
                 permanent=True,
                 auth=True,
             )
         self.store(parse_account(me, home=self.host))
-        return str(me["id"])
+        return me["id"]
 
     def _pass(self, key: str, call: Callable[..., Page], parse: Callable[..., Batch]) -> None:
         state = dict(self.cursor.get(key) or {})
@@ -99,7 +111,7 @@ class MastodonSync(AccountSync):
             new_state = dict(state)
             if newest and (not state.get("newest") or int(newest) > int(state["newest"])):
                 new_state["newest"] = newest
-            more = bool(page.items) and page.next_max_id is not None
+            more = bool(page.items) and status_id_valid(page.next_max_id)
             if more:
                 new_state["next"] = page.next_max_id
             else:
@@ -121,20 +133,20 @@ class MastodonSync(AccountSync):
         which the engagement step needs and the stored post does not hold."""
         recent = dict(self.cursor.get("recent") or {})
         for status in statuses:
-            if status.get("reblog") or not isinstance(status.get("uri"), str) or not status.get("id"):
+            if status.get("reblog") or not isinstance(status.get("uri"), str):
+                continue
+            if not status_id_valid(status.get("id")):
                 continue
             recent[status["uri"]] = [str(status["id"]), str(status.get("created_at") or "")]
-        newest = sorted(recent.items(), key=lambda item: int(item[1][0]) if item[1][0].isdigit() else 0)
+        valid = [(uri, ids) for uri, ids in recent.items() if status_id_valid(ids[0])]
+        newest = sorted(valid, key=lambda item: int(item[1][0]))
         return dict(newest[-self.policy.engagement_posts :])
 
     def _engagement(self) -> None:
         since = timezone.now() - ENGAGEMENT_WINDOW
         for uri, (local_id, created) in (self.cursor.get("recent") or {}).items():
-            try:
-                created_at = datetime.fromisoformat(created.replace("Z", "+00:00"))
-            except ValueError:
-                continue
-            if created_at < since:
+            created_at = parse_time(created)
+            if created_at is None or created_at < since or not status_id_valid(local_id):
                 continue
             try:
                 self._reactions(uri=uri, local_id=local_id, created_at=created_at)
@@ -156,7 +168,7 @@ class MastodonSync(AccountSync):
                     )
                 )  # fmt: skip
                 max_id = page.next_max_id
-                if not page.items or not max_id:
+                if not page.items or not status_id_valid(max_id):
                     break
         status = {"id": local_id, "uri": uri, "account": {"acct": self.user_id}}
         self.store(parse_context(self.fetch("context", status_id=local_id), status=status, home=self.host))

@@ -2,10 +2,12 @@
 
 The bodies are Mastodon.py's recordings of a real Mastodon 4.5 server
 (``../shared/fixtures/mastodon/cassettes``) and of mastodon.social
-(``cassettes-real-servers``). Two things are changed, and only these: the member's ten recorded
-statuses are dated in the last ten hours (their recorded dates are months old, outside the
-sync's week of engagement), and the one recorded reply (halcy's, on mastodon.social) is served
-as a reply to the newest of them. Lists page by ``max_id`` with a ``Link`` header, as the
+(``cassettes-real-servers``). Three things are changed, and only these: the recorded server's
+address (``http://localhost:3000``) is written as the member's server's (``HOME``), as that
+server would give its own addresses; the member's ten recorded statuses are dated in the
+last ten hours (their recorded dates are months old, outside the sync's week of
+engagement); and the one recorded reply (halcy's, on mastodon.social) is served as a reply
+to the newest of them. Lists page by ``max_id`` with a ``Link`` header, as the
 server does, four statuses a page.
 """
 
@@ -25,6 +27,7 @@ CASSETTES = FIXTURES / "mastodon" / "cassettes"
 REAL = FIXTURES / "mastodon" / "cassettes-real-servers"
 HOME = "social.example"  # the member's server, as they typed it
 MEMBER = f"mastodonpy_test@{HOME}"
+RECORDED_SERVER = "http://localhost:3000"
 PAGE = 4
 RATE = {"x-ratelimit-limit": "300", "x-ratelimit-remaining": "299"}
 
@@ -34,7 +37,7 @@ def _bodies(path: Path) -> list[tuple[str, str, object]]:
     cassette = yaml.safe_load(path.read_text())
     found = []
     for interaction in cassette["interactions"]:
-        text = interaction["response"]["body"]["string"]
+        text = interaction["response"]["body"]["string"].replace(RECORDED_SERVER, f"https://{HOME}")
         try:
             body = json.loads(text)
         except ValueError:

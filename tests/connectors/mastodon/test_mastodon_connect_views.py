@@ -103,3 +103,14 @@ def test_a_server_on_a_private_network_is_never_called(member_client, settings, 
     assert response.status_code == 400
     assert b"intranet.example is not a public server" in response.content
     assert not ServerApp.objects.exists()
+
+
+def test_a_server_that_answers_for_an_account_of_another_server_connects_nothing(member_client, server):
+    query = _start(member_client, server)
+    claimed = {**FakeMastodon().me, "acct": "victim@mastodon.social"}
+    server.script(FakeResponse(body=claimed), path="/api/v1/accounts/verify_credentials")
+    response = member_client.get(
+        reverse("mastodon:callback"), {"state": query["state"][0], "code": "c"}, follow=True
+    )
+    assert b"an account of another server" in response.content
+    assert not ConnectedAccount.objects.exists()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from datetime import UTC, datetime
 
-from connectors.mastodon.parser import account_id, parse_context, parse_reactors, parse_statuses
+from connectors.mastodon.parser import account_id, newest_id, parse_context, parse_reactors, parse_statuses
 from tests.connectors.mastodon.fake_mastodon import CASSETTES, REAL, _bodies
 
 HOME = "social.example"
@@ -105,3 +105,24 @@ def test_a_server_speaks_only_for_its_own_accounts_and_statuses():
     assert _kinds(parse_statuses([remote], home=HOME)) == [
         ("reply", "victim@mastodon.social", "mastodonpy_test_2@social.example")
     ]
+
+
+def test_a_link_that_is_not_an_address_on_the_answering_server_is_dropped():
+    status = copy.deepcopy(_posted("test_status_reply.yaml")[1])
+    status["url"] = "javascript:alert(document.cookie)"
+    assert parse_statuses([status], home=HOME).posts[0].url == ""
+    status["url"] = "https://elsewhere.example/@admin/1"
+    assert parse_statuses([status], home=HOME).posts[0].url == ""
+
+
+def test_malformed_answers_give_records_or_nothing_never_an_error():
+    status = copy.deepcopy(_posted("test_status_reply.yaml")[1])
+    status.update(content=5, created_at="2026-12-01T10:00:00", mentions="x", quote=[1])
+    status["account"] = {**status["account"], "note": ["no"], "fields": "no"}
+    broken = [{"uri": 5}, "nonsense", {"reblog": {"account": "x"}, "uri": "u"}]
+    batch = parse_statuses([status, *broken], home=HOME)
+    assert batch.posts[0].text == "" and batch.posts[0].created_at.tzinfo is not None
+    assert parse_context({"descendants": 5}, status={"id": "1", "uri": "u"}, home=HOME).posts == []
+    orphan = {"descendants": [{"in_reply_to_id": "1", "uri": "r"}]}
+    assert parse_context(orphan, status={"id": "1", "uri": "u", "account": "x"}, home=HOME).posts == []
+    assert newest_id([{"id": "²"}, {"id": "9" * 30}, {"id": "12"}]) == "12"

@@ -46,7 +46,7 @@ def test_a_sync_reads_the_account_its_statuses_mentions_and_who_reacted(account,
     assert own.count() == 10
     assert {p.text for p in own} >= {"Toot number 0!", "Toot number 9!"}
     post = own.get(text="Toot number 9!")
-    assert post.external_id.startswith("http://localhost:3000/ap/users/") and post.kind == "post"
+    assert post.external_id.startswith("https://social.example/ap/users/") and post.kind == "post"
     received = Interaction.objects.filter(target=identity)
     kinds = sorted(received.values_list("kind", "actor__external_id").distinct())
     assert ("mention", "admin@social.example") in kinds
@@ -145,3 +145,23 @@ def test_a_token_of_another_account_is_refused(account, server, fake):
     _sync(account)
     account.refresh_from_db()
     assert account.status == ConnectedAccount.Status.REVOKED
+
+
+def test_a_used_up_limit_lets_calls_out_again_once_its_reset_has_passed(server):
+    from datetime import UTC, datetime, timedelta
+
+    from connectors.errors import ConnectorError
+    from connectors.mastodon.client import MastodonClient
+
+    clock = [datetime(2026, 12, 1, 12, 0, tzinfo=UTC)]
+    reset = (clock[0] + timedelta(seconds=30)).isoformat()
+    limited = {"x-ratelimit-remaining": "0", "x-ratelimit-reset": reset}
+    server.script(FakeResponse(body={"id": "1"}, headers=limited))
+    client = MastodonClient(host=HOME, access_token="t", now=lambda: clock[0])
+    client.me()
+    with pytest.raises(ConnectorError) as refused:
+        client.me()
+    assert refused.value.retry_after == 30 and len(server.requests) == 1
+    clock[0] += timedelta(seconds=31)
+    client.me()
+    assert len(server.requests) == 2
