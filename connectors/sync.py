@@ -58,7 +58,12 @@ class SyncPolicy:
     backoff: float = 2.0  # first wait after a 5xx or timeout, doubled each time
     max_pages: int = 10  # per endpoint per run
     engagement_posts: int = 10  # recent posts whose reactions are read again each run
+    # The longest one run may take, waits included: past it the run stops with its cursor saved
+    # and resumes at the next try, well before the task's time limit and the lease end. A slow
+    # server (every answer just inside its deadline) cannot hold a worker for an hour.
+    budget: float = 20 * 60
     sleep: Callable[[float], None] = time.sleep
+    clock: Callable[[], float] = time.monotonic
 
 
 @dataclass
@@ -141,6 +146,7 @@ class AccountSync:
     client_factory: Callable[[str], Any]
     stats: dict[str, Any] = field(default_factory=dict)
     refreshed: bool = False
+    started: float = 0.0
     client: Any = None
 
     def __post_init__(self) -> None:
@@ -174,6 +180,7 @@ class AccountSync:
     # --- the run ---------------------------------------------------------------------------
     def run_all(self) -> SyncOutcome:
         started = time.monotonic()
+        self.started = self.policy.clock()
         try:
             if token_undecryptable(self.account.access_token) or token_undecryptable(
                 self.account.refresh_token
@@ -229,6 +236,12 @@ class AccountSync:
         attempt = 0
         while True:
             attempt += 1
+            if self.policy.clock() - self.started > self.policy.budget:
+                raise ConnectorError(
+                    f"this run took its {self.policy.budget / 60:.0f} minutes; the next one resumes",
+                    permanent=False,
+                    retry_after=60.0,
+                )
             self.stats["requests"] += 1
             try:
                 return getattr(self.client, call)(**kwargs)

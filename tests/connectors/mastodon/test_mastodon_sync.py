@@ -165,3 +165,14 @@ def test_a_used_up_limit_lets_calls_out_again_once_its_reset_has_passed(server):
     clock[0] += timedelta(seconds=31)
     client.me()
     assert len(server.requests) == 2
+
+
+def test_a_run_stops_at_its_time_budget_with_its_cursor_saved(account, server):
+    ticks = iter(range(0, 10_000, 400))  # every call takes 400 s of the run's 20 minutes
+    outcome = mastodon_account_sync(
+        account_id=account.pk, policy=SyncPolicy(sleep=lambda s: None, clock=lambda: next(ticks))
+    )
+    assert outcome.run.status == SyncRun.Status.FAILED and outcome.retry_after == 60
+    assert "took its 20 minutes" in outcome.run.error
+    assert len(server.requests) == 3
+    assert ConnectedAccount.objects.get(pk=account.pk).status == ConnectedAccount.Status.ACTIVE
