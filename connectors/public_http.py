@@ -158,12 +158,13 @@ def public_request(
     what: str,
     public_only: bool,
     form: dict[str, str] | None = None,
+    json_body: Any = None,
     headers: dict[str, str] | None = None,
     timeout: float | None = None,
     deadline: float | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> FetchedResponse:
-    """``method`` ``url`` (with ``form`` sent as an url-encoded body) within ``deadline``
+    """``method`` ``url`` (with ``form`` sent url-encoded, or ``json_body`` as JSON) within ``deadline``
     seconds in all and ``max_bytes`` of body.
 
     ``what`` names the server in error messages ("The Mastodon server example.social").
@@ -200,6 +201,9 @@ def public_request(
         if form is not None:
             body_out = urlencode(form).encode()
             sent["Content-Type"] = "application/x-www-form-urlencoded"
+        elif json_body is not None:
+            body_out = json.dumps(json_body).encode()
+            sent["Content-Type"] = "application/json"
         connection.request(method, target, body=body_out, headers=sent)
         response = connection.getresponse()
         declared = response.getheader("Content-Length")

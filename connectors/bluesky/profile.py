@@ -42,7 +42,7 @@ def profile_read(handle: str) -> PublicProfile:
         did = handle
     else:
         did = _resolve(base, handle, not_found=not_found)
-        document = _did_document(did)
+        document = did_document(did)
         names = document.get("alsoKnownAs") if isinstance(document.get("alsoKnownAs"), list) else []
         if f"at://{handle}" not in {str(name).lower() for name in names}:
             raise profile_error(
@@ -80,7 +80,7 @@ def _resolve(base: str, handle: str, *, not_found: ConnectorError) -> str:
     return did
 
 
-def _did_document(did: str) -> dict:
+def did_document(did: str) -> dict:
     """The DID's document: from the PLC directory (did:plc) or the did:web host itself."""
     if did.startswith("did:plc:"):
         url = f"{settings.BLUESKY_PLC_DIRECTORY_URL.rstrip('/')}/{quote(did, safe=':')}"

@@ -20,7 +20,9 @@ from tests.factories import MemberFactory
 # The files a source has for each thing it declares: every source is a folder like the others.
 FILES_FOR = {
     "every source": {"__init__.py", "source.py"},
-    "sign-in": {"oauth.py", "views.py", "urls.py"},
+    # The sign-in itself is the network's: oauth.py for OAuth (X, Mastodon), session.py for an
+    # app password (Bluesky).
+    "sign-in": {"views.py", "urls.py"},
     "API sync": {"client.py", "parser.py", "sync.py", "tasks.py"},
     "public profile": {"profile.py"},
     "file formats": {"imports.py", "forms.py"},

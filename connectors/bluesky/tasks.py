@@ -1,0 +1,20 @@
+"""Celery tasks for Bluesky: take ids, call the sync service, retry a bounded number of times."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from connectors.bluesky.selectors import bluesky_accounts_to_sync
+from connectors.bluesky.sync import bluesky_account_sync
+from connectors.sync import sync_task_result, sync_tasks_queue
+
+
+@shared_task(bind=True, max_retries=3, acks_late=True)
+def bluesky_account_sync_task(self, account_id: int) -> dict:
+    return sync_task_result(self, account_id=account_id, outcome=bluesky_account_sync(account_id=account_id))
+
+
+@shared_task
+def bluesky_accounts_sync_all() -> int:
+    """Queue one sync per active Bluesky account; run by beat every hour."""
+    return sync_tasks_queue(bluesky_account_sync_task, bluesky_accounts_to_sync(), label="Bluesky")
