@@ -58,6 +58,9 @@ class ApiSync:
     schedule_name: str
     minute: str
     schedule_description: str
+    # Dotted path of ``(handle) -> SyncOutcome``: reading a public account of no member with no
+    # token (``manage.py sync_identity``), for networks whose public API allows it.
+    public: str | None = None
 
 
 @dataclass(frozen=True)
@@ -161,6 +164,11 @@ def url_includes() -> list[str]:
 def task_modules() -> tuple[str, ...]:
     """Modules of the API syncs' tasks, for the worker to import (``CELERY_IMPORTS``)."""
     return tuple(dict.fromkeys(s.sync.account_task.rpartition(".")[0] for s in sources() if s.sync))
+
+
+def public_sync_networks() -> list[Source]:
+    """The networks whose public accounts an operator can read (``manage.py sync_identity``)."""
+    return [s for s in sources() if s.sync and s.sync.public and s.network]
 
 
 def profile_networks() -> list[Source]:

@@ -275,7 +275,8 @@ class AccountSync:
         new_cursor = {**self.cursor, **(cursor or {})}
         with transaction.atomic():
             result = ingest_batch(batch=batch, provenance=FETCHED) if len(batch) else IngestResult()
-            if cursor is not None:
+            # A public account's read (no connected account) keeps its cursor for the run only.
+            if cursor is not None and self.account.pk is not None:
                 moved = ConnectedAccount.objects.filter(
                     pk=self.account.pk, cursor__lease__token=self.lease
                 ).update(cursor=new_cursor)
@@ -312,6 +313,45 @@ class AccountSync:
         # when the run stopped early: ask for it to be drained.
         if self.changed:
             changes_nudge()
+
+
+def public_account_sync(
+    *,
+    sync_class: type[AccountSync],
+    run_source: str,
+    network: str,
+    external_id: str,
+    server: str = "",
+    policy: SyncPolicy | None = None,
+    client_factory: Callable[[str], Any],
+) -> SyncOutcome:
+    """Read a public account of no member, with no token, through a network's sync steps: what
+    ``manage.py sync_identity`` does for an operator scoring a public figure. Nothing is leased
+    (nothing is connected) and the cursor lasts the run; the run is recorded like any other."""
+    from connectors.models import Identity, Tombstone, tombstone_digest
+
+    if Tombstone.objects.filter(digest=tombstone_digest(network=network, external_id=external_id)).exists():
+        raise PublicAccountRefused(f"{external_id} has opted out of Klout: it is not read again.")
+    identity = Identity.objects.filter(network=network, external_id=external_id).first()
+    if identity is not None and identity.member_id is not None:
+        raise PublicAccountRefused(
+            f"{external_id} belongs to a Klout member, whose own connection reads it (and whose "
+            "privacy choices stand)."
+        )
+    standin = ConnectedAccount(
+        network=network,
+        identity=identity or Identity(network=network, external_id=external_id),
+        server=server,
+    )
+    run = SyncRun.objects.create(source=run_source, status=SyncRun.Status.RUNNING, started_at=timezone.now())
+    sync = sync_class(
+        account=standin, run=run, lease="", policy=policy or SyncPolicy(), client_factory=client_factory
+    )
+    return sync.run_all()
+
+
+class PublicAccountRefused(Exception):
+    """A public account that may not be read: opted out, or a member's."""
 
 
 # --- what every network's Celery tasks share ----------------------------------------------------

@@ -27,6 +27,7 @@ SOURCE = Source(
         schedule_description=(
             "Queues a sync of every active Bluesky account: new posts, likes, reposts, replies, quotes."
         ),
+        public="connectors.bluesky.sync.bluesky_public_sync",
     ),
     profile="connectors.bluesky.profile",
 )

@@ -36,7 +36,7 @@ from connectors.bluesky.session import session_confirm
 from connectors.bluesky.source import SOURCE
 from connectors.errors import ConnectorError
 from connectors.models import Post
-from connectors.sync import AccountSync, SyncOutcome, SyncPolicy, account_sync
+from connectors.sync import AccountSync, SyncOutcome, SyncPolicy, account_sync, public_account_sync
 
 ENGAGEMENT_WINDOW = timedelta(days=7)
 MAX_WAIT = 120.0
@@ -88,6 +88,9 @@ class BlueskySync(AccountSync):
 
     def steps(self) -> None:
         self.fetch("confirm", did=self.user_id)
+        self.read()
+
+    def read(self) -> None:
         profile = self.fetch("profile", actor=self.user_id)
         if profile.get("did") != self.user_id:
             raise ConnectorError("Bluesky answered for another account", permanent=False)
@@ -117,8 +120,11 @@ class BlueskySync(AccountSync):
 
     def _engagement(self) -> None:
         recent = (
+            # By the account's id, not its row: a public account's read may have no row before it.
             Post.objects.filter(
-                author=self.account.identity, created_at__gte=timezone.now() - ENGAGEMENT_WINDOW
+                author__network=NETWORK,
+                author__external_id=self.user_id,
+                created_at__gte=timezone.now() - ENGAGEMENT_WINDOW,
             )
             .exclude(kind="repost")
             .order_by("-created_at")
@@ -149,3 +155,25 @@ class BlueskySync(AccountSync):
                 if not items or not cursor:
                     break
         self.store(parse_thread(self.fetch("thread", uri=uri).get("thread")))
+
+
+class BlueskyPublicSync(BlueskySync):
+    """A public account of no member: the same reads, with no sign-in (the AppView needs none)."""
+
+    def steps(self) -> None:
+        self.read()
+
+
+def bluesky_public_sync(handle: str) -> SyncOutcome:
+    """Read the public Bluesky account ``handle`` (or DID), confirmed both ways first."""
+    from connectors.bluesky.profile import handle_normalize, profile_read
+
+    did = profile_read(handle_normalize(handle)).external_ids[0]
+    return public_account_sync(
+        sync_class=BlueskyPublicSync,
+        run_source=SOURCE.sync.run_source,
+        network=NETWORK,
+        external_id=did,
+        policy=SyncPolicy(max_wait=MAX_WAIT),
+        client_factory=lambda password, pds: AccountClient(appview=BlueskyClient(), pds="", app_password=""),
+    )

@@ -29,6 +29,7 @@ SOURCE = Source(
             "Queues a sync of every active Mastodon account: new posts, mentions, favourites, boosts, "
             "replies, quotes."
         ),
+        public="connectors.mastodon.sync.mastodon_public_sync",
     ),
     profile="connectors.mastodon.profile",
 )

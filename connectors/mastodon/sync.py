@@ -41,7 +41,7 @@ from connectors.mastodon.parser import (
 )
 from connectors.mastodon.source import SOURCE
 from connectors.records import Batch
-from connectors.sync import AccountSync, SyncOutcome, SyncPolicy, account_sync
+from connectors.sync import AccountSync, SyncOutcome, SyncPolicy, account_sync, public_account_sync
 
 ENGAGEMENT_WINDOW = timedelta(days=7)
 
@@ -183,3 +183,39 @@ class MastodonSync(AccountSync):
                 return
             raise
         self.store(parse_statuses(page.items, home=self.host))
+
+
+class MastodonPublicSync(MastodonSync):
+    """A public account of no member, on its own server, with no token: its statuses and who
+    reacted to them (mentions are notifications, which only the account itself can read)."""
+
+    def steps(self) -> None:
+        found = self.fetch("account_lookup", acct=self.user_id.split("@", 1)[0])
+        if (
+            account_id(found, home=self.host) != self.user_id
+            or not account_is_local(found, home=self.host)
+            or not status_id_valid(found.get("id"))
+        ):
+            raise ConnectorError(
+                f"{self.host} answered for another account than @{self.user_id}", permanent=True
+            )
+        self.store(parse_account(found, home=self.host))
+        local_id = found["id"]
+        self._pass("statuses", lambda **kw: self.fetch("statuses", account_id=local_id, **kw), parse_statuses)
+        self._engagement()
+
+
+def mastodon_public_sync(handle: str) -> SyncOutcome:
+    """Read the public Mastodon account ``handle`` (``user@server``) from its own server."""
+    from connectors.mastodon.profile import handle_normalize
+
+    address = handle_normalize(handle)
+    return public_account_sync(
+        sync_class=MastodonPublicSync,
+        run_source=SOURCE.sync.run_source,
+        network=NETWORK,
+        external_id=address,
+        server=address.split("@", 1)[1],
+        policy=SyncPolicy(max_wait=MAX_WAIT),
+        client_factory=lambda token, host: MastodonClient(host=host),
+    )

@@ -87,6 +87,10 @@ class FakeMastodon:
         path = request.path
         if path == "/api/v1/accounts/verify_credentials":
             return FakeResponse(body=self.me, headers=RATE)
+        if path == "/api/v1/accounts/lookup":
+            if request.param("acct") == self.me["acct"]:
+                return FakeResponse(body=self.me, headers=RATE)
+            return FakeResponse(status=404, body={"error": "Record not found"})
         if path == f"/api/v1/accounts/{self.me['id']}/statuses":
             return self._list(request, self.statuses)
         if path == "/api/v1/notifications":
