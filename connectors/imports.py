@@ -27,8 +27,7 @@ from connectors.models import Identity
 from connectors.records import NETWORK_NAMES, OPERATOR_IMPORT, Batch, Provenance
 
 if TYPE_CHECKING:
-    # Only X's archive reports counts of its own so far.
-    from connectors.twitter.archive import ArchiveStats
+    from connectors.archives import ArchiveStats
 
 logger = logging.getLogger(__name__)
 

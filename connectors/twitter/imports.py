@@ -10,12 +10,13 @@ from django.utils import timezone
 
 from accounts.models import Member
 from accounts.selectors import OPTED_OUT_MESSAGE, member_may_be_tracked
+from connectors.archives import ArchiveError, ArchiveStats
 from connectors.changes import changes_record
 from connectors.claims import identity_claimable, member_upload_keys
 from connectors.imports import HISTORY_BACKFILL_DAYS, ImportRefused, ImportReport, Progress, Stage, ingest_all
 from connectors.models import Identity
 from connectors.records import Origin, Provenance
-from connectors.twitter.archive import ArchiveError, ArchiveStats, x_archive_chunks
+from connectors.twitter.archive import x_archive_chunks
 
 CLAIM_REFUSED_MESSAGE = (
     "Klout already holds what X or other members say about @{handle}, so an uploaded archive "

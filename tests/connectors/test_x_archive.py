@@ -198,7 +198,7 @@ def test_a_zip_of_too_many_entries_is_refused_before_its_directory_is_read(tmp_p
 
 
 def test_the_entry_count_of_a_zip64_archive_is_read_from_its_zip64_record(tmp_path):
-    from connectors.twitter.archive import zip_entry_count
+    from connectors.archives import zip_entry_count
 
     # Beyond 65,535 entries the plain end record says 0xFFFF and the real count moves to zip64's.
     assert zip_entry_count(_many_entries(tmp_path / "big.zip", 70_000)) == 70_000
@@ -225,7 +225,7 @@ def test_an_archive_of_an_account_linked_to_another_member_is_refused(archive):
 
 
 def test_the_reader_streams_across_chunk_boundaries(tmp_path, monkeypatch):
-    from connectors.twitter import ytd
+    from connectors import json_stream as ytd
 
     monkeypatch.setattr(ytd, "CHUNK_CHARS", 7)
     require(SAMPLES.is_dir(), f"recorded archive samples not found at {SAMPLES}")

@@ -1,4 +1,6 @@
-"""Streaming reader for the ``window.YTD.<name>.part0 = [ ... ]`` files of an X archive.
+"""Streaming readers for the big JSON arrays of data archives: the ``window.YTD.<name>.part0 =
+[ ... ]`` files of an X archive (``YtdReader``), and an array under one key of a JSON object,
+such as the ``orderedItems`` of a Mastodon archive's ``outbox.json`` (``CollectionReader``).
 
 X writes each data file as one JavaScript assignment of a (possibly huge) JSON array.
 Loading it whole would need memory proportional to the archive, so the array is decoded
@@ -89,8 +91,7 @@ class YtdReader:
             char = self._skip_whitespace()
             if char == "]":
                 self._pos += 1
-                if self._skip_whitespace() not in ("", ";"):
-                    raise self._error("unexpected text after the closing ']'")
+                self._after_array()
                 return
             if char == "":
                 raise self._error("the file ends before the array is closed (truncated?)")
@@ -102,6 +103,10 @@ class YtdReader:
                     raise self._error("the file ends before the array is closed (truncated?)")
             yield self._decode_element()
             first = False
+
+    def _after_array(self) -> None:
+        if self._skip_whitespace() not in ("", ";"):
+            raise self._error("unexpected text after the closing ']'")
 
     def _decode_element(self) -> object:
         while True:
@@ -120,3 +125,42 @@ class YtdReader:
                     continue
             self._pos = end
             return value
+
+
+class CollectionReader(YtdReader):
+    """Iterates the elements of the array under ``key`` of a JSON object (``{"key": [...]}``),
+    one at a time; the object's other members, before the array, are decoded and set aside in
+    ``members`` (small ones: ``MAX_ELEMENT_CHARS`` bounds each), those after it are not read.
+    A file without the key is a ``YtdFormatError``."""
+
+    def __init__(self, binary: IO[bytes], *, name: str, key: str) -> None:
+        super().__init__(binary, name=name)
+        self.key = key
+        self.members: dict[str, object] = {}
+
+    def _read_prefix(self) -> None:
+        if self._skip_whitespace() != "{":
+            raise self._error("expected a JSON object")
+        self._pos += 1
+        while True:
+            char = self._skip_whitespace()
+            if char == "}" or char == "":
+                raise YtdFormatError(f"{self.name} has no {self.key!r} list")
+            if char == ",":
+                self._pos += 1
+                continue
+            name = self._decode_element()
+            if not isinstance(name, str) or self._skip_whitespace() != ":":
+                raise self._error("expected a member name and ':'")
+            self._pos += 1
+            if self._skip_whitespace() == "":
+                raise self._error("the file ends inside the object (truncated?)")
+            if name == self.key:
+                if self._skip_whitespace() != "[":
+                    raise self._error(f"{self.key!r} is not a list")
+                self._pos += 1
+                return
+            self.members[name] = self._decode_element()
+
+    def _after_array(self) -> None:
+        pass  # the object's members after the array are not needed
