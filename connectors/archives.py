@@ -148,3 +148,13 @@ class ReadProgress:
     @property
     def fraction(self) -> float:
         return min((self.finished + self.chars) / self.total, 1.0)
+
+
+def zip_names(path: Path) -> list[str]:
+    """The file names of a zip within the limits, or [] for any other file (to tell formats apart)."""
+    try:
+        archive, names = zip_open(path, what="an archive")
+    except ArchiveError:
+        return []
+    archive.close()
+    return names

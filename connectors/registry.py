@@ -83,6 +83,11 @@ class FileFormat:
     importer: str
     # The stored upload's file extension.
     extension: str
+    # For ``manage.py import_archive``, which tells the formats apart by content: dotted paths of
+    # ``(path) -> bool`` (is the file of this format?) and of ``(path, member, origin) ->
+    # ImportReport`` (the operator's import).
+    recognizes: str | None = None
+    command_importer: str | None = None
 
 
 @dataclass(frozen=True)

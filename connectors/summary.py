@@ -23,7 +23,7 @@ def report_lines(report: ImportReport) -> list[str]:
     if report.archive:
         a = report.archive
         lines.append(
-            f"archive of @{a.handle} ({a.account_id}): {a.tweets} tweets, {a.followers} followers, "
+            f"archive of @{a.handle} ({a.account_id}): {a.tweets} posts, {a.followers} followers, "
             f"{a.following} following; {a.likes_skipped} likes not imported "
             "(X does not say whose posts they are)"
         )

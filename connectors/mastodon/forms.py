@@ -1,5 +1,6 @@
 from django import forms
 
+from connectors.forms import UploadForm
 from connectors.mastodon.profile import handle_normalize
 
 
@@ -16,3 +17,13 @@ class MastodonAddressForm(forms.Form):
             return handle_normalize(self.cleaned_data["address"])
         except ValueError as error:
             raise forms.ValidationError(str(error)) from error
+
+
+class MastodonArchiveUploadForm(UploadForm):
+    extensions = (".zip",)
+    what = "the Mastodon archive zip"
+    file = forms.FileField(
+        label="Mastodon archive (.zip)",
+        help_text="The zip from Settings, Import and export, Request your archive; unchanged.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".zip,application/zip"}),
+    )

@@ -1,6 +1,6 @@
-"""Mastodon as a source: sign-in on any server, the hourly API sync, and the public profile."""
+"""Mastodon as a source: sign-in on any server, the hourly API sync, the public profile, the archive."""
 
-from connectors.registry import ApiSync, SignIn, Source
+from connectors.registry import ApiSync, FileFormat, SignIn, Source
 
 SOURCE = Source(
     package="connectors.mastodon",
@@ -32,4 +32,20 @@ SOURCE = Source(
         public="connectors.mastodon.sync.mastodon_public_sync",
     ),
     profile="connectors.mastodon.profile",
+    formats=(
+        FileFormat(
+            run_source="mastodon_archive",
+            run_label="Mastodon archive upload",
+            name="Mastodon archive",
+            description="Upload the zip of your server\u2019s \u201cRequest your archive\u201d.",
+            url_name="mastodon_archive_upload",
+            path="import/mastodon-archive/",
+            form="connectors.mastodon.forms.MastodonArchiveUploadForm",
+            template="connectors/mastodon/archive_upload.html",
+            importer="connectors.mastodon.imports.mastodon_archive_upload_import",
+            extension=".zip",
+            recognizes="connectors.mastodon.archive.mastodon_archive_recognized",
+            command_importer="connectors.mastodon.imports.mastodon_archive_import",
+        ),
+    ),
 )

@@ -26,6 +26,7 @@ from connectors.archives import (
     MissingFileError,
     NotAZipError,
     ReadProgress,
+    zip_names,
     zip_open,
 )
 from connectors.json_stream import YtdFormatError, YtdReader
@@ -60,6 +61,10 @@ def _elements(archive: zipfile.ZipFile, name: str, key: str, progress: ReadProgr
         raise BrokenJsonError(f"{exc}. The archive was not imported.") from None
     except (zipfile.BadZipFile, EOFError, OSError) as exc:
         raise NotAZipError(f"{name} cannot be decompressed ({exc}); the zip is damaged.") from None
+
+
+def x_archive_recognized(path: Path) -> bool:
+    return any(_TWEETS.match(name) for name in zip_names(Path(path)))
 
 
 def x_archive_chunks(

@@ -39,6 +39,8 @@ SOURCE = Source(
             template="connectors/archive_upload.html",
             importer="connectors.twitter.imports.archive_upload_import",
             extension=".zip",
+            recognizes="connectors.twitter.archive.x_archive_recognized",
+            command_importer="connectors.twitter.imports.archive_import",
         ),
     ),
 )

@@ -117,7 +117,7 @@ def test_import_archive_command_prints_a_summary(archive, capsys):
     call_command("import_archive", str(archive), "--member", member.user.email.upper())
 
     out = capsys.readouterr().out
-    assert "records read:" in out and "archive of @simonw (12497): 3 tweets, 2 followers, 2 following" in out
+    assert "records read:" in out and "archive of @simonw (12497): 3 posts, 2 followers, 2 following" in out
 
 
 def test_import_archive_command_needs_a_known_member(archive):
