@@ -2,6 +2,7 @@ from django import forms
 
 from connectors.bluesky.profile import handle_normalize
 from connectors.bluesky.session import app_password_valid
+from connectors.forms import UploadForm
 
 
 class BlueskySignInForm(forms.Form):
@@ -35,3 +36,13 @@ class BlueskySignInForm(forms.Form):
                 "abcd-1234-efgh-5678. Make one in Bluesky's settings; never give your account's password."
             )
         return value
+
+
+class BlueskyRepoUploadForm(UploadForm):
+    extensions = (".car",)
+    what = "the Bluesky repository export"
+    file = forms.FileField(
+        label="Bluesky repository export (.car)",
+        help_text="The file from Settings, Account, Export my data; unchanged.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".car,application/vnd.ipld.car"}),
+    )

@@ -130,7 +130,7 @@ class _Collector:
         if post_author(uri) is None or author != post_author(uri) or created is None:
             return None
         parent = _dict(_dict(record.get("reply")).get("parent")).get("uri")
-        quoted = _quoted(record)
+        quoted = quoted_uri(record)
         kind = "reply" if post_author(parent) else "quote" if post_author(quoted) else "post"
         langs = record.get("langs") if isinstance(record.get("langs"), list) else []
         handle = _dict(view.get("author")).get("handle")
@@ -162,14 +162,14 @@ class _Collector:
         if post_author(quoted):
             acted_on.add(post_author(quoted))
             self.interaction("quote", author, post_author(quoted), created, quoted)
-        for did in _mentioned(record):
+        for did in mentioned_dids(record):
             if did not in acted_on:
                 acted_on.add(did)
                 self.interaction("mention", author, did, created, uri)
         return post
 
 
-def _quoted(record: Mapping[str, Any]) -> str | None:
+def quoted_uri(record: Mapping[str, Any]) -> str | None:
     embed = _dict(record.get("embed"))
     if embed.get("$type") == "app.bsky.embed.recordWithMedia":
         embed = _dict(embed.get("record"))
@@ -179,7 +179,7 @@ def _quoted(record: Mapping[str, Any]) -> str | None:
     return uri if post_author(uri) else None
 
 
-def _mentioned(record: Mapping[str, Any]) -> list[str]:
+def mentioned_dids(record: Mapping[str, Any]) -> list[str]:
     found: list[str] = []
     for facet in record.get("facets") if isinstance(record.get("facets"), list) else []:
         for feature in _dict(facet).get("features") if isinstance(_dict(facet).get("features"), list) else []:

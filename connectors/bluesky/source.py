@@ -1,6 +1,6 @@
-"""Bluesky as a source: sign-in with an app password, the hourly sync, and the public profile."""
+"""Bluesky as a source: sign-in with an app password, the hourly sync, the public profile, the export."""
 
-from connectors.registry import ApiSync, SignIn, Source
+from connectors.registry import ApiSync, FileFormat, SignIn, Source
 
 SOURCE = Source(
     package="connectors.bluesky",
@@ -30,4 +30,20 @@ SOURCE = Source(
         public="connectors.bluesky.sync.bluesky_public_sync",
     ),
     profile="connectors.bluesky.profile",
+    formats=(
+        FileFormat(
+            run_source="bluesky_repo",
+            run_label="Bluesky export upload",
+            name="Bluesky repository export",
+            description="Upload the .car file of Bluesky\u2019s \u201cExport my data\u201d.",
+            url_name="bluesky_repo_upload",
+            path="import/bluesky-repo/",
+            form="connectors.bluesky.forms.BlueskyRepoUploadForm",
+            template="connectors/bluesky/repo_upload.html",
+            importer="connectors.bluesky.imports.bluesky_repo_upload_import",
+            extension=".car",
+            recognizes="connectors.bluesky.repo.bluesky_repo_recognized",
+            command_importer="connectors.bluesky.imports.bluesky_repo_import",
+        ),
+    ),
 )
