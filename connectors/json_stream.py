@@ -112,6 +112,8 @@ class YtdReader:
         while True:
             try:
                 value, end = self._decoder.raw_decode(self._buffer, self._pos)
+            except RecursionError:
+                raise self._error("JSON nested too deeply") from None
             except json.JSONDecodeError as exc:
                 # Either the element is cut by the chunk boundary (read more) or it is broken.
                 if len(self._buffer) - self._pos > MAX_ELEMENT_CHARS:
@@ -129,14 +131,13 @@ class YtdReader:
 
 class CollectionReader(YtdReader):
     """Iterates the elements of the array under ``key`` of a JSON object (``{"key": [...]}``),
-    one at a time; the object's other members, before the array, are decoded and set aside in
-    ``members`` (small ones: ``MAX_ELEMENT_CHARS`` bounds each), those after it are not read.
-    A file without the key is a ``YtdFormatError``."""
+    one at a time. The object's other members before the array are decoded (each bounded by
+    ``MAX_ELEMENT_CHARS``) and dropped, so that however many there are, memory stays flat;
+    those after it are not read. A file without the key is a ``YtdFormatError``."""
 
     def __init__(self, binary: IO[bytes], *, name: str, key: str) -> None:
         super().__init__(binary, name=name)
         self.key = key
-        self.members: dict[str, object] = {}
 
     def _read_prefix(self) -> None:
         if self._skip_whitespace() != "{":
@@ -160,7 +161,7 @@ class CollectionReader(YtdReader):
                     raise self._error(f"{self.key!r} is not a list")
                 self._pos += 1
                 return
-            self.members[name] = self._decode_element()
+            self._decode_element()
 
     def _after_array(self) -> None:
         pass  # the object's members after the array are not needed

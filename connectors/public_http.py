@@ -176,7 +176,10 @@ def public_request(
     if parts.scheme not in ("https", "http") or not parts.hostname:
         raise PublicFetchError(f"{what} has no valid address.", transient=False)
     tls = parts.scheme == "https"
-    port = parts.port or (443 if tls else 80)
+    try:
+        port = parts.port or (443 if tls else 80)
+    except ValueError:
+        raise PublicFetchError(f"{what} has no valid address.", transient=False) from None
     target = parts.path or "/"
     if parts.query:
         target += "?" + parts.query

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import IntEnum
 from urllib.parse import urlsplit
 
@@ -334,11 +334,21 @@ def _check_count(value: object, what: str) -> str | None:
     return None
 
 
+# The years a date that a person wrote (a Bluesky record's createdAt) is taken in; the parsers
+# of such dates treat any other as no date.
+PLAUSIBLE_YEARS = range(1990, 2100)
+
+
 def _check_time(value: object, what: str) -> str | None:
     if not isinstance(value, datetime):
         return f"{what} must be a datetime"
     if value.tzinfo is None or value.utcoffset() is None:
         return f"{what} has no time zone"
+    try:
+        # The edges of the calendar with an offset (year 1 at +14:00) have no UTC time.
+        value.astimezone(UTC)
+    except OverflowError:
+        return f"{what} is out of range"
     return None
 
 

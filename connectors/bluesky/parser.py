@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from connectors.records import (
+    PLAUSIBLE_YEARS,
     Batch,
     ExternalIdError,
     IdentityRecord,
@@ -39,6 +40,8 @@ def parse_time(value: Any) -> datetime | None:
         found = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
+    if found.year not in PLAUSIBLE_YEARS:
+        return None  # anyone can write any date in a record: out of range, it is no date
     return found if found.tzinfo is not None else found.replace(tzinfo=UTC)
 
 

@@ -21,6 +21,9 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from django.conf import settings
+from django.views.decorators.debug import sensitive_variables
+
 from connectors.bluesky.client import BlueskyClient
 from connectors.bluesky.profile import did_document, profile_read
 from connectors.errors import ConnectorError
@@ -46,12 +49,31 @@ def pds_of(did: str) -> str:
         if not isinstance(service, dict) or not str(service.get("id", "")).endswith("#atproto_pds"):
             continue
         endpoint = service.get("serviceEndpoint")
-        parts = urlsplit(endpoint) if isinstance(endpoint, str) else None
-        if parts and parts.scheme in ("https", "http") and parts.hostname and not parts.path.strip("/"):
+        if isinstance(endpoint, str) and _endpoint_valid(endpoint):
             return endpoint.rstrip("/")
     raise ConnectorError(f"The record of {did} names no Bluesky server (PDS) to sign in on", permanent=True)
 
 
+def _endpoint_valid(endpoint: str) -> bool:
+    """An https server address and nothing else (no path, user, query or fragment), short enough
+    to keep; http only where the operator allows private addresses (tests)."""
+    try:
+        parts = urlsplit(endpoint)
+        parts.port  # noqa: B018  (raises ValueError for a port that is no port)
+    except ValueError:
+        return False
+    private_allowed = getattr(settings, "OUTBOUND_ALLOW_PRIVATE_ADDRESSES", False)
+    schemes = ("https", "http") if private_allowed else ("https",)
+    return (
+        len(endpoint) <= 253
+        and parts.scheme in schemes
+        and bool(parts.hostname)
+        and not (parts.username or parts.password or parts.query or parts.fragment)
+        and not parts.path.strip("/")
+    )
+
+
+@sensitive_variables("app_password")
 def session_confirm(*, pds: str, did: str, app_password: str) -> None:
     """Sign in on ``pds`` as ``did``: a ConnectorError (auth) when the app password is refused."""
     session = BlueskyClient(base_url=pds, public_only=True).create_session(
@@ -61,6 +83,7 @@ def session_confirm(*, pds: str, did: str, app_password: str) -> None:
         raise ConnectorError("The Bluesky server signed in another account", permanent=True, auth=True)
 
 
+@sensitive_variables("app_password")
 def sign_in(*, handle: str, app_password: str) -> SignedIn:
     profile = profile_read(handle)
     did = profile.external_ids[0]

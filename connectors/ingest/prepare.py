@@ -58,6 +58,7 @@ def checked_interactions(
             plain_ids(r.actor_id, r.target_id, r.post_id)
             and type(at) is datetime
             and type(at.tzinfo) is dt_timezone
+            and 1 < at.year < 9999  # the calendar's edge years get the full check (an offset there overflows)
             and r.network in NETWORKS
             and r.network not in CANONICALIZED_NETWORKS
             and r.kind in INTERACTION_KINDS

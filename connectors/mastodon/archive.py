@@ -94,7 +94,7 @@ def _actor(archive: zipfile.ZipFile, name: str) -> IdentityRecord:
         raise BrokenJsonError(f"{name} is larger than an account's description can be; it was not imported.")
     try:
         actor = json.loads(archive.read(name).decode("utf-8"))
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise BrokenJsonError(f"{name} is not JSON; the archive was not imported.") from None
     address = _account(actor.get("id")) if isinstance(actor, dict) else None
     if address is None:
@@ -114,7 +114,9 @@ def _activity(item: Any, *, member: str, batch: Batch) -> bool:
         return False
     kind = item.get("type")
     when = parse_time(item.get("published"))
-    if kind == "Announce" and when is not None and isinstance(item.get("id"), str):
+    # Only the member's own activities and statuses: an id names its author, and an upload that
+    # took another person's status ids would keep them from ever being stored under that person.
+    if kind == "Announce" and when is not None and _account(item.get("id")) == member:
         original = item.get("object")
         original = original.get("id") if isinstance(original, dict) else original
         author = _account(original)
@@ -128,7 +130,7 @@ def _activity(item: Any, *, member: str, batch: Batch) -> bool:
             batch.interactions.append(_interaction("repost", member, author, when, original))
         return True
     note = item.get("object") if kind == "Create" else None
-    if not isinstance(note, dict) or note.get("type") != "Note" or not isinstance(note.get("id"), str):
+    if not isinstance(note, dict) or note.get("type") != "Note" or _account(note.get("id")) != member:
         return False
     when = parse_time(note.get("published")) or when
     if when is None:

@@ -206,3 +206,22 @@ def test_the_switch_interval_is_shortened_while_storing_and_put_back_after():
 def _raise_after(seen: list) -> None:
     if len(seen) >= 2:
         raise ValueError("stop")
+
+
+def test_a_time_with_no_utc_time_is_rejected_not_a_crash():
+    """Year 1 at +14:00 (or 9999 at -14:00): anyone can write it in a record; it has no UTC time."""
+    from datetime import timezone
+
+    edges = [
+        datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=14))),
+        datetime(9999, 12, 31, 23, 59, tzinfo=timezone(timedelta(hours=-14))),
+    ]
+    batch = Batch(
+        interactions=[
+            InteractionRecord(network=network, kind="mention", actor_id=actor, target_id="t", occurred_at=at)
+            for network, actor in (("x", "1"), ("bluesky", "did:plc:abc"))
+            for at in edges
+        ]
+    )
+    result = ingest_batch(batch=batch)
+    assert result.interactions.rejected == 4 and not Interaction.objects.exists()

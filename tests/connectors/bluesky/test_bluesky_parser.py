@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from datetime import UTC, datetime
 
 from connectors.bluesky.parser import parse_feed, parse_posts, parse_thread, post_author
 from tests.connectors.bluesky.fake_bluesky import FakeBluesky
@@ -57,3 +58,24 @@ def test_malformed_views_give_records_or_nothing_never_an_error():
         parse_thread({"replies": [5, {"$type": "app.bsky.feed.defs#blockedPost"}, {"replies": "x"}]}).posts
         == []
     )
+
+
+def test_a_date_at_the_edge_of_the_calendar_is_no_date():
+    """Anyone can write any createdAt in a record; year 1 or 9999 would overflow when stored."""
+    fake = FakeBluesky()
+    for written in ("0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"):
+        post = copy.deepcopy(fake.post)
+        post["record"]["createdAt"] = written
+        assert parse_posts([post]).posts[0].created_at.year == datetime.now(UTC).year  # its indexedAt
+
+
+def test_a_pds_address_must_be_an_https_server_and_nothing_else(settings):
+    from connectors.bluesky.session import _endpoint_valid
+
+    settings.OUTBOUND_ALLOW_PRIVATE_ADDRESSES = False
+    assert _endpoint_valid("https://pds.example.com") and _endpoint_valid("https://pds.example.com/")
+    for bad in (
+        "http://pds.example.com", "https://h:99999", "https://[x", "https://u:p@pds.example.com",
+        "https://pds.example.com/?a=1", "https://pds.example.com/path", "https://" + "a" * 250 + ".com",
+    ):  # fmt: skip
+        assert not _endpoint_valid(bad), bad

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
@@ -111,3 +113,34 @@ def test_the_upload_page_imports_it_in_the_worker(
     run = SyncRun.objects.get()
     assert response.status_code == 302 and (run.source, run.status) == ("mastodon_archive", "succeeded")
     assert Post.objects.filter(author__external_id=MEMBER).count() == 11
+
+
+def test_an_upload_cannot_take_another_persons_status_ids(tmp_path):
+    from tests.connectors.mastodon.archive_zips import CONTEXT, archive_activities
+
+    items = archive_activities()
+    stolen = items[0]
+    stolen["object"]["id"] = "https://mastodon.social/users/halcy/statuses/110446984249325790"
+    stolen["id"] = stolen["object"]["id"] + "/activity"
+    outbox = json.dumps({"@context": CONTEXT, "type": "OrderedCollection", "orderedItems": items})
+    path = build_mastodon_archive(tmp_path / "a.zip", outbox=outbox)
+    mastodon_archive_import(path=path, member=MemberFactory())
+    assert not Post.objects.filter(external_id__startswith="https://mastodon.social/").exists()
+    assert Post.objects.count() == 10
+
+
+def test_json_nested_without_end_is_refused_plainly(tmp_path):
+    deep = '{"orderedItems": [' + "[" * 100_000 + "]" * 100_000 + "]}"
+    path = build_mastodon_archive(tmp_path / "deep.zip", outbox=deep)
+    with pytest.raises(ImportRefused, match="nested too deeply"):
+        mastodon_archive_import(path=path, member=MemberFactory())
+
+
+def test_members_before_the_list_are_read_past_and_not_kept():
+    import io
+
+    from connectors.json_stream import CollectionReader
+
+    text = "{" + ",".join(f'"m{i}": [[], {{}}, "x"]' for i in range(20_000)) + ', "orderedItems": [1, 2]}'
+    reader = CollectionReader(io.BytesIO(text.encode()), name="outbox.json", key="orderedItems")
+    assert list(reader) == [1, 2] and not hasattr(reader, "members")
