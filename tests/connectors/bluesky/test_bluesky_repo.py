@@ -63,3 +63,11 @@ def test_the_command_tells_a_car_apart_from_a_zip(car, tmp_path, capsys):
     with pytest.raises(CommandError, match="not an archive Klout reads"):
         (tmp_path / "n.txt").write_text("hello")
         call_command("import_archive", str(tmp_path / "n.txt"), "--member", member.user.email)
+
+
+def test_the_same_export_twice_changes_nothing(car):
+    member = MemberFactory()
+    bluesky_repo_import(path=car, member=member)
+    counts = (Post.objects.count(), Interaction.objects.count(), Identity.objects.count())
+    bluesky_repo_import(path=car, member=member)
+    assert (Post.objects.count(), Interaction.objects.count(), Identity.objects.count()) == counts
