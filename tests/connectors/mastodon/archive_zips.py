@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import zipfile
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from tests.connectors.mastodon.fake_mastodon import CASSETTES, HOME, _bodies
@@ -35,9 +36,17 @@ def _note(status: dict, *, in_reply_to: str | None = None, mentions: tuple[str, 
     }
 
 
-def archive_activities() -> list[dict]:
-    """Ten recorded posts, one a reply to and mention of another account, and one boost."""
+def archive_activities(*, recent: bool = False) -> list[dict]:
+    """Ten recorded posts, one a reply to and mention of another account, and one boost;
+    ``recent`` dates them in the last ten days instead of their recorded day (months ago,
+    outside the score's 90-day window)."""
     posted = [b for m, uri, b in _bodies(CASSETTES / "test_fetch_next_previous.yaml") if m == "POST"]
+    if recent:
+        now = datetime.now(UTC)
+        posted = [
+            {**status, "created_at": (now - timedelta(days=n + 1)).isoformat().replace("+00:00", "Z")}
+            for n, status in enumerate(posted)
+        ]
     items = [_note(status) for status in posted[:8]]
     other = "https://mastodon.social/users/halcy"
     items.append(_note(posted[8], in_reply_to=f"{other}/statuses/110446983926957470", mentions=(other,)))
@@ -54,13 +63,15 @@ def archive_activities() -> list[dict]:
     return items
 
 
-def build_mastodon_archive(path: Path, *, outbox: str | None = None, actor: dict | None = None) -> Path:
+def build_mastodon_archive(
+    path: Path, *, outbox: str | None = None, actor: dict | None = None, recent: bool = False
+) -> Path:
     outbox_doc = {
         "@context": CONTEXT,
         "id": "outbox.json",
         "type": "OrderedCollection",
         "totalItems": 11,
-        "orderedItems": archive_activities(),
+        "orderedItems": archive_activities(recent=recent),
     }
     likes = {"@context": CONTEXT, "id": "likes.json", "type": "OrderedCollection", "orderedItems": [
         "https://mastodon.social/users/halcy/statuses/110446984249325790",
