@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
+from connectors.json_values import as_dict, count, parse_time
 from connectors.records import (
-    PLAUSIBLE_YEARS,
     Batch,
     ExternalIdError,
     IdentityRecord,
@@ -31,26 +31,6 @@ from connectors.records import (
 NETWORK = "bluesky"
 _HANDLE = re.compile(r"^[A-Za-z0-9.-]{1,253}$")
 _URI = re.compile(r"^at://(did:[a-z]+:[A-Za-z0-9._:%-]+)/app\.bsky\.feed\.post/([A-Za-z0-9._~:-]{1,64})$")
-
-
-def parse_time(value: Any) -> datetime | None:
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        found = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if found.year not in PLAUSIBLE_YEARS:
-        return None  # anyone can write any date in a record: out of range, it is no date
-    return found if found.tzinfo is not None else found.replace(tzinfo=UTC)
-
-
-def _dict(value: Any) -> dict:
-    return value if isinstance(value, dict) else {}
-
-
-def _int(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
 
 
 def did_of(value: Any) -> str | None:
@@ -78,9 +58,9 @@ def profile_record(profile: Mapping[str, Any]) -> IdentityRecord | None:
         external_id=did,
         handle="" if handle == "handle.invalid" else handle[:200],
         name=str(profile.get("displayName") or "")[:200],
-        followers=_int(profile.get("followersCount")),
-        following=_int(profile.get("followsCount")),
-        posts=_int(profile.get("postsCount")),
+        followers=count(profile.get("followersCount")),
+        following=count(profile.get("followsCount")),
+        posts=count(profile.get("postsCount")),
         bio=profile.get("description")[:2000] if isinstance(profile.get("description"), str) else "",
     )
 
@@ -97,7 +77,7 @@ class _Collector:
         self._posts: set[str] = set()
 
     def identity(self, profile: Any) -> str | None:
-        record = profile_record(_dict(profile))
+        record = profile_record(as_dict(profile))
         if record is None:
             return None
         if record.external_id not in self._identities:
@@ -126,17 +106,17 @@ class _Collector:
 
     def post(self, view: Any) -> PostRecord | None:
         """A post view: the post, its author, and what it did to others."""
-        view = _dict(view)
-        uri, record = view.get("uri"), _dict(view.get("record"))
+        view = as_dict(view)
+        uri, record = view.get("uri"), as_dict(view.get("record"))
         author = self.identity(view.get("author"))
         created = parse_time(record.get("createdAt")) or parse_time(view.get("indexedAt"))
         if post_author(uri) is None or author != post_author(uri) or created is None:
             return None
-        parent = _dict(_dict(record.get("reply")).get("parent")).get("uri")
+        parent = as_dict(as_dict(record.get("reply")).get("parent")).get("uri")
         quoted = quoted_uri(record)
         kind = "reply" if post_author(parent) else "quote" if post_author(quoted) else "post"
         langs = record.get("langs") if isinstance(record.get("langs"), list) else []
-        handle = _dict(view.get("author")).get("handle")
+        handle = as_dict(view.get("author")).get("handle")
         shown = handle if isinstance(handle, str) and _HANDLE.match(handle) else author
         rkey = uri.rsplit("/", 1)[-1]
         post = PostRecord(
@@ -149,10 +129,10 @@ class _Collector:
             language=langs[0][:16] if langs and isinstance(langs[0], str) else "",
             url=f"https://bsky.app/profile/{shown}/post/{rkey}",
             parent_id=(parent if post_author(parent) else quoted if post_author(quoted) else "") or "",
-            reposts=_int(view.get("repostCount")),
-            replies=_int(view.get("replyCount")),
-            likes=_int(view.get("likeCount")),
-            quotes=_int(view.get("quoteCount")),
+            reposts=count(view.get("repostCount")),
+            replies=count(view.get("replyCount")),
+            likes=count(view.get("likeCount")),
+            quotes=count(view.get("quoteCount")),
         )
         if uri in self._posts:
             return post
@@ -173,20 +153,21 @@ class _Collector:
 
 
 def quoted_uri(record: Mapping[str, Any]) -> str | None:
-    embed = _dict(record.get("embed"))
+    embed = as_dict(record.get("embed"))
     if embed.get("$type") == "app.bsky.embed.recordWithMedia":
-        embed = _dict(embed.get("record"))
+        embed = as_dict(embed.get("record"))
     if embed.get("$type") != "app.bsky.embed.record":
         return None
-    uri = _dict(embed.get("record")).get("uri")
+    uri = as_dict(embed.get("record")).get("uri")
     return uri if post_author(uri) else None
 
 
 def mentioned_dids(record: Mapping[str, Any]) -> list[str]:
     found: list[str] = []
     for facet in record.get("facets") if isinstance(record.get("facets"), list) else []:
-        for feature in _dict(facet).get("features") if isinstance(_dict(facet).get("features"), list) else []:
-            feature = _dict(feature)
+        features = as_dict(facet).get("features")
+        for feature in features if isinstance(features, list) else []:
+            feature = as_dict(feature)
             did = (
                 did_of(feature.get("did"))
                 if feature.get("$type") == "app.bsky.richtext.facet#mention"
@@ -201,9 +182,9 @@ def parse_feed(items: Iterable[Any]) -> Batch:
     """A page of an author feed: their posts and replies, and what they reposted."""
     collector = _Collector()
     for item in items:
-        item = _dict(item)
+        item = as_dict(item)
         post = collector.post(item.get("post"))
-        reason = _dict(item.get("reason"))
+        reason = as_dict(item.get("reason"))
         if post is None or reason.get("$type") != "app.bsky.feed.defs#reasonRepost":
             continue
         by = collector.identity(reason.get("by"))
@@ -218,7 +199,7 @@ def parse_likes(
 ) -> Batch:
     collector = _Collector()
     for like in likes:
-        like = _dict(like)
+        like = as_dict(like)
         actor = collector.identity(like.get("actor"))
         if actor is not None:
             when = parse_time(like.get("createdAt")) or post_created_at
@@ -256,7 +237,7 @@ def _replies(node: Mapping[str, Any]) -> list[dict]:
 def parse_thread(thread: Any) -> Batch:
     """The replies under a post (``getPostThread``'s ``thread``), at every depth read."""
     collector = _Collector()
-    pending, seen = _replies(_dict(thread)), 0
+    pending, seen = _replies(as_dict(thread)), 0
     while pending and seen < MAX_THREAD_POSTS:
         node = pending.pop()
         seen += 1

@@ -28,10 +28,10 @@ from connectors.bluesky.parser import (
     NETWORK,
     did_of,
     mentioned_dids,
-    parse_time,
     post_author,
     quoted_uri,
 )
+from connectors.json_values import as_dict, parse_time
 from connectors.records import Batch, IdentityRecord, InteractionRecord, PostRecord
 
 MAX_CAR_BYTES = 1024**3
@@ -41,10 +41,6 @@ _CAR_VERSION_1 = b"\xa2eroots"  # a CAR v1 header: the DAG-CBOR map {"roots": [.
 
 class NotACarError(ArchiveError):
     pass
-
-
-def _dict(value: Any) -> dict:
-    return value if isinstance(value, dict) else {}
 
 
 def bluesky_repo_recognized(path: Path) -> bool:
@@ -125,7 +121,7 @@ def _post(did: str, key: str, record: dict, batch: Batch) -> bool:
     if when is None:
         return False
     uri = f"at://{did}/{key}"
-    parent = _dict(_dict(record.get("reply")).get("parent")).get("uri")
+    parent = as_dict(as_dict(record.get("reply")).get("parent")).get("uri")
     parent = parent if post_author(parent) else None
     quoted = quoted_uri(record)
     langs = record.get("langs") if isinstance(record.get("langs"), list) else []

@@ -30,11 +30,11 @@ from connectors.bluesky.parser import (
     parse_profile,
     parse_reposted_by,
     parse_thread,
-    parse_time,
 )
 from connectors.bluesky.session import session_confirm
 from connectors.bluesky.source import SOURCE
 from connectors.errors import ConnectorError
+from connectors.json_values import parse_time
 from connectors.models import Post
 from connectors.sync import AccountSync, SyncOutcome, SyncPolicy, account_sync, public_account_sync
 

@@ -35,7 +35,8 @@ from connectors.archives import (
     zip_open,
 )
 from connectors.json_stream import CollectionReader, YtdFormatError
-from connectors.mastodon.parser import NETWORK, parse_time
+from connectors.json_values import parse_time
+from connectors.mastodon.parser import NETWORK
 from connectors.profiles import html_text
 from connectors.records import (
     Batch,

@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from connectors.json_values import as_dict, count, parse_time
 from connectors.profiles import html_text
 from connectors.records import (
-    PLAUSIBLE_YEARS,
     Batch,
     ExternalIdError,
     IdentityRecord,
@@ -42,24 +42,8 @@ NETWORK = "mastodon"
 _ID = re.compile(r"^[0-9]{1,20}$")
 
 
-def parse_time(value: Any) -> datetime | None:
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        found = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if found.year not in PLAUSIBLE_YEARS:
-        return None  # anyone can write any date in a record: out of range, it is no date
-    return found if found.tzinfo is not None else found.replace(tzinfo=UTC)
-
-
 def _text(value: Any) -> str:
     return html_text(value) if isinstance(value, str) else ""
-
-
-def _dict(value: Any) -> dict:
-    return value if isinstance(value, dict) else {}
 
 
 def status_id_valid(value: Any) -> bool:
@@ -72,10 +56,6 @@ def _on(url: Any, home: str) -> str:
     if not isinstance(url, str) or not url.lower().startswith(("https://", "http://")):
         return ""
     return url if (urlsplit(url).hostname or "").lower() == home else ""
-
-
-def _int(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
 
 
 def account_id(account: Mapping[str, Any], *, home: str) -> str | None:
@@ -101,9 +81,9 @@ def account_record(account: Mapping[str, Any], *, home: str) -> IdentityRecord |
         external_id=address,
         handle=address,
         name=str(account.get("display_name") or "")[:200],
-        followers=_int(account.get("followers_count")),
-        following=_int(account.get("following_count")),
-        posts=_int(account.get("statuses_count")),
+        followers=count(account.get("followers_count")),
+        following=count(account.get("following_count")),
+        posts=count(account.get("statuses_count")),
         bio="\n".join(t for t in texts if t.strip())[:2000],
         url=_on(account.get("url"), home),
     )
@@ -177,7 +157,7 @@ class _Collector:
         reply_to = status.get("in_reply_to_account_id")
         if replied_to is not None or reply_to is None:
             reply_target = replied_to
-        elif str(reply_to) == str(_dict(status.get("account")).get("id")):
+        elif str(reply_to) == str(as_dict(status.get("account")).get("id")):
             reply_target = author  # a thread of one's own
         else:
             reply_target = mentions.get(str(reply_to))
@@ -205,10 +185,10 @@ class _Collector:
             language=language[:16],
             url=_on(status.get("url"), self.home),
             parent_id=parent,
-            reposts=_int(counts.get("reblogs_count")),
-            replies=_int(counts.get("replies_count")),
-            likes=_int(counts.get("favourites_count")),
-            quotes=_int(counts.get("quotes_count")),
+            reposts=count(counts.get("reblogs_count")),
+            replies=count(counts.get("replies_count")),
+            likes=count(counts.get("favourites_count")),
+            quotes=count(counts.get("quotes_count")),
         )
         if post.external_id in self._posts:
             return post
@@ -217,7 +197,7 @@ class _Collector:
             self.batch.posts.append(post)
         acted_on = {author}
         if reblogged is not None:
-            original_author = account_id(_dict(reblogged.get("account")), home=self.home)
+            original_author = account_id(as_dict(reblogged.get("account")), home=self.home)
             if original_author and parent:
                 self.interaction("repost", author, original_author, created, parent)
             return post  # a reblog's mentions are the original's
@@ -328,7 +308,7 @@ def parse_context(context: Mapping[str, Any], *, status: Mapping[str, Any], home
     for reply in thread[1:]:
         parent_author = authors.get(str(reply.get("in_reply_to_id")))
         # The parent's author is known from the thread itself, even when not mentioned.
-        collector.status(reply, parents=parents, replied_to=account_id(_dict(parent_author), home=home))
+        collector.status(reply, parents=parents, replied_to=account_id(as_dict(parent_author), home=home))
     return collector.batch
 
 

@@ -25,6 +25,7 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from connectors.errors import ConnectorError
+from connectors.json_values import parse_time
 from connectors.mastodon.client import MastodonClient, Page
 from connectors.mastodon.parser import (
     NETWORK,
@@ -36,7 +37,6 @@ from connectors.mastodon.parser import (
     parse_mentions,
     parse_reactors,
     parse_statuses,
-    parse_time,
     status_id_valid,
 )
 from connectors.mastodon.source import SOURCE
