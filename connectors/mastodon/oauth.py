@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -23,18 +22,12 @@ from oauthlib.oauth2 import WebApplicationClient
 from connectors.errors import ConnectorError
 from connectors.mastodon.client import MastodonClient
 from connectors.models import ServerApp
+from connectors.oauth2 import AuthorizationRequest
 
 NETWORK = "mastodon"
 # Reading is all a score needs: the account, its statuses, who reacted, its notifications.
 SCOPES = ("read",)
 APP_NAME = "Klout"
-
-
-@dataclass(frozen=True)
-class AuthorizationRequest:
-    url: str
-    state: str
-    code_verifier: str
 
 
 def server_app(*, host: str, redirect_uri: str) -> ServerApp:
