@@ -284,6 +284,25 @@ class ServerApp(models.Model):
         return f"{self.network} app on {self.host}"
 
 
+class ApiQuotaDay(models.Model):
+    """Units of a network's daily API quota this service has spent on one quota day.
+
+    YouTube gives each operator's Google project a number of units a day (10,000 unless raised),
+    shared by every member's sync; a conditional UPDATE spends them, so two syncs at once never
+    overspend (``connectors.youtube.quota``)."""
+
+    network = models.CharField(max_length=16, choices=NETWORK_CHOICES)
+    # The network's own day: YouTube's starts at midnight, Pacific time.
+    day = models.DateField()
+    units = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["network", "day"], name="api_quota_day_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.network} {self.day}: {self.units} units"
+
+
 class SyncRun(models.Model):
     """One fetch or import: what it read, what it stored, how long it took, how it failed."""
 

@@ -23,6 +23,7 @@ SOURCE_PACKAGES: list[str] = [
     "connectors.mastodon",
     "connectors.bluesky",
     "connectors.twitter",
+    "connectors.youtube",
     "connectors.jsonl",
 ]
 

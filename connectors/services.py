@@ -151,3 +151,16 @@ def account_connect(
         )
         changes_nudge()
     return account
+
+
+def account_tokens_store(*, account_id: int, tokens) -> None:
+    """Keep a refreshed token pair (``connectors.oauth2.Tokens``). X's refresh tokens work once,
+    so this runs before anything else can fail."""
+    # update() encrypts through the field like save() does.
+    changes: dict = {"access_token": tokens.access_token, "token_expires_at": tokens.expires_at}
+    # A network may omit a refresh token it did not rotate; the one we hold then stays good.
+    if tokens.refresh_token:
+        changes["refresh_token"] = tokens.refresh_token
+    if tokens.scopes:
+        changes["scopes"] = tokens.scopes
+    ConnectedAccount.objects.filter(pk=account_id).update(**changes)

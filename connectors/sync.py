@@ -261,6 +261,8 @@ class AccountSync:
                 self.policy.sleep(wait)
 
     def _wait_for(self, error: ConnectorError, attempt: int) -> float | None:
+        if error.retry_after is not None and error.retry_after > self.policy.max_wait:
+            return None  # asked to wait longer than a run may (a quota that comes back tomorrow)
         if error.status == 429:
             wait = (error.retry_after if error.retry_after is not None else 60.0) + 1.0
             return wait if wait <= self.policy.max_wait else None

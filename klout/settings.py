@@ -317,6 +317,26 @@ IMPORT_MAX_WAITING_PER_MEMBER = env_int("IMPORT_MAX_WAITING_PER_MEMBER", 3, mini
 X_CLIENT_ID = env_str("X_CLIENT_ID", "")
 X_CLIENT_SECRET = env_str("X_CLIENT_SECRET", "")
 X_API_BASE_URL = env_url("X_API_BASE_URL", "https://api.twitter.com", schemes=("https", "http")).rstrip("/")
+
+# --- YouTube --------------------------------------------------------------------------------
+# A Google OAuth client of type "Web application" (Google Cloud console, with the YouTube Data
+# API v3 enabled), redirect URI SITE_URL + /connect/youtube/callback/. Without both, the
+# "Connect YouTube" button explains that YouTube is not configured.
+GOOGLE_CLIENT_ID = env_str("GOOGLE_CLIENT_ID", "")
+GOOGLE_CLIENT_SECRET = env_str("GOOGLE_CLIENT_SECRET", "")
+GOOGLE_TOKEN_URL = env_url(
+    "GOOGLE_TOKEN_URL", "https://oauth2.googleapis.com/token", schemes=("https", "http")
+)
+YOUTUBE_API_BASE_URL = env_url(
+    "YOUTUBE_API_BASE_URL", "https://youtube.googleapis.com/", schemes=("https", "http")
+)
+# The Google project's daily quota in units (each call of the sync costs one), shared by every
+# channel; the part of it one sync may spend; and how often each channel is read.
+# Seconds a call may wait on any one read from Google.
+YOUTUBE_API_TIMEOUT_SECONDS = env_int("YOUTUBE_API_TIMEOUT_SECONDS", 30, minimum=1)
+YOUTUBE_DAILY_QUOTA = env_int("YOUTUBE_DAILY_QUOTA", 10_000, minimum=1)
+YOUTUBE_SYNC_UNITS = env_int("YOUTUBE_SYNC_UNITS", 200, minimum=5)
+YOUTUBE_SYNC_HOURS = env_int("YOUTUBE_SYNC_HOURS", 3, minimum=1)
 # The X tasks live in a sub-package that Celery's app autodiscovery does not look into.
 # Each API sync's task module (connectors.registry): the worker registers them at start.
 CELERY_IMPORTS = registry.task_modules()

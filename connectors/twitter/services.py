@@ -1,4 +1,4 @@
-"""Writes for X accounts outside the sync itself: connecting one, storing fresh tokens."""
+"""Writes for X accounts outside the sync itself: connecting one."""
 
 from __future__ import annotations
 
@@ -26,15 +26,3 @@ def x_account_connect(*, member: Member, tokens: Tokens, profile: dict[str, Any]
         token_expires_at=tokens.expires_at,
         scopes=tokens.scopes,
     )
-
-
-def x_account_tokens_store(*, account_id: int, tokens: Tokens) -> None:
-    """Keep a refreshed token pair. X's refresh tokens work once, so this runs before anything else."""
-    # update() encrypts through the field like save() does.
-    changes: dict[str, Any] = {"access_token": tokens.access_token, "token_expires_at": tokens.expires_at}
-    # X may omit a token it did not rotate; the one we hold then stays good.
-    if tokens.refresh_token:
-        changes["refresh_token"] = tokens.refresh_token
-    if tokens.scopes:
-        changes["scopes"] = tokens.scopes
-    ConnectedAccount.objects.filter(pk=account_id).update(**changes)

@@ -26,6 +26,7 @@ from django.utils import timezone
 from connectors.errors import ConnectorError
 from connectors.models import Post
 from connectors.records import Batch
+from connectors.services import account_tokens_store
 from connectors.sync import AccountSync, SyncOutcome, SyncPolicy, account_sync
 from connectors.twitter import oauth
 from connectors.twitter.client import DEFAULT_BASE_URL, XClient
@@ -37,7 +38,6 @@ from connectors.twitter.parser import (
     parse_tweets_page,
     parse_users_page,
 )
-from connectors.twitter.services import x_account_tokens_store
 from connectors.twitter.source import SOURCE
 
 ENGAGEMENT_WINDOW = timedelta(days=7)
@@ -76,7 +76,7 @@ class XSync(AccountSync):
 
     def refresh(self) -> None:
         tokens = oauth.token_refresh(refresh_token=self.account.refresh_token)
-        x_account_tokens_store(account_id=self.account.pk, tokens=tokens)
+        account_tokens_store(account_id=self.account.pk, tokens=tokens)
         self.account.access_token = tokens.access_token
         self.account.refresh_token = tokens.refresh_token or self.account.refresh_token
         self.account.token_expires_at = tokens.expires_at

@@ -12,8 +12,12 @@ from connectors.mastodon.services import mastodon_account_connect
 from connectors.mastodon.sync import mastodon_account_sync
 from connectors.models import ConnectedAccount, Interaction, Post, SyncRun
 from connectors.sync import SyncPolicy
+from connectors.youtube.services import youtube_account_connect
+from connectors.youtube.sync import youtube_account_sync
 from tests.connectors.bluesky.fake_bluesky import APP_PASSWORD, FakeBluesky
 from tests.connectors.mastodon.fake_mastodon import HOME, FakeMastodon
+from tests.connectors.youtube.fake_youtube import FakeYouTube
+from tests.connectors.youtube.test_youtube_sync import _tokens
 from tests.factories import MemberFactory
 from tests.fakes.http_server import FakeHTTPServer, FakeResponse
 
@@ -98,3 +102,31 @@ def test_bluesky_stops_on_a_fault_and_the_next_sync_completes(member_client, set
         reset = {"ratelimit-reset": "32503680000"}  # epoch seconds, as the AppView sends it
         http.script(*_faults(fault, reset), path="/xrpc/app.bsky.feed.getLikes")
         _stopped_then_completed(bluesky_account_sync, account, clean=clean)
+
+
+@pytest.mark.parametrize("fault", list(FAULTS))
+def test_youtube_stops_on_a_fault_and_the_next_sync_completes(settings, fault):
+    settings.YOUTUBE_API_TIMEOUT_SECONDS = 0.5
+    fake = FakeYouTube()
+    with FakeHTTPServer(handler=fake) as http:
+        settings.YOUTUBE_API_BASE_URL = http.url + "/"
+        account = youtube_account_connect(member=MemberFactory(), tokens=_tokens(), channels=fake.channel)
+        assert youtube_account_sync(account_id=account.pk, policy=_policy()).run.status == "succeeded"
+        clean = _counts()
+        ConnectedAccount.objects.filter(pk=account.pk).update(cursor={})
+        # YouTube names no reset time: a rate limit is a 429 (or a 403 rateLimitExceeded) with Retry-After.
+        http.script(*_faults(fault, {"Retry-After": "100000"}), path="/youtube/v3/commentThreads")
+        _stopped_then_completed(youtube_account_sync, account, clean=clean)
+
+
+def test_youtube_when_google_is_unreachable(settings):
+    fake = FakeYouTube()
+    with FakeHTTPServer(handler=fake) as http:
+        settings.YOUTUBE_API_BASE_URL = http.url + "/"
+        account = youtube_account_connect(member=MemberFactory(), tokens=_tokens(), channels=fake.channel)
+        settings.YOUTUBE_API_BASE_URL = "http://127.0.0.1:9/"  # nothing listens there
+        stopped = youtube_account_sync(account_id=account.pk, policy=_policy())
+        assert stopped.run.status == "failed" and "could not be reached" in stopped.run.error
+        settings.YOUTUBE_API_BASE_URL = http.url + "/"
+        assert youtube_account_sync(account_id=account.pk, policy=_policy()).run.status == "succeeded"
+        assert Post.objects.filter(author=account.identity).count() == 13

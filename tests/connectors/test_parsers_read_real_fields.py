@@ -1,14 +1,16 @@
-"""Every field the Mastodon and Bluesky parsers read is one their API really returns.
+"""Every field the Mastodon, Bluesky and YouTube parsers read is one their API really returns.
 
 The parsers run on the recorded answers, each JSON object wrapped so that it logs the keys read
 from it, with the entity it is (a status, an account, a post view...). Each key read must be a
 field of that entity in the API's own schema: ``mastodon/return_types.json`` (Mastodon.py's list
-of every entity's fields) and ``bluesky/lexicons/`` (the AT Protocol's lexicons).
+of every entity's fields), ``bluesky/lexicons/`` (the AT Protocol's lexicons) and YouTube's
+discovery document (inside google-api-python-client).
 """
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from connectors.bluesky import parser as bluesky
 from connectors.mastodon import parser as mastodon
@@ -143,4 +145,60 @@ def test_the_bluesky_parser_reads_only_fields_of_the_lexicons():
         and ("profile", "followersCount") in seen
         and ("embed", "record") in seen
     )
+    assert _unknown(seen, schema) == []
+
+
+def _discovery_schemas() -> tuple[dict[str, set[str]], dict[tuple[str, str], str]]:
+    """YouTube's resources from the discovery document google-api-python-client ships (the API's
+    own description of itself): each schema's fields, and the schema each field holds."""
+    import googleapiclient
+
+    path = Path(googleapiclient.__file__).parent / "discovery_cache" / "documents" / "youtube.v3.json"
+    document = json.loads(path.read_text())
+    fields: dict[str, set[str]] = {}
+    children: dict[tuple[str, str], str] = {}
+
+    def visit(name: str, schema: dict) -> None:
+        fields[name] = set(schema.get("properties", {}))
+        for key, prop in schema.get("properties", {}).items():
+            held = prop.get("items", prop)
+            if "$ref" in held:
+                children[(name, key)] = held["$ref"]
+            elif held.get("type") == "object" and "properties" in held:
+                visit(f"{name}.{key}", held)
+                children[(name, key)] = f"{name}.{key}"
+
+    for name, schema in document["schemas"].items():
+        visit(name, schema)
+    return fields, children
+
+
+def test_the_youtube_parser_reads_only_fields_of_the_apis_resources():
+    from connectors.youtube import parser as youtube
+    from tests.connectors.youtube.fake_youtube import CHANNEL_ID, FakeYouTube
+
+    schema, children = _discovery_schemas()
+    fake, seen = FakeYouTube(), set()
+
+    def logged(value, entity):
+        return wrap(value, entity, seen, children)
+
+    channel = youtube.my_channel(logged(fake.channel, "ChannelListResponse"))
+    youtube.channel_record(channel)
+    youtube.uploads_playlist(channel)
+    for page in fake.playlist_pages:
+        youtube.playlist_videos(logged(page, "PlaylistItemListResponse"), channel_id=CHANNEL_ID)
+        youtube.next_page(logged(page, "PlaylistItemListResponse"))
+    videos = {"items": [fake.video(item, n) for n, item in enumerate(fake.uploads)]}
+    assert youtube.parse_videos(logged(videos, "VideoListResponse"), channel_id=CHANNEL_ID).posts
+    threads = logged(fake.threads, "CommentThreadListResponse")
+    assert youtube.parse_comment_threads(threads, channel_id=CHANNEL_ID).interactions
+    youtube.threads_with_more_replies(threads, channel_id=CHANNEL_ID)
+    youtube.thread_times(threads)
+    youtube.parse_replies(
+        logged(fake.reply_pages[0], "CommentListResponse"),
+        channel_id=CHANNEL_ID, thread_id=fake.replied_thread, thread_author="UC" + "a" * 22, video_id=None,
+    )  # fmt: skip
+    assert ("VideoStatistics", "viewCount") in seen and ("ChannelStatistics", "subscriberCount") in seen
+    assert ("CommentSnippetAuthorChannelId", "value") in seen
     assert _unknown(seen, schema) == []
