@@ -332,6 +332,8 @@ YOUTUBE_API_BASE_URL = env_url(
 )
 # The Google project's daily quota in units (each call of the sync costs one), shared by every
 # channel; the part of it one sync may spend; and how often each channel is read.
+# A Google API key (same project), for the public opt-out: reading a channel's description.
+YOUTUBE_API_KEY = env_str("YOUTUBE_API_KEY", "")
 # Seconds a call may wait on any one read from Google.
 YOUTUBE_API_TIMEOUT_SECONDS = env_int("YOUTUBE_API_TIMEOUT_SECONDS", 30, minimum=1)
 YOUTUBE_DAILY_QUOTA = env_int("YOUTUBE_DAILY_QUOTA", 10_000, minimum=1)

@@ -30,4 +30,5 @@ SOURCE = Source(
             "new videos, their counts, new comments and replies."
         ),
     ),
+    profile="connectors.youtube.profile",
 )

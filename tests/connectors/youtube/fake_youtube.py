@@ -78,6 +78,7 @@ class FakeYouTube:
             for reply in page["items"]:
                 reply["snippet"]["parentId"] = self.replied_thread
         self.extra_uploads: list[dict] = []
+        self.handle = self.channel["items"][0]["snippet"]["customUrl"].lstrip("@")
 
     def video(self, item: dict, position: int) -> dict:
         snippet = item["snippet"]
@@ -98,6 +99,10 @@ class FakeYouTube:
         path = request.path.removeprefix(PREFIX)
         if path == "/channels" and request.param("mine") == "true":
             return FakeResponse(body=self.channel)
+        if path == "/channels" and request.param("forHandle"):
+            # As the API answers a handle: the channel that has it, or no items.
+            found = request.param("forHandle").lower() == "@" + self.handle
+            return FakeResponse(body={**self.channel, "items": self.channel["items"] if found else []})
         if path == "/playlistItems" and request.param("playlistId") == PLAYLIST:
             pages = self.playlist_pages
             if self.extra_uploads:
