@@ -40,6 +40,16 @@ def cards() -> list[Card]:
     """Every source of the registry that a member can add, in its order."""
     found: list[Card] = []
     for source in registry.sources():
+        if source.notice and not source.sign_in:
+            found.append(
+                Card(
+                    key=source.network or source.key,
+                    name=source.name,
+                    description=source.notice,
+                    url=None,
+                    button="",
+                )
+            )
         if source.sign_in:
             ready = registry.dotted(source.sign_in.configured)()
             found.append(

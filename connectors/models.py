@@ -339,6 +339,8 @@ class SyncRun(models.Model):
         blank=True,
         help_text="For an activity file: the network of the lines that name none.",
     )
+    # The upload form's other answers, for the importer (a LinkedIn export's profile address).
+    upload_options = models.JSONField(default=dict, blank=True)
     # Times a worker claimed the run; the sweeper re-queues an interrupted one a bounded number of times.
     attempts = models.PositiveSmallIntegerField(default=0)
 

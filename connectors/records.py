@@ -15,9 +15,18 @@ from datetime import UTC, datetime
 from enum import IntEnum
 from urllib.parse import urlsplit
 
-NETWORKS = ("x", "mastodon", "bluesky", "youtube")
+NETWORKS = ("x", "mastodon", "bluesky", "youtube", "instagram", "facebook", "linkedin", "foursquare")
 # As shown to people.
-NETWORK_NAMES = {"x": "X", "mastodon": "Mastodon", "bluesky": "Bluesky", "youtube": "YouTube"}
+NETWORK_NAMES = {
+    "x": "X",
+    "mastodon": "Mastodon",
+    "bluesky": "Bluesky",
+    "youtube": "YouTube",
+    "instagram": "Instagram",
+    "facebook": "Facebook",
+    "linkedin": "LinkedIn",
+    "foursquare": "Foursquare",
+}
 
 POST_KINDS = (
     "post",
@@ -48,7 +57,10 @@ _SPACE = re.compile(r"\s")
 
 # The networks whose account ids come in several forms, which ingest canonicalizes one by one
 # (the others' ids are checked inline on its fast path: see connectors.ingest).
-CANONICALIZED_NETWORKS = frozenset({"mastodon", "bluesky"})
+CANONICALIZED_NETWORKS = frozenset({"mastodon", "bluesky", "linkedin"})
+# The networks whose account ids are numbers: one number, whatever zeros precede it.
+NUMERIC_ID_NETWORKS = frozenset({"x", "instagram", "facebook", "foursquare"})
+_LINKEDIN_NAME = re.compile(r"^[a-z0-9][a-z0-9%_.-]{1,99}$")
 
 
 class ExternalIdError(ValueError):
@@ -66,7 +78,10 @@ def external_id_canonical(*, network: str, external_id: str) -> str:
       escape an opt-out; so is any other address that names no account.
     - Bluesky: the DID (did:plc and did:web in lower case). A handle is refused: handles change
       hands, the DID does not.
-    - X: the numeric user id without leading zeros. A handle (``@alice``) is refused.
+    - X, Instagram, Facebook, Foursquare: the numeric id without leading zeros. A handle
+      (``@alice``) is refused.
+    - LinkedIn: the profile's public name, ``NAME`` of ``linkedin.com/in/NAME``, in lower case
+      (LinkedIn's addresses are case-insensitive), from the name or the address.
     - An id with spaces around it is refused everywhere; other ids (generated demo ids, say)
       are kept as they are.
     """
@@ -76,14 +91,33 @@ def external_id_canonical(*, network: str, external_id: str) -> str:
         return _mastodon_id(external_id)
     if network == "bluesky":
         return _bluesky_id(external_id)
+    if network == "linkedin":
+        return _linkedin_id(external_id)
     if not external_id.isascii():
         # X's and YouTube's ids are ASCII: fullwidth digits would name a second account.
         raise ExternalIdError(f"{external_id!r} is not an id of this network (ids are plain ASCII)")
-    if network == "x" and external_id.isdigit():
+    if network in NUMERIC_ID_NETWORKS and external_id.isdigit():
         return str(int(external_id))
     if external_id.startswith("@"):
         raise ExternalIdError(f"{external_id!r} is a handle; give the account's id, which never changes")
     return external_id
+
+
+def _linkedin_id(value: str) -> str:
+    """A LinkedIn profile's public name (``linkedin.com/in/NAME``), in lower case."""
+    if value.startswith(("https://", "http://")) or value.lower().startswith(("www.linkedin.", "linkedin.")):
+        parts = urlsplit(value if "://" in value else "https://" + value)
+        found = re.match(r"^/in/([^/?#]+)/?$", parts.path or "")
+        host = (parts.hostname or "").lower()
+        if not found or not (host == "linkedin.com" or host.endswith(".linkedin.com")):
+            raise ExternalIdError(f"{value!r} is not a LinkedIn profile's address (linkedin.com/in/NAME)")
+        value = found.group(1)
+    name = value.lower()
+    if not _LINKEDIN_NAME.match(name):
+        raise ExternalIdError(
+            f"{value!r} is not a LinkedIn profile's public name; give the NAME of linkedin.com/in/NAME"
+        )
+    return name
 
 
 def _bluesky_id(value: str) -> str:

@@ -24,7 +24,9 @@ SOURCE_PACKAGES: list[str] = [
     "connectors.bluesky",
     "connectors.twitter",
     "connectors.youtube",
+    "connectors.linkedin",
     "connectors.jsonl",
+    "connectors.googleplus",
 ]
 
 
@@ -105,6 +107,9 @@ class Source:
     # Module reading an account's public profile for the public opt-out (``connectors.profiles``).
     profile: str | None = None
     formats: tuple[FileFormat, ...] = field(default_factory=tuple)
+    # For a network with no sign-in here: why (LinkedIn keeps its API to partners; Google+ has
+    # closed), shown on a card of its own, with no button, beside its upload cards if any.
+    notice: str = ""
 
     @property
     def key(self) -> str:

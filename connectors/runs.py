@@ -71,10 +71,13 @@ def import_upload_release(*, run: SyncRun) -> None:
     SyncRun.objects.filter(pk=run.pk, status=SyncRun.Status.RECEIVING).delete()
 
 
-def import_upload_attach(*, run: SyncRun, upload: UploadedFile, network: str = "") -> SyncRun:
+def import_upload_attach(
+    *, run: SyncRun, upload: UploadedFile, network: str = "", options: dict | None = None
+) -> SyncRun:
     """Store the uploaded file of a reserved run and queue its import.
 
-    ``network`` is, for an activity file, the network of the lines that name none. When the job
+    ``network`` is, for an activity file, the network of the lines that name none; ``options``
+    the form's other answers (plain strings) the format's importer reads. When the job
     queue cannot be reached the run is marked failed with a message saying so, and the stored
     file is deleted.
     """
@@ -86,9 +89,14 @@ def import_upload_attach(*, run: SyncRun, upload: UploadedFile, network: str = "
         run.upload_path = stored
         run.upload_name = (upload.name or "")[:255]
         run.default_network = network
+        run.upload_options = dict(options or {})
         run.status = SyncRun.Status.QUEUED
         claimed = SyncRun.objects.filter(pk=run.pk, status=SyncRun.Status.RECEIVING).update(
-            upload_path=stored, upload_name=run.upload_name, default_network=network, status=run.status
+            upload_path=stored,
+            upload_name=run.upload_name,
+            default_network=network,
+            upload_options=run.upload_options,
+            status=run.status,
         )
         given_up = not claimed or not member_may_be_tracked(member=run.member)
         if given_up:
@@ -145,7 +153,10 @@ def import_run_execute(*, run_id: int) -> SyncRun | None:
     try:
         importer = registry.dotted(registry.file_format(run.source).importer)
         report = importer(
-            path=path, member=run.member, progress=progress, options={"network": run.default_network}
+            path=path,
+            member=run.member,
+            progress=progress,
+            options={**run.upload_options, "network": run.default_network},
         )
     except ImportRefused as exc:
         return _run_finish(run, status=SyncRun.Status.FAILED, error=str(exc))

@@ -70,8 +70,12 @@ def _upload_store(request, *, run, form_class, template: str, recent):
     form = form_class(request.POST, request.FILES)
     if form.is_valid():
         try:
+            answers = {k: v for k, v in form.cleaned_data.items() if k not in ("file", "network")}
             runs.import_upload_attach(
-                run=run, upload=form.cleaned_data["file"], network=form.cleaned_data.get("network", "")
+                run=run,
+                upload=form.cleaned_data["file"],
+                network=form.cleaned_data.get("network", ""),
+                options={k: str(v) for k, v in answers.items() if v not in (None, "")},
             )
         except ImportRefused as refused:
             form.add_error(None, str(refused))

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from accounts.api_auth import api_member
 from klout.api import ApiView, errors, etag_response, valid_input
+from scoring.engine.model import NETWORKS
 from scoring.history import history_span, identity_score_days, member_score_days
 from scoring.selectors import identity_score_report, identity_visible_get, member_score_report
 
@@ -171,7 +172,7 @@ class IdentityHistorySerializer(HistorySerializer):
 
 
 IDENTITY_PATH = [
-    OpenApiParameter("network", str, OpenApiParameter.PATH, enum=["x", "mastodon", "bluesky", "youtube"]),
+    OpenApiParameter("network", str, OpenApiParameter.PATH, enum=list(NETWORKS)),
     OpenApiParameter(
         "handle", str, OpenApiParameter.PATH, description="The handle (any case) or the network's id."
     ),

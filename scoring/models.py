@@ -166,6 +166,10 @@ class MemberScore(ScoreSnapshot):
     network_mastodon = models.FloatField(default=0.0)
     network_bluesky = models.FloatField(default=0.0)
     network_youtube = models.FloatField(default=0.0)
+    network_instagram = models.FloatField(default=0.0)
+    network_facebook = models.FloatField(default=0.0)
+    network_linkedin = models.FloatField(default=0.0)
+    network_foursquare = models.FloatField(default=0.0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["member", "day"], name="member_score_day")]

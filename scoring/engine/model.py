@@ -13,7 +13,9 @@ MODEL_VERSION = "v2"
 
 # Codes used in the columnar inputs. They follow connectors.records (a test keeps them in step);
 # the engine repeats them rather than importing the connectors package, which belongs to Django.
-NETWORKS: tuple[str, ...] = ("x", "mastodon", "bluesky", "youtube")
+NETWORKS: tuple[str, ...] = (
+    "x", "mastodon", "bluesky", "youtube", "instagram", "facebook", "linkedin", "foursquare",
+)  # fmt: skip
 KINDS: tuple[str, ...] = ("repost", "reply", "quote", "like", "mention", "follow")
 KIND_CODE: dict[str, int] = {name: code for code, name in enumerate(KINDS)}
 NETWORK_CODE: dict[str, int] = {name: code for code, name in enumerate(NETWORKS)}

@@ -10,6 +10,7 @@ from connectors.imports import ImportRefused
 from connectors.jsonl.imports import activity_import_jsonl
 from connectors.jsonl.parser import JsonlFormatError, jsonl_chunks
 from connectors.models import Identity, Interaction, Post
+from connectors.records import NETWORKS
 
 pytestmark = pytest.mark.django_db
 
@@ -112,7 +113,7 @@ def test_rejected_lines_are_reported_with_numbers_and_reasons_and_the_rest_impor
     assert [(r.line, r.reason) for r in report.rejected_lines] == [
         (2, "kind 'poke' is not one of post, repost, reply, quote, like, mention, follow"),
         (4, "occurred_at '2012-11-06 20:07' has no time zone (end it with Z or +00:00)"),
-        (5, "network 'myspace' is not one of x, mastodon, bluesky, youtube"),
+        (5, "network 'myspace' is not one of " + ", ".join(NETWORKS)),
         (6, 'target must be an object such as {"id": "..."}, not a string'),
         (7, "post_id must be a string (ids written as numbers lose digits)"),
         (8, "not valid JSON: Expecting property name enclosed in double quotes at column 33"),
