@@ -339,6 +339,17 @@ YOUTUBE_API_TIMEOUT_SECONDS = env_int("YOUTUBE_API_TIMEOUT_SECONDS", 30, minimum
 YOUTUBE_DAILY_QUOTA = env_int("YOUTUBE_DAILY_QUOTA", 10_000, minimum=1)
 YOUTUBE_SYNC_UNITS = env_int("YOUTUBE_SYNC_UNITS", 200, minimum=5)
 YOUTUBE_SYNC_HOURS = env_int("YOUTUBE_SYNC_HOURS", 3, minimum=1)
+# --- Foursquare / Swarm -----------------------------------------------------------------------
+# An app of Foursquare's developer console, redirect URI SITE_URL + /connect/foursquare/callback/.
+FOURSQUARE_CLIENT_ID = env_str("FOURSQUARE_CLIENT_ID", "")
+FOURSQUARE_CLIENT_SECRET = env_str("FOURSQUARE_CLIENT_SECRET", "")
+FOURSQUARE_API_BASE_URL = env_url(
+    "FOURSQUARE_API_BASE_URL", "https://api.foursquare.com", schemes=("https", "http")
+)
+FOURSQUARE_API_TIMEOUT_SECONDS = env_int("FOURSQUARE_API_TIMEOUT_SECONDS", 30, minimum=1)
+FOURSQUARE_TOKEN_URL = env_url(
+    "FOURSQUARE_TOKEN_URL", "https://foursquare.com/oauth2/access_token", schemes=("https", "http")
+)
 # The X tasks live in a sub-package that Celery's app autodiscovery does not look into.
 # Each API sync's task module (connectors.registry): the worker registers them at start.
 CELERY_IMPORTS = registry.task_modules()

@@ -130,3 +130,22 @@ def test_youtube_when_google_is_unreachable(settings):
         settings.YOUTUBE_API_BASE_URL = http.url + "/"
         assert youtube_account_sync(account_id=account.pk, policy=_policy()).run.status == "succeeded"
         assert Post.objects.filter(author=account.identity).count() == 13
+
+
+@pytest.mark.parametrize("fault", list(FAULTS))
+def test_foursquare_stops_on_a_fault_and_the_next_sync_completes(settings, fault):
+    from connectors.foursquare.services import foursquare_account_connect
+    from connectors.foursquare.sync import foursquare_account_sync
+    from tests.connectors.foursquare.fake_foursquare import FakeFoursquare
+
+    settings.FOURSQUARE_API_TIMEOUT_SECONDS = 0.5
+    fake = FakeFoursquare()
+    with FakeHTTPServer(handler=fake) as http:
+        settings.FOURSQUARE_API_BASE_URL = http.url
+        account = foursquare_account_connect(member=MemberFactory(), tokens=_tokens(), me={"user": fake.user})
+        assert foursquare_account_sync(account_id=account.pk, policy=_policy()).run.status == "succeeded"
+        clean = _counts()
+        ConnectedAccount.objects.filter(pk=account.pk).update(cursor={})
+        # Foursquare's limit: a 429 (or a 403 rate_limit_exceeded) with X-RateLimit-Reset in epoch seconds.
+        http.script(*_faults(fault, {"X-RateLimit-Reset": "32503680000"}), path="/v2/users/self/checkins")
+        _stopped_then_completed(foursquare_account_sync, account, clean=clean)
