@@ -57,7 +57,7 @@ _SPACE = re.compile(r"\s")
 
 # The networks whose account ids come in several forms, which ingest canonicalizes one by one
 # (the others' ids are checked inline on its fast path: see connectors.ingest).
-CANONICALIZED_NETWORKS = frozenset({"mastodon", "bluesky", "linkedin"})
+CANONICALIZED_NETWORKS = frozenset({"mastodon", "bluesky", "linkedin", "instagram"})
 # The networks whose account ids are numbers: one number, whatever zeros precede it.
 NUMERIC_ID_NETWORKS = frozenset({"x", "instagram", "facebook", "foursquare"})
 _LINKEDIN_NAME = re.compile(r"^[a-z0-9][a-z0-9%_.-]{1,99}$")
@@ -78,8 +78,11 @@ def external_id_canonical(*, network: str, external_id: str) -> str:
       escape an opt-out; so is any other address that names no account.
     - Bluesky: the DID (did:plc and did:web in lower case). A handle is refused: handles change
       hands, the DID does not.
-    - X, Instagram, Facebook, Foursquare: the numeric id without leading zeros. A handle
-      (``@alice``) is refused.
+    - X, Facebook, Foursquare: the numeric id without leading zeros. A handle (``@alice``) is
+      refused.
+    - Instagram: a professional account's numeric id, or the username (lower case, without
+      ``@``) of an account the Graph API names only by it: the people who comment. An opt-out
+      tombstones both forms.
     - LinkedIn: the profile's public name, ``NAME`` of ``linkedin.com/in/NAME``, in lower case
       (LinkedIn's addresses are case-insensitive), from the name or the address.
     - An id with spaces around it is refused everywhere; other ids (generated demo ids, say)
@@ -93,6 +96,8 @@ def external_id_canonical(*, network: str, external_id: str) -> str:
         return _bluesky_id(external_id)
     if network == "linkedin":
         return _linkedin_id(external_id)
+    if network == "instagram":
+        return _instagram_id(external_id)
     if not external_id.isascii():
         # X's and YouTube's ids are ASCII: fullwidth digits would name a second account.
         raise ExternalIdError(f"{external_id!r} is not an id of this network (ids are plain ASCII)")
@@ -101,6 +106,17 @@ def external_id_canonical(*, network: str, external_id: str) -> str:
     if external_id.startswith("@"):
         raise ExternalIdError(f"{external_id!r} is a handle; give the account's id, which never changes")
     return external_id
+
+
+def _instagram_id(value: str) -> str:
+    """A professional account's number, or the username (lower case) of an account the API names
+    only by it (the people who comment)."""
+    if value.isascii() and value.isdigit():
+        return str(int(value))
+    name = value.removeprefix("@").lower()
+    if not re.match(r"^[a-z0-9._]{1,30}$", name):
+        raise ExternalIdError(f"{value!r} is neither an Instagram account's number nor its username")
+    return name
 
 
 def _linkedin_id(value: str) -> str:
@@ -138,6 +154,17 @@ def _bluesky_id(value: str) -> str:
     if _HANDLE_LIKE.match(value):
         raise handle_refused
     return value
+
+
+def identity_other_ids(*, network: str, handle: str) -> list[str]:
+    """The ids other than its own that an identity may be stored under, in their canonical form:
+    an Instagram account is its number, but the people who comment appear by username."""
+    if network != "instagram" or not handle:
+        return []
+    try:
+        return [_instagram_id(handle)]
+    except ExternalIdError:
+        return []
 
 
 def external_ids_canonical(*, network: str, external_ids: Iterable[str]) -> list[str]:

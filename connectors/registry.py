@@ -24,6 +24,7 @@ SOURCE_PACKAGES: list[str] = [
     "connectors.bluesky",
     "connectors.twitter",
     "connectors.youtube",
+    "connectors.instagram",
     "connectors.foursquare",
     "connectors.linkedin",
     "connectors.jsonl",

@@ -339,6 +339,14 @@ YOUTUBE_API_TIMEOUT_SECONDS = env_int("YOUTUBE_API_TIMEOUT_SECONDS", 30, minimum
 YOUTUBE_DAILY_QUOTA = env_int("YOUTUBE_DAILY_QUOTA", 10_000, minimum=1)
 YOUTUBE_SYNC_UNITS = env_int("YOUTUBE_SYNC_UNITS", 200, minimum=5)
 YOUTUBE_SYNC_HOURS = env_int("YOUTUBE_SYNC_HOURS", 3, minimum=1)
+# --- Instagram and Facebook (Meta's Graph API) --------------------------------------------------
+# A Business app of Meta's developer dashboard with Facebook Login for Business; redirect URI
+# SITE_URL + /connect/instagram/callback/.
+META_APP_ID = env_str("META_APP_ID", "")
+META_APP_SECRET = env_str("META_APP_SECRET", "")
+META_GRAPH_BASE_URL = env_url("META_GRAPH_BASE_URL", "https://graph.facebook.com", schemes=("https", "http"))
+META_API_TIMEOUT_SECONDS = env_int("META_API_TIMEOUT_SECONDS", 30, minimum=1)
+
 # --- Foursquare / Swarm -----------------------------------------------------------------------
 # An app of Foursquare's developer console, redirect URI SITE_URL + /connect/foursquare/callback/.
 FOURSQUARE_CLIENT_ID = env_str("FOURSQUARE_CLIENT_ID", "")

@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.models import BrandMembership, Member, User
 from connectors.changes import changes_nudge, changes_record
 from connectors.models import ConnectedAccount, Identity, SyncRun, tombstone_digest
-from connectors.records import external_ids_canonical
+from connectors.records import external_ids_canonical, identity_other_ids
 from connectors.selectors import member_identities
 from klout.db.locks import scores_write_lock
 from privacy.audit import privacy_event_record, subject_digest
@@ -38,9 +38,17 @@ def _member_purge(*, member: Member, tombstone: bool) -> PurgeCounts:
     """
 
     def proven() -> set[tuple[int, str, str]]:
-        return set(
-            member_identities(member=member).filter(proven=True).values_list("id", "network", "external_id")
+        rows = (
+            member_identities(member=member)
+            .filter(proven=True)
+            .values_list("id", "network", "external_id", "handle")
         )
+        found = set()
+        for pk, network, external_id, handle in rows:
+            # Every id the identity may be stored under: Instagram names commenters by username.
+            for stored_as in (external_id, *identity_other_ids(network=network, handle=handle)):
+                found.add((pk, network, stored_as))
+        return found
 
     counts = PurgeCounts()
     identities = proven()
@@ -53,7 +61,7 @@ def _member_purge(*, member: Member, tombstone: bool) -> PurgeCounts:
         if added:
             counts.tombstones += len(tombstones_write(keys=[(n, e) for _, n, e in added]))
             identities |= added
-    identities_purge(identity_ids=[pk for pk, _, _ in identities], counts=counts)
+    identities_purge(identity_ids=list({pk for pk, _, _ in identities}), counts=counts)
     claimed = list(member_identities(member=member).filter(proven=False).values_list("id", flat=True))
     claimed_identities_release(member=member, identity_ids=claimed, counts=counts)
     counts.member_scores += MemberScore.objects.filter(member=member).delete()[0]

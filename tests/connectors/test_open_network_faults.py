@@ -5,6 +5,8 @@ lost or stored twice."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from connectors.bluesky.sync import bluesky_account_sync
@@ -149,3 +151,37 @@ def test_foursquare_stops_on_a_fault_and_the_next_sync_completes(settings, fault
         # Foursquare's limit: a 429 (or a 403 rate_limit_exceeded) with X-RateLimit-Reset in epoch seconds.
         http.script(*_faults(fault, {"X-RateLimit-Reset": "32503680000"}), path="/v2/users/self/checkins")
         _stopped_then_completed(foursquare_account_sync, account, clean=clean)
+
+
+# Meta's usage header: minutes until the app may call again for this account.
+GRAPH_USAGE = {
+    "X-Business-Use-Case-Usage": json.dumps(
+        {"17841406338772941": [{"type": "instagram", "estimated_time_to_regain_access": 1440}]}
+    )
+}
+
+
+@pytest.mark.parametrize("fault", [*FAULTS, "400 with rate-limit code 17"])
+def test_instagram_stops_on_a_fault_and_the_next_sync_completes(settings, fault):
+    from connectors.instagram.services import instagram_account_connect
+    from connectors.instagram.sync import instagram_account_sync
+    from tests.connectors.instagram.fake_instagram import MEMBER_ID, FakeInstagram
+    from tests.connectors.instagram.test_instagram_sync import tokens
+
+    settings.META_API_TIMEOUT_SECONDS = 0.5
+    settings.META_APP_ID, settings.META_APP_SECRET = "app-id", "app-secret"
+    fake = FakeInstagram()
+    with FakeHTTPServer(handler=fake) as http:
+        settings.META_GRAPH_BASE_URL = http.url
+        account = instagram_account_connect(member=MemberFactory(), tokens=tokens(), accounts=fake.pages)
+        assert instagram_account_sync(account_id=account.pk, policy=_policy()).run.status == "succeeded"
+        clean = _counts()
+        ConnectedAccount.objects.filter(pk=account.pk).update(cursor={})
+        if fault.startswith("400"):
+            # Meta's limits come as an error code, with the usage header saying how long to wait.
+            body = {"error": {"code": 17, "message": "User request limit reached", "type": "OAuthException"}}
+            faults = [FakeResponse(status=400, body=body, headers=GRAPH_USAGE)]
+        else:
+            faults = _faults(fault, GRAPH_USAGE)
+        http.script(*faults, path=f"/v21.0/{MEMBER_ID}/media")
+        _stopped_then_completed(instagram_account_sync, account, clean=clean)

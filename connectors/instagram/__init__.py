@@ -1,0 +1,1 @@
+"""Instagram professional accounts (business and creator), read through Meta's Graph API."""
