@@ -25,6 +25,7 @@ SOURCE_PACKAGES: list[str] = [
     "connectors.twitter",
     "connectors.youtube",
     "connectors.instagram",
+    "connectors.facebook",
     "connectors.foursquare",
     "connectors.linkedin",
     "connectors.jsonl",

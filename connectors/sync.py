@@ -35,6 +35,7 @@ from connectors.changes import changes_nudge
 from connectors.crypto import token_undecryptable
 from connectors.errors import ConnectorError
 from connectors.ingest import IngestResult, ingest_batch
+from connectors.json_values import parse_time
 from connectors.models import ConnectedAccount, SyncRun
 from connectors.records import FETCHED, Batch
 
@@ -292,6 +293,43 @@ class AccountSync:
         self.stats["duplicates"] += result.duplicates
         self.stats["rejected"] += result.rejected
         self.changed |= result.changed_identity_ids
+
+    def newest_first_pass(
+        self,
+        key: str,
+        *,
+        page: Callable[[str | None], dict],
+        times: Callable[[dict], list[str]],
+        batch: Callable[[dict, set[str]], Batch],
+        next_token: Callable[[dict], str | None],
+    ) -> None:
+        """Read a list the network serves newest first, page by page, back to the newest item of
+        the last complete pass, with the cursor ``key`` moved with each stored page.
+
+        ``page(token)`` fetches a page; ``times(page)`` is when each of its items was made, as
+        sent; ``batch(page, fresh)`` its records, ``fresh`` being the times of the items new
+        since the last pass; ``next_token(page)`` the token of the next page, if any. The pass
+        ends at the first page that holds an item it already had, or at the list's end; only
+        then does the newest time of the pass become the next pass's limit, so that items made
+        while a pass is half done are read by the next one.
+        """
+        state = dict(self.cursor.get(key) or {})
+        since = parse_time(state.get("since"))
+        for _ in range(self.policy.max_pages):
+            current = page(state.get("next"))
+            stamps = [t for t in times(current) if parse_time(t) is not None]
+            fresh = [t for t in stamps if since is None or parse_time(t) > since]
+            token = next_token(current)
+            known = [state["newest"]] if state.get("newest") else []
+            newest = max(fresh + known, key=parse_time, default=None)
+            if token and len(fresh) == len(stamps):
+                new_state = {**state, "next": token, "newest": newest}
+            else:
+                new_state = {"since": newest or state.get("since"), "next": None, "newest": None}
+            self.store(batch(current, set(fresh)), cursor={key: new_state})
+            state = new_state
+            if new_state["next"] is None:
+                return
 
     def _release(self, *, last_error: str, status: str | None = None, synced: bool = False) -> None:
         cursor = {k: v for k, v in self.cursor.items() if k != "lease"}

@@ -30,7 +30,6 @@ from connectors.instagram.parser import (
     parse_user,
 )
 from connectors.instagram.source import SOURCE
-from connectors.json_values import parse_time
 from connectors.models import Post
 from connectors.services import account_tokens_store
 from connectors.sync import AccountSync, SyncOutcome, SyncPolicy, account_sync
@@ -84,25 +83,13 @@ class InstagramSync(AccountSync):
         self.store(parse_tags(self.fetch("tags", ig_user_id=self.user_id), member_id=self.user_id))
 
     def _media(self) -> None:
-        state = dict(self.cursor.get("media") or {})
-        since = parse_time(state.get("since"))
-        for _ in range(self.policy.max_pages):
-            page = self.fetch("media", ig_user_id=self.user_id, after=state.get("next"))
-            items = media_items(page)
-            times = [(parse_time(i.get("timestamp")), i.get("timestamp")) for i in items]
-            fresh = [raw for when, raw in times if when is not None and (since is None or when > since)]
-            after = meta_graph.next_cursor(page)
-            known = [state["newest"]] if state.get("newest") else []
-            newest = max(fresh + known, key=lambda raw: parse_time(raw), default=None)
-            # The pass ends at the first medium it already had, or at the last page.
-            if after and len(fresh) == len(items):
-                new_state = {**state, "next": after, "newest": newest}
-            else:
-                new_state = {"since": newest or state.get("since"), "next": None, "newest": None}
-            self.store(parse_media(page, member_id=self.user_id), cursor={"media": new_state})
-            state = new_state
-            if new_state["next"] is None:
-                return
+        self.newest_first_pass(
+            "media",
+            page=lambda after: self.fetch("media", ig_user_id=self.user_id, after=after),
+            times=lambda page: [str(item.get("timestamp")) for item in media_items(page)],
+            batch=lambda page, fresh: parse_media(page, member_id=self.user_id),
+            next_token=meta_graph.next_cursor,
+        )
 
     def _comments(self) -> None:
         recent = (

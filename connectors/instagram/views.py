@@ -10,7 +10,6 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import member_required
 from accounts.selectors import member_for_request
-from connectors import meta_graph
 from connectors.instagram import oauth
 from connectors.instagram.client import InstagramClient
 from connectors.instagram.selectors import instagram_accounts_of_member
@@ -28,7 +27,7 @@ SIGN_IN = OAuthSignIn(
     label="Instagram",
     provider="Facebook",
     oauth=oauth,
-    configured=meta_graph.meta_configured,
+    configured=oauth.instagram_oauth_configured,
     account_page="instagram:account",
     callback="instagram:callback",
     session_key="instagram_oauth_pending",
@@ -45,7 +44,7 @@ SIGN_IN = OAuthSignIn(
 def account_page(request: HttpRequest) -> HttpResponse:
     member = member_for_request(request)
     context = {
-        "configured": meta_graph.meta_configured(),
+        "configured": oauth.instagram_oauth_configured(),
         "is_member": member is not None,
         "accounts": list(instagram_accounts_of_member(member=member)) if member else [],
         "callback_url": SIGN_IN.callback_url(),

@@ -17,7 +17,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from connectors.json_values import as_dict, count, parse_time
@@ -244,12 +244,6 @@ def parse_replies(
         if as_dict(as_dict(reply).get("snippet")).get("parentId") == thread_id:
             comments.comment(reply, parent=thread_id, answered=thread_author, video_id=video_id)
     return comments.batch
-
-
-def newest_time(values: Iterable[str]) -> str | None:
-    times = [(parse_time(v), v) for v in values]
-    dated = [(t, v) for t, v in times if t is not None]
-    return max(dated)[1] if dated else None
 
 
 def thread_times(page: Mapping[str, Any]) -> list[str]:

@@ -25,7 +25,6 @@ from collections.abc import Callable
 from django.conf import settings
 
 from connectors.errors import ConnectorError
-from connectors.json_values import parse_time
 from connectors.models import Post
 from connectors.records import Batch
 from connectors.services import account_tokens_store
@@ -36,7 +35,6 @@ from connectors.youtube.parser import (
     NETWORK,
     channel_record,
     my_channel,
-    newest_time,
     next_page,
     parse_comment_threads,
     parse_replies,
@@ -120,28 +118,19 @@ class YouTubeSync(AccountSync):
         return uploads_playlist(channel)
 
     def _uploads(self, playlist: str) -> None:
-        state = dict(self.cursor.get("uploads") or {})
-        since = parse_time(state.get("since"))
-        for _ in range(self.policy.max_pages):
-            page = self.fetch("playlist_items", playlist_id=playlist, page_token=state.get("next"))
-            listed = playlist_videos(page, channel_id=self.user_id)
-            new = [(v, at) for v, at in listed if since is None or parse_time(at) > since]
-            batch = Batch()
-            if new:
-                batch = parse_videos(
-                    self.fetch("videos", video_ids=[v for v, _ in new]), channel_id=self.user_id
-                )
-            token = next_page(page)
-            newest = newest_time([at for _, at in new] + ([state["newest"]] if state.get("newest") else []))
-            # The pass ends at the first video it already had, or at the playlist's end.
-            if token and len(new) == len(listed):
-                new_state = {**state, "next": token, "newest": newest}
-            else:
-                new_state = {"since": newest or state.get("since"), "next": None, "newest": None}
-            self.store(batch, cursor={"uploads": new_state})
-            state = new_state
-            if new_state["next"] is None:
-                break
+        def videos(page: dict, fresh: set[str]) -> Batch:
+            new = [video for video, at in playlist_videos(page, channel_id=self.user_id) if at in fresh]
+            if not new:
+                return Batch()
+            return parse_videos(self.fetch("videos", video_ids=new), channel_id=self.user_id)
+
+        self.newest_first_pass(
+            "uploads",
+            page=lambda token: self.fetch("playlist_items", playlist_id=playlist, page_token=token),
+            times=lambda page: [at for _, at in playlist_videos(page, channel_id=self.user_id)],
+            batch=videos,
+            next_token=next_page,
+        )
 
     def _recent_counts(self) -> None:
         recent = list(
@@ -153,25 +142,18 @@ class YouTubeSync(AccountSync):
             self.store(parse_videos(self.fetch("videos", video_ids=recent), channel_id=self.user_id))
 
     def _comments(self) -> None:
-        state = dict(self.cursor.get("comments") or {})
-        since = parse_time(state.get("since"))
-        for _ in range(self.policy.max_pages):
-            page = self.fetch("comment_threads", channel_id=self.user_id, page_token=state.get("next"))
-            times = thread_times(page)
-            fresh = [t for t in times if since is None or parse_time(t) > since]
-            self.store(parse_comment_threads(page, channel_id=self.user_id))
+        def threads(page: dict, fresh: set[str]) -> Batch:
             for thread_id, author, video_id in threads_with_more_replies(page, channel_id=self.user_id):
                 self._replies(thread_id, author, video_id)
-            token = next_page(page)
-            newest = newest_time(fresh + ([state["newest"]] if state.get("newest") else []))
-            if token and len(fresh) == len(times):
-                new_state = {**state, "next": token, "newest": newest}
-            else:
-                new_state = {"since": newest or state.get("since"), "next": None, "newest": None}
-            self.store(Batch(), cursor={"comments": new_state})
-            state = new_state
-            if new_state["next"] is None:
-                break
+            return parse_comment_threads(page, channel_id=self.user_id)
+
+        self.newest_first_pass(
+            "comments",
+            page=lambda token: self.fetch("comment_threads", channel_id=self.user_id, page_token=token),
+            times=thread_times,
+            batch=threads,
+            next_token=next_page,
+        )
 
     def _replies(self, thread_id: str, author: str, video_id: str | None) -> None:
         token = None

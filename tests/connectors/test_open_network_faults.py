@@ -1,7 +1,7 @@
-"""The faults of every open network's sync, against the local fake server: a 429 with the
-network's reset header, a 5xx, a timeout, truncated JSON, a server that is down. Each stops the
-run with its cursor saved and the account still active; the next sync completes, and nothing is
-lost or stored twice."""
+"""The faults of every network's sync but X's (``twitter/test_x_sync.py`` has those), against
+the local fake server: a 429 with the network's reset header, a 5xx, a timeout, truncated JSON,
+a server that is down. Each stops the run with its cursor saved and the account still active;
+the next sync completes, and nothing is lost or stored twice."""
 
 from __future__ import annotations
 
@@ -185,3 +185,22 @@ def test_instagram_stops_on_a_fault_and_the_next_sync_completes(settings, fault)
             faults = _faults(fault, GRAPH_USAGE)
         http.script(*faults, path=f"/v21.0/{MEMBER_ID}/media")
         _stopped_then_completed(instagram_account_sync, account, clean=clean)
+
+
+@pytest.mark.parametrize("fault", list(FAULTS))
+def test_facebook_stops_on_a_fault_and_the_next_sync_completes(settings, fault):
+    from connectors.facebook.services import facebook_page_connect
+    from connectors.facebook.sync import facebook_account_sync
+    from tests.connectors.facebook.fake_facebook import PAGE_ID, FakeFacebook
+
+    settings.META_API_TIMEOUT_SECONDS = 0.5
+    settings.META_APP_ID, settings.META_APP_SECRET = "app-id", "app-secret"
+    fake = FakeFacebook()
+    with FakeHTTPServer(handler=fake) as http:
+        settings.META_GRAPH_BASE_URL = http.url
+        account = facebook_page_connect(member=MemberFactory(), pages=fake.pages)
+        assert facebook_account_sync(account_id=account.pk, policy=_policy()).run.status == "succeeded"
+        clean = _counts()
+        ConnectedAccount.objects.filter(pk=account.pk).update(cursor={})
+        http.script(*_faults(fault, GRAPH_USAGE), path=f"/v21.0/{PAGE_ID}/posts")
+        _stopped_then_completed(facebook_account_sync, account, clean=clean)

@@ -1,0 +1,1 @@
+"""Facebook Pages, read through Meta's Graph API (personal profiles are not open to apps)."""
