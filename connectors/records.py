@@ -57,7 +57,7 @@ _SPACE = re.compile(r"\s")
 
 # The networks whose account ids come in several forms, which ingest canonicalizes one by one
 # (the others' ids are checked inline on its fast path: see connectors.ingest).
-CANONICALIZED_NETWORKS = frozenset({"mastodon", "bluesky", "linkedin", "instagram"})
+CANONICALIZED_NETWORKS = frozenset({"mastodon", "bluesky", "linkedin", "instagram", "facebook"})
 # The networks whose account ids are numbers: one number, whatever zeros precede it.
 NUMERIC_ID_NETWORKS = frozenset({"x", "instagram", "facebook", "foursquare"})
 _LINKEDIN_NAME = re.compile(r"^[a-z0-9][a-z0-9%_.-]{1,99}$")
@@ -78,8 +78,9 @@ def external_id_canonical(*, network: str, external_id: str) -> str:
       escape an opt-out; so is any other address that names no account.
     - Bluesky: the DID (did:plc and did:web in lower case). A handle is refused: handles change
       hands, the DID does not.
-    - X, Facebook, Foursquare: the numeric id without leading zeros. A handle (``@alice``) is
-      refused.
+    - X, Foursquare: the numeric id without leading zeros. A handle (``@alice``) is refused.
+    - Facebook: a Page's or person's numeric id, or the user name of a profile's address
+      (``facebook.com/NAME``, in lower case), which is all a member's export names.
     - Instagram: a professional account's numeric id, or the username (lower case, without
       ``@``) of an account the Graph API names only by it: the people who comment. An opt-out
       tombstones both forms.
@@ -98,6 +99,8 @@ def external_id_canonical(*, network: str, external_id: str) -> str:
         return _linkedin_id(external_id)
     if network == "instagram":
         return _instagram_id(external_id)
+    if network == "facebook":
+        return _facebook_id(external_id)
     if not external_id.isascii():
         # X's and YouTube's ids are ASCII: fullwidth digits would name a second account.
         raise ExternalIdError(f"{external_id!r} is not an id of this network (ids are plain ASCII)")
@@ -116,6 +119,24 @@ def _instagram_id(value: str) -> str:
     name = value.removeprefix("@").lower()
     if not re.match(r"^[a-z0-9._]{1,30}$", name):
         raise ExternalIdError(f"{value!r} is neither an Instagram account's number nor its username")
+    return name
+
+
+def _facebook_id(value: str) -> str:
+    """A Page's or person's number, or the user name of a profile's address (an export names no
+    number), in lower case."""
+    if value.isascii() and value.isdigit():
+        return str(int(value))
+    if value.startswith(("https://", "http://")):
+        parts = urlsplit(value)
+        host = (parts.hostname or "").lower()
+        found = re.match(r"^/([A-Za-z0-9.]{5,50})/?$", parts.path or "")
+        if not (host == "facebook.com" or host.endswith(".facebook.com")) or not found:
+            raise ExternalIdError(f"{value!r} is not a Facebook profile's address (facebook.com/NAME)")
+        value = found.group(1)
+    name = value.lower()
+    if not re.match(r"^[a-z0-9.]{5,50}$", name):
+        raise ExternalIdError(f"{value!r} is neither a Facebook id nor a profile's user name")
     return name
 
 

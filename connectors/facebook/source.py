@@ -1,6 +1,6 @@
 """Facebook Pages as a source: Facebook Login, and the hourly Graph API sync of a Page."""
 
-from connectors.registry import ApiSync, SignIn, Source
+from connectors.registry import ApiSync, FileFormat, SignIn, Source
 
 SOURCE = Source(
     package="connectors.facebook",
@@ -27,6 +27,25 @@ SOURCE = Source(
         minute="20",
         schedule_description=(
             "Queues a sync of every active Facebook Page: new posts, their counts, comments."
+        ),
+    ),
+    formats=(
+        FileFormat(
+            run_source="facebook_export",
+            run_label="Facebook export upload",
+            name="Facebook export",
+            description=(
+                "Upload the zip of Facebook\u2019s \u201cDownload your information\u201d (JSON): your "
+                "posts, photos, videos, check-ins, comments and friends."
+            ),
+            url_name="facebook_export_upload",
+            path="import/facebook-export/",
+            form="connectors.facebook.forms.FacebookExportUploadForm",
+            template="connectors/facebook/export_upload.html",
+            importer="connectors.facebook.imports.facebook_export_upload_import",
+            extension=".zip",
+            recognizes="connectors.facebook.archive.facebook_export_recognized",
+            command_importer="connectors.facebook.imports.facebook_export_import",
         ),
     ),
 )

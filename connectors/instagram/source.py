@@ -1,6 +1,6 @@
 """Instagram as a source: Facebook Login for a professional account, and the hourly Graph API sync."""
 
-from connectors.registry import ApiSync, SignIn, Source
+from connectors.registry import ApiSync, FileFormat, SignIn, Source
 
 SOURCE = Source(
     package="connectors.instagram",
@@ -28,6 +28,25 @@ SOURCE = Source(
         minute="15",
         schedule_description=(
             "Queues a sync of every active Instagram account: new media, comments, replies, tags."
+        ),
+    ),
+    formats=(
+        FileFormat(
+            run_source="instagram_export",
+            run_label="Instagram export upload",
+            name="Instagram export",
+            description=(
+                "Upload the zip of Instagram\u2019s \u201cDownload your information\u201d (JSON): "
+                "your posts, reels, comments, likes and followers."
+            ),
+            url_name="instagram_export_upload",
+            path="import/instagram-export/",
+            form="connectors.instagram.forms.InstagramExportUploadForm",
+            template="connectors/instagram/export_upload.html",
+            importer="connectors.instagram.imports.instagram_export_upload_import",
+            extension=".zip",
+            recognizes="connectors.instagram.archive.instagram_export_recognized",
+            command_importer="connectors.instagram.imports.instagram_export_import",
         ),
     ),
 )
