@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Upper
@@ -282,6 +283,27 @@ class ServerApp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.network} app on {self.host}"
+
+
+class DiscoveryAccount(models.Model):
+    """A brand's own Instagram professional account, connected so that its team may look up other
+    professional accounts' public figures by username (Instagram's business discovery), which
+    the Graph API answers only for a token of a professional account."""
+
+    brand = models.OneToOneField(
+        "accounts.Brand", on_delete=models.CASCADE, related_name="instagram_discovery"
+    )
+    ig_user_id = models.CharField(max_length=32)
+    username = models.CharField(max_length=64)
+    access_token = EncryptedTextField()
+    token_expires_at = models.DateTimeField(null=True, blank=True)
+    connected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"@{self.username} for {self.brand_id}"
 
 
 class ApiQuotaDay(models.Model):

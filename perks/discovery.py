@@ -23,6 +23,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from accounts.selectors import brand_memberships, member_is_public
+from connectors.meta_graph import meta_configured
+from connectors.models import DiscoveryAccount
 from connectors.selectors import identities_visible
 from perks.access import brand_view
 from perks.filters import COMMON_LANGUAGES, SORTS, DiscoveryFilter
@@ -218,6 +220,8 @@ def discover(request: HttpRequest, membership) -> HttpResponse:
         "anyone": anyone,
         "languages": COMMON_LANGUAGES,
         "spark": {"width": SPARK_WIDTH, "height": SPARK_HEIGHT},
+        "instagram_discovery": DiscoveryAccount.objects.filter(brand=brand).first(),
+        "instagram_configured": meta_configured(),
     }
     return render(request, "perks/discover.html", context)
 

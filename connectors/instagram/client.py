@@ -34,5 +34,11 @@ class InstagramClient:
         fields = f"{COMMENT_FIELDS},replies{{{COMMENT_FIELDS}}}"
         return self._graph.get(f"{media_id}/comments", fields=fields, limit=PAGE_SIZE, after=after)
 
+    def business_discovery(self, *, ig_user_id: str, username: str) -> dict[str, Any]:
+        """Another professional account's public figures and recent media, by its username, asked
+        through the brand's own account ``ig_user_id``."""
+        fields = f"business_discovery.username({username}){{{USER_FIELDS},media.limit(25){{{MEDIA_FIELDS}}}}}"
+        return self._graph.get(ig_user_id, fields=fields)
+
     def tags(self, *, ig_user_id: str, after: str | None = None) -> dict[str, Any]:
         return self._graph.get(f"{ig_user_id}/tags", fields=TAG_FIELDS, limit=PAGE_SIZE, after=after)
