@@ -345,6 +345,10 @@ YOUTUBE_SYNC_HOURS = env_int("YOUTUBE_SYNC_HOURS", 3, minimum=1)
 META_APP_ID = env_str("META_APP_ID", "")
 META_APP_SECRET = env_str("META_APP_SECRET", "")
 META_GRAPH_BASE_URL = env_url("META_GRAPH_BASE_URL", "https://graph.facebook.com", schemes=("https", "http"))
+# The operator's own Instagram professional account (its id and a long-lived token), through which
+# the public opt-out reads an Instagram bio (business discovery).
+META_LOOKUP_IG_USER_ID = env_str("META_LOOKUP_IG_USER_ID", "")
+META_LOOKUP_TOKEN = env_str("META_LOOKUP_TOKEN", "")
 META_API_TIMEOUT_SECONDS = env_int("META_API_TIMEOUT_SECONDS", 30, minimum=1)
 
 # --- Foursquare / Swarm -----------------------------------------------------------------------

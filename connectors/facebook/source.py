@@ -29,6 +29,7 @@ SOURCE = Source(
             "Queues a sync of every active Facebook Page: new posts, their counts, comments."
         ),
     ),
+    profile="connectors.facebook.profile",
     formats=(
         FileFormat(
             run_source="facebook_export",

@@ -30,6 +30,7 @@ SOURCE = Source(
             "Queues a sync of every active Instagram account: new media, comments, replies, tags."
         ),
     ),
+    profile="connectors.instagram.profile",
     formats=(
         FileFormat(
             run_source="instagram_export",
