@@ -25,6 +25,9 @@ from connectors.imports import HISTORY_BACKFILL_DAYS, ImportRefused, ImportRepor
 from connectors.models import Identity
 from connectors.records import Origin, Provenance
 
+# The networks whose exports name an account by its handle while their API names it by a number.
+NAMED_BY_HANDLE_NETWORKS = frozenset({"instagram", "facebook"})
+
 # (path, observed_at, stats) -> the archive's batches; raises ArchiveError.
 ArchiveParser = Callable[..., Iterator[ArchiveChunk]]
 
@@ -46,6 +49,18 @@ def _member_identity_check(
     scored from public activity or from other members' uploads, hide them behind a private
     profile, or speak for them.
     """
+    # An account Klout stores under its number and names by this handle (an Instagram export
+    # names only the username): an upload may not take that name from the account's owner.
+    if network in NAMED_BY_HANDLE_NETWORKS:
+        numbered = Identity.objects.filter(network=network, handle__iexact=account_id).exclude(
+            external_id=account_id
+        )
+        if numbered.exclude(member=member).exists():
+            raise ImportRefused(
+                f"Klout already reads @{account_id} from {label} itself, so an uploaded export cannot "
+                f"link it to you. Connect {label} (sign in with it) to link the account; nothing was "
+                "imported."
+            )
     identity = Identity.objects.filter(network=network, external_id=account_id).first()
     if identity is None:
         return

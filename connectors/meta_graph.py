@@ -177,10 +177,13 @@ class GraphClient:
         url = f"{self._base}/{GRAPH_VERSION}/{path.lstrip('/')}"
         try:
             response = self._session.get(url, params=query, timeout=self._timeout)
-        except requests.Timeout as exc:
-            raise ConnectorError(f"Meta did not answer {path} in time", permanent=False) from exc
+        except requests.Timeout:
+            raise ConnectorError(f"Meta did not answer {path} in time", permanent=False) from None
         except requests.RequestException as exc:
-            raise ConnectorError(f"Meta could not be reached for {path}: {exc}", permanent=False) from exc
+            # Not the exception's text: it holds the URL, and with it the token.
+            raise ConnectorError(
+                f"Meta could not be reached for {path} ({type(exc).__name__})", permanent=False
+            ) from None
         try:
             body = response.json()
         except ValueError:

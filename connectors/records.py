@@ -122,6 +122,13 @@ def _instagram_id(value: str) -> str:
     return name
 
 
+# Facebook's own pages, which name no one (facebook.com/profile.php names everyone without a
+# user name, by the number after it).
+_FACEBOOK_PATHS = frozenset(
+    {"profile.php", "people", "pages", "watch", "groups", "events", "marketplace", "gaming"}
+)
+
+
 def _facebook_id(value: str) -> str:
     """A Page's or person's number, or the user name of a profile's address (an export names no
     number), in lower case."""
@@ -130,12 +137,15 @@ def _facebook_id(value: str) -> str:
     if value.startswith(("https://", "http://")):
         parts = urlsplit(value)
         host = (parts.hostname or "").lower()
+        number = re.match(r"^id=([0-9]{1,25})(?:&|$)", parts.query or "")
+        if parts.path in ("/profile.php", "/profile.php/") and number:
+            return str(int(number.group(1)))  # a profile without a user name: its number
         found = re.match(r"^/([A-Za-z0-9.]{5,50})/?$", parts.path or "")
         if not (host == "facebook.com" or host.endswith(".facebook.com")) or not found:
             raise ExternalIdError(f"{value!r} is not a Facebook profile's address (facebook.com/NAME)")
         value = found.group(1)
     name = value.lower()
-    if not re.match(r"^[a-z0-9.]{5,50}$", name):
+    if not re.match(r"^[a-z0-9.]{5,50}$", name) or name in _FACEBOOK_PATHS:
         raise ExternalIdError(f"{value!r} is neither a Facebook id nor a profile's user name")
     return name
 

@@ -16,7 +16,7 @@ from connectors.claims import claim_release
 from connectors.crypto import token_undecryptable
 from connectors.ingest import ingest_batch
 from connectors.models import ConnectedAccount, Identity
-from connectors.records import FETCHED, Batch, external_id_canonical
+from connectors.records import FETCHED, Batch, external_id_canonical, identity_other_ids
 from klout.queue import QUEUE_DOWN_MESSAGE, enqueue_named
 
 # --- keys ------------------------------------------------------------------------------------------
@@ -127,6 +127,13 @@ def account_connect(
             # what the claimer uploaded about it goes: it was said in the real owner's name.
             claim_release(member=identity.member, identity_ids=[identity.pk])
             identity.refresh_from_db()
+        # The same account stored under its other form (an export names Instagram accounts by
+        # username): a claim on it by someone's upload goes too, and it comes to the signer.
+        for other in identity_other_ids(network=record.network, handle=identity.handle):
+            twin = Identity.objects.filter(network=record.network, external_id=other).first()
+            if twin is not None and twin.member_id not in (None, member.pk) and twin.member_claimed:
+                claim_release(member=twin.member, identity_ids=[twin.pk])
+            Identity.objects.filter(pk=twin.pk if twin else None, member__isnull=True).update(member=member)
         if identity.member_id is None or identity.member_claimed:
             identity.member = member
             identity.member_claimed = False

@@ -338,6 +338,7 @@ YOUTUBE_API_KEY = env_str("YOUTUBE_API_KEY", "")
 YOUTUBE_API_TIMEOUT_SECONDS = env_int("YOUTUBE_API_TIMEOUT_SECONDS", 30, minimum=1)
 YOUTUBE_DAILY_QUOTA = env_int("YOUTUBE_DAILY_QUOTA", 10_000, minimum=1)
 YOUTUBE_SYNC_UNITS = env_int("YOUTUBE_SYNC_UNITS", 200, minimum=5)
+YOUTUBE_ACCOUNT_DAILY_UNITS = env_int("YOUTUBE_ACCOUNT_DAILY_UNITS", 1000, minimum=5)
 YOUTUBE_SYNC_HOURS = env_int("YOUTUBE_SYNC_HOURS", 3, minimum=1)
 # --- Instagram and Facebook (Meta's Graph API) --------------------------------------------------
 # A Business app of Meta's developer dashboard with Facebook Login for Business; redirect URI

@@ -45,9 +45,14 @@ def _member_purge(*, member: Member, tombstone: bool) -> PurgeCounts:
         )
         found = set()
         for pk, network, external_id, handle in rows:
-            # Every id the identity may be stored under: Instagram names commenters by username.
-            for stored_as in (external_id, *identity_other_ids(network=network, handle=handle)):
-                found.add((pk, network, stored_as))
+            found.add((pk, network, external_id))
+            # Every other id the account may be stored under (Instagram names commenters by
+            # username): tombstoned, and the rows stored under it purged with the rest.
+            for other in identity_other_ids(network=network, handle=handle):
+                stored = Identity.objects.filter(network=network, external_id=other).values_list(
+                    "pk", flat=True
+                )
+                found.add((stored.first() or pk, network, other))
         return found
 
     counts = PurgeCounts()

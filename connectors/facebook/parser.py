@@ -21,7 +21,7 @@ from connectors.records import Batch, IdentityRecord, InteractionRecord, PostRec
 
 NETWORK = "facebook"
 _ID = re.compile(r"^[0-9]{1,25}$")
-_POST_ID = re.compile(r"^[0-9]{1,25}_[0-9]{1,25}$")
+POST_ID = re.compile(r"^[0-9]{1,25}_[0-9]{1,25}$")
 KINDS = {"added_photos": "photo", "added_video": "video"}
 
 
@@ -57,7 +57,7 @@ def post_items(page: Mapping[str, Any]) -> list[dict[str, Any]]:
     if not isinstance(items, list):
         return []
     return [
-        i for i in items if isinstance(i, dict) and isinstance(i.get("id"), str) and _POST_ID.match(i["id"])
+        i for i in items if isinstance(i, dict) and isinstance(i.get("id"), str) and POST_ID.match(i["id"])
     ]
 
 

@@ -20,9 +20,10 @@ from django.conf import settings
 from connectors import meta_graph
 from connectors.errors import ConnectorError
 from connectors.facebook.client import FacebookClient
-from connectors.facebook.parser import NETWORK, parse_comments, parse_page, parse_posts, post_items
+from connectors.facebook.parser import NETWORK, POST_ID, parse_comments, parse_page, parse_posts, post_items
 from connectors.facebook.source import SOURCE
 from connectors.models import Post
+from connectors.records import Origin
 from connectors.sync import AccountSync, SyncOutcome, SyncPolicy, account_sync
 
 ClientFactory = Callable[[str], FacebookClient]
@@ -67,12 +68,15 @@ class FacebookSync(AccountSync):
 
     def _recent(self) -> None:
         recent = list(
-            Post.objects.filter(author=self.account.identity)
+            # Only posts the API gave: an id uploaded under the Page could name another Page's post.
+            Post.objects.filter(
+                author=self.account.identity, origin=Origin.API, external_id__startswith=f"{self.user_id}_"
+            )
             .exclude(kind="comment")
             .order_by("-created_at")
             .values_list("external_id", flat=True)[: self.policy.engagement_posts]
         )
-        for post_id in recent:
+        for post_id in (p for p in recent if POST_ID.match(p)):
             try:
                 page = self.fetch("comments", post_id=post_id)
             except ConnectorError as error:

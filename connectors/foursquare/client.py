@@ -63,12 +63,13 @@ class FoursquareClient:
         query = {**params, "oauth_token": self._token, "v": API_VERSION}
         try:
             response = self._session.get(self._base + path, params=query, timeout=self._timeout)
-        except requests.Timeout as exc:
-            raise ConnectorError(f"Foursquare did not answer {path} in time", permanent=False) from exc
+        except requests.Timeout:
+            raise ConnectorError(f"Foursquare did not answer {path} in time", permanent=False) from None
         except requests.RequestException as exc:
+            # Not the exception's text: it holds the URL, and with it the token.
             raise ConnectorError(
-                f"Foursquare could not be reached for {path}: {exc}", permanent=False
-            ) from exc
+                f"Foursquare could not be reached for {path} ({type(exc).__name__})", permanent=False
+            ) from None
         try:
             body = response.json()
         except ValueError:

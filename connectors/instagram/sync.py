@@ -23,6 +23,7 @@ from connectors.errors import ConnectorError
 from connectors.instagram.client import InstagramClient
 from connectors.instagram.parser import (
     NETWORK,
+    id_valid,
     media_items,
     parse_comments,
     parse_media,
@@ -31,6 +32,7 @@ from connectors.instagram.parser import (
 )
 from connectors.instagram.source import SOURCE
 from connectors.models import Post
+from connectors.records import Origin
 from connectors.services import account_tokens_store
 from connectors.sync import AccountSync, SyncOutcome, SyncPolicy, account_sync
 
@@ -93,12 +95,13 @@ class InstagramSync(AccountSync):
 
     def _comments(self) -> None:
         recent = (
-            Post.objects.filter(author=self.account.identity)
+            # Only media the API gave: an id uploaded under the account could name anyone's.
+            Post.objects.filter(author=self.account.identity, origin=Origin.API)
             .exclude(kind="comment")
             .order_by("-created_at")
             .values_list("external_id", flat=True)[: self.policy.engagement_posts]
         )
-        for media_id in recent:
+        for media_id in (m for m in recent if id_valid(m)):
             after = None
             for _ in range(self.policy.max_pages):
                 try:

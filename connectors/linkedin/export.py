@@ -95,13 +95,17 @@ def _time(value: str, *, where: str) -> datetime:
     raise ArchiveError(f"{where}: {text!r} is not a date LinkedIn writes (like 2024-03-05 14:22:10)")
 
 
-def _post_id(link: str, fallback: str) -> str:
-    """The URN a LinkedIn address names (``urn:li:share:…``), or a stable id of the row when it
-    names none."""
+def _urn(link: str) -> str:
     found = _URN.search(unquote(link or ""))
-    if found:
-        return found.group(0)[:128]
-    return "row:" + hashlib.sha256(fallback.encode()).hexdigest()[:32]
+    return found.group(0)[:100] if found else ""
+
+
+def _post_id(author: str, link: str, fallback: str) -> str:
+    """An id of the member's own: the URN their address names (``urn:li:share:…``), or the row
+    when it names none, with the author in it. An upload is only its member's word: an id
+    without its author could be taken first by someone who copied the URN."""
+    key = _urn(link) or "row:" + fallback
+    return "export:" + hashlib.sha256(f"{author}\n{key}".encode()).hexdigest()[:40]
 
 
 class _Rows:
@@ -179,7 +183,7 @@ def _article(archive: zipfile.ZipFile, name: str, author: str) -> PostRecord | N
     base = name.rsplit("/", 1)[-1]
     return PostRecord(
         network=NETWORK,
-        external_id=_post_id("", f"article:{base}"),
+        external_id=_post_id(author, "", f"article:{base}"),
         author_id=author,
         created_at=_time(created.group(1), where=base),
         kind="article",
@@ -245,7 +249,7 @@ def _posts(
             link = row.get("ShareLink") or ""
             yield PostRecord(
                 network=NETWORK,
-                external_id=_post_id(link, f"share:{row.get('Date')}:{text}"),
+                external_id=_post_id(author, link, f"share:{row.get('Date')}:{text}"),
                 author_id=author,
                 created_at=created,
                 kind="post",
@@ -259,12 +263,12 @@ def _posts(
             message = (row.get("Message") or "").strip()
             yield PostRecord(
                 network=NETWORK,
-                external_id=_post_id("", f"comment:{row.get('Date')}:{link}:{message}"),
+                external_id=_post_id(author, "", f"comment:{row.get('Date')}:{link}:{message}"),
                 author_id=author,
                 created_at=_time(row.get("Date", ""), where=f"Comments.csv, line {line}"),
                 kind="comment",
                 text=message[:5000],
-                parent_id=_post_id(link, "") if _URN.search(unquote(link)) else "",
+                parent_id=_urn(link),
             )
     for name in names:
         if "/Articles/" in f"/{name}" and name.lower().endswith(".html"):

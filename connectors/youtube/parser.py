@@ -163,8 +163,9 @@ class _Comments:
                 IdentityRecord(
                     network=NETWORK,
                     external_id=author,
-                    # Channels with a handle show it as their name ("@name").
-                    handle=name[1:] if name.startswith("@") else "",
+                    # No handle: a display name of "@someone" is anybody's to write; only the
+                    # channel's own resource (channels.list) says its handle.
+                    handle="",
                     name=name,
                     url=CHANNEL_URL.format(author),
                 )

@@ -5,8 +5,9 @@ unless Google raised it), reset at midnight Pacific time. Each call the sync mak
 ``DailyQuota.spend`` takes units from the day's ledger (``ApiQuotaDay``) with a conditional
 UPDATE, so two syncs at once cannot overspend; when the day's units are gone, the call is not
 made and the sync stops with its cursor saved, to resume when the quota comes back. One run may
-spend at most ``YOUTUBE_SYNC_UNITS`` of them, so that one channel with many comments cannot
-starve the others: the run ends there, and the next one resumes.
+spend at most ``YOUTUBE_SYNC_UNITS`` of them, and one channel's runs together at most
+``YOUTUBE_ACCOUNT_DAILY_UNITS`` a day, so that one channel with many comments (or a member
+pressing "sync now") cannot starve the others: the run ends there, and a later one resumes.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from connectors.models import ApiQuotaDay
 NETWORK = "youtube"
 DEFAULT_DAILY_QUOTA = 10_000
 DEFAULT_SYNC_UNITS = 200
+DEFAULT_ACCOUNT_DAILY_UNITS = 1000
 
 
 def _pacific() -> tzinfo:
@@ -51,6 +53,11 @@ def seconds_until_quota_reset(now: datetime | None = None) -> float:
 
 def daily_quota() -> int:
     return int(getattr(settings, "YOUTUBE_DAILY_QUOTA", DEFAULT_DAILY_QUOTA))
+
+
+def account_daily_units() -> int:
+    """The most one channel's syncs may spend in a day, "sync now" included."""
+    return int(getattr(settings, "YOUTUBE_ACCOUNT_DAILY_UNITS", DEFAULT_ACCOUNT_DAILY_UNITS))
 
 
 def units_spent_today() -> int:

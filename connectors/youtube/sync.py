@@ -44,7 +44,7 @@ from connectors.youtube.parser import (
     threads_with_more_replies,
     uploads_playlist,
 )
-from connectors.youtube.quota import DailyQuota, RunUnitsSpent
+from connectors.youtube.quota import DailyQuota, RunUnitsSpent, account_daily_units, quota_day
 from connectors.youtube.source import SOURCE
 
 # (access token, spend) -> client; ``spend`` charges the quota before each call.
@@ -81,6 +81,12 @@ class YouTubeSync(AccountSync):
         self.stats.update(quota_units=0, run_units_spent=False)
         # Each client this run makes (a refresh makes a new one) spends from the run's share.
         self.quota = DailyQuota.for_run()
+        # And within what this channel may spend today: "sync now", however often, cannot take
+        # more than its part of the server's day.
+        today = quota_day().isoformat()
+        used = self.cursor.get("quota") if isinstance(self.cursor.get("quota"), dict) else {}
+        self.spent_today = int(used.get("units") or 0) if used.get("day") == today else 0
+        self.quota.run_units = max(0, min(self.quota.run_units, account_daily_units() - self.spent_today))
         make = self.client_factory
         self.client_factory = lambda token: make(token, self.quota.spend)
 
@@ -105,6 +111,11 @@ class YouTubeSync(AccountSync):
             self.stats["run_units_spent"] = True
         finally:
             self.stats["quota_units"] = self.quota.spent
+            # Kept with the cursor when the run ends (``_release``).
+            self.cursor["quota"] = {
+                "day": quota_day().isoformat(),
+                "units": self.spent_today + self.quota.spent,
+            }
 
     # --- steps -------------------------------------------------------------------------
     def _channel(self) -> str | None:

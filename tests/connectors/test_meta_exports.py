@@ -117,3 +117,52 @@ def test_the_command_tells_instagram_facebook_and_linkedin_apart_by_content(tmp_
     linkedin = build_linkedin_export(tmp_path / "c.zip")
     with pytest.raises(Exception, match="profile"):  # LinkedIn's export names no profile: the command says so
         call_command("import_archive", str(linkedin), "--member", member.user.email)
+
+
+def test_an_instagram_export_cannot_take_the_username_of_an_account_read_from_the_api(tmp_path):
+    from connectors.ingest import ingest_batch
+    from connectors.records import FETCHED, Batch, IdentityRecord
+
+    # ana.lima, read from Instagram's API under her number.
+    ingest_batch(
+        batch=Batch(
+            identities=[IdentityRecord(network="instagram", external_id="178414", handle="ana.lima")]
+        ),
+        provenance=FETCHED,
+    )
+    with pytest.raises(ImportRefused, match="already reads @ana.lima from Instagram itself"):
+        instagram_export_import(
+            path=build_zip(tmp_path / "ig.zip", instagram_files()), member=MemberFactory()
+        )
+    assert not Identity.objects.filter(external_id="ana.lima").exists()
+
+
+def test_signing_in_with_instagram_takes_back_the_username_an_upload_claimed(tmp_path, settings):
+    from connectors.instagram.services import instagram_account_connect
+    from connectors.oauth2 import Tokens
+
+    squatter, owner = MemberFactory(), MemberFactory()
+    instagram_export_import(path=build_zip(tmp_path / "ig.zip", instagram_files()), member=squatter)
+    pages = {"data": [{"id": "1", "instagram_business_account": {"id": "178414", "username": "ana.lima"}}]}
+    instagram_account_connect(member=owner, tokens=Tokens("t", "", None, ""), accounts=pages)
+    accounts = Identity.objects.filter(network="instagram", external_id__in=["178414", "ana.lima"])
+    assert set(accounts.values_list("external_id", "member")) <= {
+        ("178414", owner.pk),
+        ("ana.lima", owner.pk),
+    }
+    assert not Post.objects.filter(
+        author__external_id="ana.lima"
+    ).exists()  # what the squatter said of it goes
+
+
+def test_a_facebook_profile_without_a_user_name_is_its_number():
+    from connectors.records import ExternalIdError, external_id_canonical
+
+    assert (
+        external_id_canonical(
+            network="facebook", external_id="https://www.facebook.com/profile.php?id=1000123"
+        )
+        == "1000123"
+    )
+    with pytest.raises(ExternalIdError):
+        external_id_canonical(network="facebook", external_id="https://www.facebook.com/profile.php")

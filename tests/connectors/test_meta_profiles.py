@@ -78,3 +78,42 @@ def test_an_instagram_opt_out_keeps_both_forms_out(meta):
 def test_nonsense_is_refused_saying_what_to_give(reader, raw):
     with pytest.raises(ValueError, match="like"):
         reader.handle_normalize(raw)
+
+
+def test_a_members_opt_out_purges_their_instagram_account_under_its_username_too(settings):
+    from connectors.ingest import ingest_batch
+    from connectors.instagram.services import instagram_account_connect
+    from connectors.models import Identity, Post
+    from connectors.oauth2 import Tokens
+    from connectors.records import FETCHED, Batch, IdentityRecord, PostRecord
+    from privacy.services import member_opt_out
+    from tests.factories import MemberFactory
+
+    member = MemberFactory()
+    pages = {"data": [{"id": "1", "instagram_business_account": {"id": "178414", "username": "ana.lima"}}]}
+    instagram_account_connect(member=member, tokens=Tokens("t", "", None, ""), accounts=pages)
+    # Her comment on someone's medium, as another account's sync stores it: under her username.
+    from django.utils import timezone
+
+    comment = PostRecord(
+        network="instagram",
+        external_id="1799",
+        author_id="ana.lima",
+        created_at=timezone.now(),
+        kind="comment",
+    )
+    ingest_batch(
+        batch=Batch(
+            identities=[IdentityRecord(network="instagram", external_id="ana.lima")], posts=[comment]
+        ),
+        provenance=FETCHED,
+    )
+
+    member_opt_out(member=member)
+
+    assert not Identity.objects.filter(network="instagram").exists() and not Post.objects.exists()
+    ingest_batch(
+        batch=Batch(identities=[IdentityRecord(network="instagram", external_id="ana.lima")]),
+        provenance=FETCHED,
+    )
+    assert not Identity.objects.exists()  # tombstoned under both forms

@@ -192,3 +192,13 @@ def test_a_token_of_another_channel_is_refused(account, server, fake):
 
     assert stopped.run.status == SyncRun.Status.FAILED and "no longer reaches" in stopped.run.error
     assert not Post.objects.exists()
+
+
+def test_one_channel_spends_no_more_than_its_daily_part_however_often_it_is_synced(account, server, settings):
+    settings.YOUTUBE_ACCOUNT_DAILY_UNITS = 8
+
+    first, second, third = _sync(account), _sync(account), _sync(account)
+
+    spent = [run.run.stats["quota_units"] for run in (first, second, third)]
+    assert sum(spent) == 8 and spent[-1] == 0 and third.run.stats["run_units_spent"] is True
+    assert ConnectedAccount.objects.get(pk=account.pk).cursor["quota"]["units"] == 8
