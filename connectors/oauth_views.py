@@ -9,11 +9,14 @@ from types import ModuleType
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
+from accounts.decorators import member_required
 from accounts.selectors import member_for_request
 from connectors.errors import ConnectorError
 from connectors.models import ConnectedAccount
@@ -38,10 +41,42 @@ class OAuthSignIn:
     connect: Callable[..., ConnectedAccount]
     sync_task: object
     not_configured: str
+    # The network's page (its template) and the member's accounts on it (``member=`` -> queryset).
+    template: str
+    accounts_of_member: Callable[..., object]
 
     def callback_url(self) -> str:
         # The exact URL registered with the network; built from SITE_URL, not the request's Host.
         return settings.SITE_URL + reverse(self.callback)
+
+    def views(self) -> tuple[Callable, Callable, Callable]:
+        """The network's three pages: its account page, the start of the sign-in, the callback."""
+
+        @login_required
+        def account_page(request: HttpRequest) -> HttpResponse:
+            member = member_for_request(request)
+            context = {
+                "configured": self.configured(),
+                "is_member": member is not None,
+                "accounts": list(self.accounts_of_member(member=member)) if member else [],
+                "callback_url": self.callback_url(),
+            }
+            return render(request, self.template, context)
+
+        @member_required(
+            message=f"Only influencer accounts can connect {self.label}.",
+            redirect_to=self.account_page,
+            level=messages.ERROR,
+        )
+        @require_POST
+        def connect_start(request: HttpRequest) -> HttpResponse:
+            return self.start(request)
+
+        @login_required
+        def connect_callback(request: HttpRequest) -> HttpResponse:
+            return self.finish(request)
+
+        return account_page, connect_start, connect_callback
 
     def start(self, request: HttpRequest) -> HttpResponse:
         if not self.configured():

@@ -2,14 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_POST
-
-from accounts.decorators import member_required
-from accounts.selectors import member_for_request
 from connectors.instagram import oauth
 from connectors.instagram.client import InstagramClient
 from connectors.instagram.selectors import instagram_accounts_of_member
@@ -37,31 +29,9 @@ SIGN_IN = OAuthSignIn(
         "Instagram is not configured on this server yet; the operator must set META_APP_ID and "
         "META_APP_SECRET."
     ),
+    template="connectors/instagram/account.html",
+    accounts_of_member=instagram_accounts_of_member,
 )
 
 
-@login_required
-def account_page(request: HttpRequest) -> HttpResponse:
-    member = member_for_request(request)
-    context = {
-        "configured": oauth.instagram_oauth_configured(),
-        "is_member": member is not None,
-        "accounts": list(instagram_accounts_of_member(member=member)) if member else [],
-        "callback_url": SIGN_IN.callback_url(),
-    }
-    return render(request, "connectors/instagram/account.html", context)
-
-
-@member_required(
-    message="Only influencer accounts can connect Instagram.",
-    redirect_to="instagram:account",
-    level=messages.ERROR,
-)
-@require_POST
-def connect_start(request: HttpRequest) -> HttpResponse:
-    return SIGN_IN.start(request)
-
-
-@login_required
-def connect_callback(request: HttpRequest) -> HttpResponse:
-    return SIGN_IN.finish(request)
+account_page, connect_start, connect_callback = SIGN_IN.views()

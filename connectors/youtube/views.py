@@ -3,14 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_POST
 
-from accounts.decorators import member_required
-from accounts.selectors import member_for_request
 from connectors.errors import ConnectorError
 from connectors.oauth_views import OAuthSignIn
 from connectors.youtube import oauth
@@ -48,31 +41,9 @@ SIGN_IN = OAuthSignIn(
         "YouTube is not configured on this server yet; the operator must set GOOGLE_CLIENT_ID and "
         "GOOGLE_CLIENT_SECRET."
     ),
+    template="connectors/youtube/account.html",
+    accounts_of_member=youtube_accounts_of_member,
 )
 
 
-@login_required
-def account_page(request: HttpRequest) -> HttpResponse:
-    member = member_for_request(request)
-    context = {
-        "configured": oauth.youtube_oauth_configured(),
-        "is_member": member is not None,
-        "accounts": list(youtube_accounts_of_member(member=member)) if member else [],
-        "callback_url": SIGN_IN.callback_url(),
-    }
-    return render(request, "connectors/youtube/account.html", context)
-
-
-@member_required(
-    message="Only influencer accounts can connect YouTube.",
-    redirect_to="youtube:account",
-    level=messages.ERROR,
-)
-@require_POST
-def connect_start(request: HttpRequest) -> HttpResponse:
-    return SIGN_IN.start(request)
-
-
-@login_required
-def connect_callback(request: HttpRequest) -> HttpResponse:
-    return SIGN_IN.finish(request)
+account_page, connect_start, connect_callback = SIGN_IN.views()

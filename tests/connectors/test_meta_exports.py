@@ -5,7 +5,7 @@ refused with the reason and nothing written, and the kinds told apart by content
 from __future__ import annotations
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from connectors.facebook.imports import facebook_export_import
 from connectors.imports import ImportRefused
@@ -115,7 +115,8 @@ def test_the_command_tells_instagram_facebook_and_linkedin_apart_by_content(tmp_
         "facebook",
     }
     linkedin = build_linkedin_export(tmp_path / "c.zip")
-    with pytest.raises(Exception, match="profile"):  # LinkedIn's export names no profile: the command says so
+    # LinkedIn's export names no profile: the command says so.
+    with pytest.raises(CommandError, match="profile"):
         call_command("import_archive", str(linkedin), "--member", member.user.email)
 
 
