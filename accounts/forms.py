@@ -24,9 +24,22 @@ class SignupExtraForm(forms.Form):
         widget=forms.RadioSelect,
         required=False,
     )
+    # Shown under each choice. They name only what each kind of account can do today (scores,
+    # discovery, shortlists, perks and their outcome, teams): people choose by these words.
+    ACCOUNT_TYPE_HINTS = {
+        "member": "Connect your networks or upload an archive: see your score, what moves it, "
+        "and the perks brands offer you.",
+        "brand": "Find influencers by score, topic and network, keep shortlists, offer them free "
+        "samples or trials and see what came of each; invite your team.",
+    }
+    # The sign-up page shows it only once "A brand" is chosen (a CSS rule, no script needed).
     brand_name = forms.CharField(
-        label="Brand name", max_length=120, required=False, help_text="Only for brand accounts."
+        label="Brand name", max_length=120, required=False, help_text="Shown to influencers on your perks."
     )
+
+    def account_type_options(self) -> list[tuple]:
+        """Each account-type radio with the hint the page shows under it."""
+        return [(radio, self.ACCOUNT_TYPE_HINTS[radio.data["value"]]) for radio in self["account_type"]]
 
     def clean(self):
         cleaned = super().clean()

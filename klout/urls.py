@@ -4,10 +4,14 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from connectors import registry
-from klout import views
+from klout import admin_home, views
 
 # The admin signs in through the site's own sign-in, and so under its brute-force limits.
 admin.site.login = secure_admin_login(admin.site.login)
+# The admin under Klout's name; its home opens on the day's figures (klout.admin_home).
+admin.site.site_header = admin.site.site_title = "Klout administration"
+admin.site.index_title = "Today on Klout"
+admin.site.index = admin_home.index_with_figures(admin.site.index)
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -77,7 +77,7 @@ def sign_in(page, email: str, password: str | None = None) -> None:
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password or DEFAULT_PASSWORD)
-    page.get_by_role("main").get_by_role("button", name="Sign In").click()
+    page.get_by_role("main").get_by_role("button", name="Sign in", exact=True).click()
 
 
 def no_horizontal_overflow(page) -> None:
