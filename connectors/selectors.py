@@ -9,6 +9,7 @@ from accounts.models import Member
 from accounts.selectors import member_public_condition
 from connectors.models import ConnectedAccount, Identity, SyncRun
 from connectors.records import Origin
+from connectors.run_figures import sync_run_figures
 
 
 def identities_visible() -> QuerySet[Identity]:
@@ -64,8 +65,10 @@ def connected_account_get_for_member(*, member: Member | None, account_id: int) 
 
 
 def sync_run_status(*, run: SyncRun) -> dict:
-    """What the status page polls: a small JSON document."""
+    """What the status page polls: a small JSON document. ``figures`` are those the page shows
+    (``connectors.run_figures``); ``stats`` keeps the stored totals as they were."""
     stats = run.stats or {}
+    figures = sync_run_figures(run=run)
     return {
         "id": run.pk,
         "source": run.source,
@@ -76,6 +79,7 @@ def sync_run_status(*, run: SyncRun) -> dict:
         "stats": {
             key: stats.get(key) for key in ("read", "imported", "duplicates", "rejected") if key in stats
         },
+        "figures": figures.as_dict() if figures else None,
     }
 
 

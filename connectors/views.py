@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from accounts.decorators import member_required
@@ -15,6 +16,7 @@ from accounts.selectors import OPTED_OUT_MESSAGE, member_for_request, member_may
 from connectors import registry, runs, selectors
 from connectors.imports import ImportRefused
 from connectors.models import SyncRun
+from connectors.run_figures import sync_run_figures
 
 # Room for the multipart envelope and the form's other fields around the file itself.
 _ENVELOPE_BYTES = 1024 * 1024
@@ -30,7 +32,7 @@ def _upload(request, *, form_class, source: str, template: str):
         return redirect("privacy:settings")
     recent = SyncRun.objects.filter(member=member, source=source).exclude(status=SyncRun.Status.RECEIVING)[:5]
     if request.method != "POST":
-        return render(request, template, {"form": form_class(), "recent": recent})
+        return render(request, template, _page(form_class(), recent))
     refusal = _too_large(request)
     if refusal is None:
         try:
@@ -39,9 +41,7 @@ def _upload(request, *, form_class, source: str, template: str):
             refusal = (str(refused), 429)
     if refusal is not None:
         message, status = refusal
-        return render(
-            request, template, {"form": form_class(), "recent": recent, "refusal": message}, status=status
-        )
+        return render(request, template, {**_page(form_class(), recent), "refusal": message}, status=status)
     try:
         response = _upload_store(request, run=run, form_class=form_class, template=template, recent=recent)
     finally:
@@ -49,6 +49,11 @@ def _upload(request, *, form_class, source: str, template: str):
         # its place is given back unless the file was stored.
         runs.import_upload_release(run=run)
     return response
+
+
+def _page(form, recent) -> dict:
+    """What every upload page shows: its form, the largest file accepted, the recent imports."""
+    return {"form": form, "recent": recent, "max_upload_bytes": settings.IMPORT_MAX_UPLOAD_BYTES}
 
 
 def _too_large(request) -> tuple[str, int] | None:
@@ -81,7 +86,7 @@ def _upload_store(request, *, run, form_class, template: str, recent):
             form.add_error(None, str(refused))
         else:
             return redirect("connectors:run_detail", run_id=run.pk)
-    return render(request, template, {"form": form, "recent": recent})
+    return render(request, template, _page(form, recent))
 
 
 @csrf_exempt  # checked by _upload_store, once the size and the quota are
@@ -99,9 +104,24 @@ def upload(request, run_source: str):
 
 @login_required
 def run_detail(request, run_id: int):
+    """An import's progress, then its result: the figures, and where to go from there."""
     run = selectors.sync_run_get_for_member(member=member_for_request(request), run_id=run_id)
+    file_format = registry.file_format(run.source)
+    figures = sync_run_figures(run=run)
+    rejected_lines = (run.stats or {}).get("rejected_lines") or []
     return render(
-        request, "connectors/run_detail.html", {"run": run, "status": selectors.sync_run_status(run=run)}
+        request,
+        "connectors/run_detail.html",
+        {
+            "run": run,
+            "status": selectors.sync_run_status(run=run),
+            "figures": figures,
+            "file_format": file_format,
+            "upload_url": reverse(f"connectors:{file_format.url_name}") if file_format else None,
+            "rejected_lines": rejected_lines,
+            # The stored report lists the first lines only (ImportReport.stats).
+            "rejected_lines_more": max(figures.unreadable_lines - len(rejected_lines), 0) if figures else 0,
+        },
     )
 
 

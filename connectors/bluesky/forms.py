@@ -40,9 +40,9 @@ class BlueskySignInForm(forms.Form):
 
 class BlueskyRepoUploadForm(UploadForm):
     extensions = (".car",)
-    what = "the Bluesky repository export"
+    what = "the Bluesky data export"
     file = forms.FileField(
-        label="Bluesky repository export (.car)",
-        help_text="The file from Settings, Account, Export my data; unchanged.",
+        label="Bluesky data export (.car file)",
+        help_text="The file Bluesky saved from Export my data, as it is.",
         widget=forms.ClearableFileInput(attrs={"accept": ".car,application/vnd.ipld.car"}),
     )

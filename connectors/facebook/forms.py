@@ -9,17 +9,17 @@ class FacebookExportUploadForm(UploadForm):
     what = "the Facebook export zip"
     file = forms.FileField(
         label="Facebook export (.zip, JSON format)",
-        help_text=(
-            "The zip of Accounts Center, Your information and permissions, Download your information; "
-            "JSON format."
-        ),
+        help_text="The zip you downloaded from Facebook's link, in the JSON format, as it is: not unzipped.",
         widget=forms.ClearableFileInput(attrs={"accept": ".zip,application/zip"}),
     )
     profile = forms.CharField(
         label="Your Facebook profile's address",
         required=False,
         max_length=200,
-        help_text="Only if the export does not name it (Klout says so): like facebook.com/alice.smith.",
+        help_text=(
+            "Leave it empty, unless an import of this export said it does not name your profile: then "
+            "give your profile's address, like facebook.com/alice.smith."
+        ),
         widget=forms.TextInput(attrs={"placeholder": "facebook.com/alice.smith", "autocomplete": "off"}),
     )
 

@@ -8,9 +8,6 @@ class InstagramExportUploadForm(UploadForm):
     what = "the Instagram export zip"
     file = forms.FileField(
         label="Instagram export (.zip, JSON format)",
-        help_text=(
-            "The zip of Accounts Center, Your information and permissions, Download your information; "
-            "JSON format."
-        ),
+        help_text="The zip you downloaded from Instagram's link, in the JSON format, as it is: not unzipped.",
         widget=forms.ClearableFileInput(attrs={"accept": ".zip,application/zip"}),
     )

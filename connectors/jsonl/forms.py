@@ -13,15 +13,23 @@ class ActivityUploadForm(UploadForm):
     what = "a JSON Lines file"
     file = forms.FileField(
         label="Activity file (JSON Lines)",
-        help_text="One JSON object per line, in the documented import format.",
+        help_text=(
+            "A text file ending in .jsonl, .ndjson or .json, with one activity on each line, "
+            "written as shown above."
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".jsonl,.ndjson,.json"}),
     )
+    # The web page's form of the command line's --network: it fills in only the lines that
+    # leave "network" out.
     network = forms.ChoiceField(
-        label="Network of lines that name none",
+        label="Network the activity is from",
         required=False,
         choices=[
-            ("", "None: every line names its network"),
+            ("", "Each line says which network"),
             *((n, NETWORK_NAMES[n]) for n in NETWORKS),
         ],
-        help_text="Like --network on the command line: lines with their own network keep it.",
+        help_text=(
+            "Choose one only if your file's lines leave out their \u201cnetwork\u201d, for instance "
+            "a file of one network's activity. A line that names its network keeps it."
+        ),
     )

@@ -9,9 +9,7 @@ class LinkedInExportUploadForm(UploadForm):
     what = "the LinkedIn data export zip"
     file = forms.FileField(
         label="LinkedIn data export (.zip)",
-        help_text=(
-            "The zip LinkedIn mails you after Settings, Data privacy, Get a copy of your data; unchanged."
-        ),
+        help_text="The zip you downloaded from LinkedIn's link, as it is: not unzipped, not changed.",
         widget=forms.ClearableFileInput(attrs={"accept": ".zip,application/zip"}),
     )
     profile = forms.CharField(

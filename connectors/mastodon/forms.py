@@ -24,6 +24,6 @@ class MastodonArchiveUploadForm(UploadForm):
     what = "the Mastodon archive zip"
     file = forms.FileField(
         label="Mastodon archive (.zip)",
-        help_text="The zip from Settings, Import and export, Request your archive; unchanged.",
+        help_text="The zip you downloaded from your Mastodon server, as it is: not unzipped, not changed.",
         widget=forms.ClearableFileInput(attrs={"accept": ".zip,application/zip"}),
     )

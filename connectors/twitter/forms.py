@@ -12,8 +12,6 @@ class ArchiveUploadForm(UploadForm):
     what = "the X archive zip"
     file = forms.FileField(
         label="X archive (.zip)",
-        help_text=(
-            "The zip X sends after “Settings → Your account → Download an archive of your data”, unchanged."
-        ),
+        help_text="The zip you downloaded from X, as it is: not unzipped, not changed.",
         widget=forms.ClearableFileInput(attrs={"accept": ".zip,application/zip"}),
     )

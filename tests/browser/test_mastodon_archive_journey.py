@@ -37,6 +37,18 @@ def test_a_mastodon_archive_and_the_reactions_it_drew_make_the_mastodon_part(pag
     )
     page.get_by_role("button", name="Upload and import").click()
     expect(page.locator("#import-state")).to_have_text("Succeeded", timeout=60_000)
+    # The figures count the same things, so they add up: what was read is new, already there or skipped.
+    stats = page.locator("#import-stats [data-stat]")
+    figures = {
+        stats.nth(i).get_attribute("data-stat"): int(stats.nth(i).inner_text()) for i in range(stats.count())
+    }
+    assert figures["new"] > 0
+    assert (
+        figures["new"] + figures.get("updated", 0) + figures["already"] + figures["skipped"]
+        == figures["read"]
+    )
+    expect(page.locator("#import-progress")).to_have_count(0)
+    expect(page.get_by_role("button", name="See your score")).to_have_attribute("href", "/dashboard/")
     both_widths(page, "mastodon-archive-imported")
     identity = Identity.objects.get(network="mastodon", external_id=MEMBER)
     assert identity.member == member and Post.objects.filter(author=identity).count() == 11

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -37,6 +38,13 @@ def member_client(client):
     return client
 
 
+def shown_figures(page: str) -> dict[str, int]:
+    """The import figures a run's page shows, by their data-stat name."""
+    return {
+        name: int(value.replace(",", "")) for name, value in re.findall(r'data-stat="(\w+)">([\d,]+)<', page)
+    }
+
+
 @pytest.fixture
 def own_accounts(member_client):
     """The uploading member's own accounts, which the lines of LINE are about (its target, "2")."""
@@ -48,9 +56,32 @@ def test_upload_pages_show_labelled_file_fields(member_client):
     for name, label in (
         ("archive_upload", "X archive (.zip)"),
         ("activity_upload", "Activity file (JSON Lines)"),
+        ("mastodon_archive_upload", "Mastodon archive (.zip)"),
+        ("bluesky_repo_upload", "Bluesky data export (.car file)"),
+        ("facebook_export_upload", "Facebook export (.zip, JSON format)"),
+        ("instagram_export_upload", "Instagram export (.zip, JSON format)"),
+        ("linkedin_export_upload", "LinkedIn data export (.zip)"),
     ):
         page = member_client.get(reverse(f"connectors:{name}")).content.decode()
         assert f'<label for="id_file">{label}</label>' in page
+        assert "The largest file accepted is 2.0\xa0GB." in page
+
+
+def test_the_activity_upload_page_says_in_plain_words_what_the_file_is(member_client):
+    page = member_client.get(reverse("connectors:activity_upload")).content.decode()
+
+    # Every field has a visible label; the network's says what it is for, not a command-line flag.
+    assert '<label for="id_file">Activity file (JSON Lines)</label>' in page
+    assert (
+        '<label for="id_network">Network the activity is from <span class="muted">(optional)</span></label>'
+        in page
+    )
+    assert '<option value="">Each line says which network</option>' in page
+    assert "--network" not in page and "name none" not in page
+    # What the file is, what a line holds, and that it is self-reported.
+    assert "one JSON object on each line" in page and "<code>occurred_at</code>" in page
+    assert "A file can only describe your own accounts" in page
+    assert "#provenance-what-is-self-reported-and-how-much-of-a-score-rests-on-it" in page
 
 
 def test_uploading_an_archive_imports_it_in_the_worker_and_shows_progress(
@@ -79,8 +110,19 @@ def test_uploading_an_archive_imports_it_in_the_worker_and_shows_progress(
     assert not list(media.rglob("*.zip"))
     status = member_client.get(reverse("connectors:run_status", args=[run.pk])).json()
     assert status["status"] == "succeeded" and status["progress"] == 100 and status["finished"]
+    # The archive's records: 3 posts, 10 interactions and the member's profile are new; the
+    # profiles of the 8 accounts it names are not the member's to report, so they are skipped.
+    figures = status["figures"]
+    assert (figures["read"], figures["new"], figures["already"], figures["skipped"]) == (22, 14, 0, 8)
+    assert figures["new"] + figures["updated"] + figures["already"] + figures["skipped"] == figures["read"]
     page = member_client.get(reverse("connectors:run_detail", args=[run.pk])).content.decode()
-    assert '<progress id="import-progress" max="100" value="100">' in page
+    assert shown_figures(page) == {"read": 22, "new": 14, "already": 0, "skipped": 8}
+    assert "3 posts, 10 interactions, 1 profile" in page
+    assert "8 about accounts that are not yours" in page
+    assert "an upload may describe only your own accounts" in page
+    assert "<progress" not in page and 'class="message message-success"' in page
+    assert f'href="{reverse("scoring:dashboard")}">See your score</a>' in page
+    assert f'href="{reverse("connect:index")}">Import another file</a>' in page
 
 
 def test_a_refused_archive_fails_the_run_with_the_reason_and_writes_nothing(
@@ -95,7 +137,28 @@ def test_a_refused_archive_fails_the_run_with_the_reason_and_writes_nothing(
     assert run.status == "failed" and "not a zip archive" in run.error
     assert Interaction.objects.count() == 0
     page = member_client.get(reverse("connectors:run_detail", args=[run.pk])).content.decode()
-    assert "not a zip archive" in page
+    # A failed run is stored at 100%: the page shows the failure, never a full bar.
+    assert run.progress == 100 and "<progress" not in page
+    error = page[page.index('<div id="import-error"') :]
+    error = error[: error.index("</div>")]
+    assert 'class="message message-error" role="alert"' in error and "not a zip archive" in error
+    assert "This file was not imported." in error and "Nothing from it was stored" in error
+    assert 'id="import-stats"' not in page
+    assert f'href="{reverse("connectors:archive_upload")}">Upload a file again</a>' in page
+    assert f'href="{reverse("connect:index")}">Back to Connect</a>' in page
+
+
+def test_a_run_waiting_in_the_queue_shows_its_progress_bar_and_no_result_yet(member_client):
+    run = SyncRun.objects.create(
+        member=member_client.member, source="jsonl", status="running", progress=40, upload_name="a.jsonl"
+    )
+
+    page = member_client.get(reverse("connectors:run_detail", args=[run.pk])).content.decode()
+
+    assert '<progress id="import-progress" max="100" value="40">' in page
+    assert '<p id="import-error" class="message message-error" role="alert" hidden></p>' in page
+    assert 'data-finished="0"' in page and 'id="import-stats"' not in page
+    assert "See your score" not in page and "Upload a file again" not in page
 
 
 def test_an_uploaded_activity_file_reports_rejected_lines(
@@ -116,6 +179,51 @@ def test_an_uploaded_activity_file_reports_rejected_lines(
     assert Interaction.objects.count() == 1
     page = member_client.get(reverse("connectors:run_detail", args=[run.pk])).content.decode()
     assert "kind &#x27;poke&#x27; is not one of" in page
+    assert shown_figures(page) == {"read": 2, "new": 1, "already": 0, "skipped": 1}
+    assert "in 2 lines" in page and "1 could not be read (listed below)" in page
+
+
+def test_the_figures_of_an_activity_file_add_up_when_its_lines_hold_several_records(
+    member_client, own_accounts, django_capture_on_commit_callbacks
+):
+    """The stored "read" counts lines and "imported" records of every kind: a line with an actor's
+    profile is two records, so a file could "import" more than it "read". The page counts records."""
+    lines = [
+        LINE,
+        {**LINE, "actor": {"id": "1", "handle": "fan"}},  # the same like again, and a stranger's profile
+        {**LINE, "kind": "poke"},
+        {
+            "network": "x",
+            "kind": "post",
+            "actor": {"id": "2", "handle": "me2"},  # the member's own profile, changed
+            "post_id": "9",
+            "occurred_at": "2024-01-01T00:00:00Z",
+        },
+        {**LINE, "actor": {"id": "7"}, "target": {"id": "8"}},  # between two other accounts
+    ]
+    content = "\n".join(json.dumps(line) for line in lines).encode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        member_client.post(
+            reverse("connectors:activity_upload"), {"file": SimpleUploadedFile("a.jsonl", content)}
+        )
+
+    run = SyncRun.objects.get()
+    assert (run.stats["read"], run.stats["imported"]) == (5, 3)  # lines, and records: not comparable
+    page = member_client.get(reverse("connectors:run_detail", args=[run.pk])).content.decode()
+    figures = shown_figures(page)
+    assert figures == {"read": 7, "new": 2, "updated": 1, "already": 1, "skipped": 3}
+    assert figures["new"] + figures["updated"] + figures["already"] + figures["skipped"] == figures["read"]
+    assert "in 5 lines" in page and "1 post, 1 interaction" in page
+    assert "1 could not be read (listed below); 2 about accounts that are not yours" in page
+
+
+def test_figures_are_left_out_for_a_run_without_counts_per_kind():
+    from connectors.run_figures import sync_run_figures
+
+    api_sync = SyncRun(source="x_api", status="succeeded", stats={"identities": 3, "posts": 2})
+    assert sync_run_figures(run=api_sync) is None
+    assert sync_run_figures(run=SyncRun(source="jsonl", status="failed")) is None
 
 
 def test_a_file_with_the_wrong_extension_is_refused_by_the_form(member_client):
@@ -172,7 +280,7 @@ def test_an_activity_file_can_give_the_network_of_lines_that_name_none(
     content = (json.dumps(bare) + "\n" + json.dumps({**LINE, "network": "x"}) + "\n").encode()
 
     page = member_client.get(reverse("connectors:activity_upload")).content.decode()
-    assert "Network of lines that name none" in page
+    assert "Network the activity is from" in page
     with django_capture_on_commit_callbacks(execute=True):
         member_client.post(
             reverse("connectors:activity_upload"),
