@@ -20,7 +20,9 @@ The model, per network (identities never interact across networks):
   Neither spreads anything further: they inflate counts without reaching anyone.
 
 Sizes go from a thousand interactions to tens of millions; everything is vectorised numpy and
-seeded, so one seed always gives the same population.
+seeded, so one seed always gives the same population. What the accounts write (posts about two
+interests each, replies of a mostly friendly tone) comes from ``demo.texts``, drawn as the
+records are made.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from datetime import UTC, datetime
 import numpy as np
 
 from connectors.records import Batch, IdentityRecord, InteractionRecord, PostRecord
+from demo.texts import PopulationTexts
 from scoring.engine import (
     COUNTED_KINDS,
     DAY,
@@ -467,94 +470,172 @@ def _per_post(population: Population, chosen: np.ndarray) -> np.ndarray:
 
 
 REPOST, REPLY, QUOTE, LIKE = (COUNTED_KINDS.index(kind) for kind in ("repost", "reply", "quote", "like"))
-DEMO_TOPICS = ("coffee", "running", "photography", "cooking", "travel", "gaming", "books", "cycling")
+# The language the generated texts are written in, as a network tags it.
+DEMO_LANGUAGE = "en"
+_FEEDBACK_KINDS = np.array([KIND_CODE["reply"], KIND_CODE["quote"]], dtype=np.int8)
+
+
+def population_texts(*, population: Population) -> PopulationTexts:
+    """The texts of the population's posts, bios, replies and quotes (demo.texts)."""
+    return PopulationTexts(
+        seed=population.spec.seed, person=population.person, post_author=population.post_author
+    )
 
 
 def iter_batches(
-    *, population: Population, batch_size: int = 5_000, include_follows: bool = False
+    *,
+    population: Population,
+    batch_size: int = 5_000,
+    include_follows: bool = False,
+    reply_posts: bool = False,
 ) -> Iterator[Batch]:
     """The population as ingest records: identities first, then posts, then interactions.
 
     Each post carries its public counts of likes, reposts, replies and quotes over the whole
     period, as a network reports them; the hidden reactions (``Population.hidden``) are in
-    those counts only, not among the interactions.
+    those counts only, not among the interactions. Texts and bios come from ``demo.texts``.
+
+    With ``reply_posts``, every reply and quote among the interactions also comes with its own
+    post (``demo-reply-<n>``, by the actor, its parent the post it answers), as a network shows
+    it: that is where the tone of feedback is read (scoring.tone). They are posts of their
+    authors, so they are left out unless asked for: the engine's view of the population
+    (``engine_inputs``) has none.
     """
 
     def when(seconds: float) -> datetime:
-        return datetime.fromtimestamp(float(seconds), tz=UTC)
+        return datetime.fromtimestamp(seconds, tz=UTC)
 
-    network = population.network
-    batch = Batch()
+    # Plain lists: indexing numpy arrays one element at a time costs more than the records.
+    network = [NETWORKS[code] for code in population.network.tolist()]
+    texts = population_texts(population=population)
+    # Records in the batch, counted as they go (Batch.__len__ at every record costs).
+    batch, held = Batch(), 0
 
-    # Each account talks about two of a few invented interests, so that topics (and brands'
-    # searches by topic) have something to find; which two follows from its number.
-    def interests(i: int) -> tuple[str, str]:
-        return DEMO_TOPICS[i % len(DEMO_TOPICS)], DEMO_TOPICS[(i * 7 + 3) % len(DEMO_TOPICS)]
-
+    followers, following = population.followers.tolist(), population.following.tolist()
     for i in range(population.size):
         batch.identities.append(
             IdentityRecord(
-                network=NETWORKS[network[i]],
+                network=network[i],
                 external_id=f"demo-{i}",
                 handle=f"demo_{i}",
                 name=f"Demo account {i}",
-                followers=int(population.followers[i]),
-                following=int(population.following[i]),
-                bio="Synthetic demo account (demo.population); not a real person.",
+                followers=followers[i],
+                following=following[i],
+                bio=texts.bio(i),
             )
         )
-        if len(batch) >= batch_size:
+        held += 1
+        if held >= batch_size:
             yield batch
-            batch = Batch()
+            batch, held = Batch(), 0
     counts = _per_post(population, np.ones(population.kind.shape, dtype=bool)).astype(np.int64)
-    for j in range(population.post_author.shape[0]):
-        author = int(population.post_author[j])
+    columns = zip(
+        population.post_author.tolist(),
+        population.post_time.tolist(),
+        counts[:, REPOST].tolist(),
+        counts[:, REPLY].tolist(),
+        counts[:, LIKE].tolist(),
+        counts[:, QUOTE].tolist(),
+        texts.posts(),
+        strict=True,
+    )
+    for j, (author, created, reposts, replies, likes, quotes, text) in enumerate(columns):
         batch.posts.append(
             PostRecord(
-                network=NETWORKS[network[author]],
+                network=network[author],
                 external_id=f"demo-post-{j}",
                 author_id=f"demo-{author}",
-                created_at=when(population.post_time[j]),
-                text=f"Demo post {j} about #{interests(author)[j % 2]}",
-                reposts=int(counts[j, REPOST]),
-                replies=int(counts[j, REPLY]),
-                likes=int(counts[j, LIKE]),
-                quotes=int(counts[j, QUOTE]),
+                created_at=when(created),
+                text=text,
+                language=DEMO_LANGUAGE,
+                reposts=reposts,
+                replies=replies,
+                likes=likes,
+                quotes=quotes,
             )
         )
-        if len(batch) >= batch_size:
+        held += 1
+        if held >= batch_size:
             yield batch
-            batch = Batch()
-    for e in np.flatnonzero(~population.hidden):
-        post = int(population.post[e])
-        batch.interactions.append(
-            InteractionRecord(
-                network=NETWORKS[network[population.target[e]]],
-                kind=KINDS[population.kind[e]],
-                actor_id=f"demo-{population.actor[e]}",
-                target_id=f"demo-{population.target[e]}",
-                occurred_at=when(population.time[e]),
-                post_id=f"demo-post-{post}" if post >= 0 else "",
+            batch, held = Batch(), 0
+    visible = np.flatnonzero(~population.hidden)
+    for start in range(0, visible.shape[0], batch_size):
+        chosen = visible[start : start + batch_size]
+        kind, post = population.kind[chosen], population.post[chosen]
+        words: dict[int, str] = {}
+        if reply_posts:
+            answers = np.isin(kind, _FEEDBACK_KINDS) & (post >= 0)
+            words = dict(
+                zip(
+                    chosen[answers].tolist(),
+                    texts.feedback(
+                        interactions=chosen[answers],
+                        kinds=[KINDS[k] for k in kind[answers].tolist()],
+                        posts=post[answers],
+                    ),
+                    strict=True,
+                )
             )
+        rows = zip(
+            chosen.tolist(),
+            population.actor[chosen].tolist(),
+            population.target[chosen].tolist(),
+            kind.tolist(),
+            population.time[chosen].tolist(),
+            post.tolist(),
+            strict=True,
         )
-        if len(batch) >= batch_size:
-            yield batch
-            batch = Batch()
-    if include_follows:
-        for f in range(population.follower.shape[0]):
+        for e, actor, target, code, occurred, answered in rows:
+            occurred_at = when(occurred)
             batch.interactions.append(
                 InteractionRecord(
-                    network=NETWORKS[network[population.followee[f]]],
+                    network=network[target],
+                    kind=KINDS[code],
+                    actor_id=f"demo-{actor}",
+                    target_id=f"demo-{target}",
+                    occurred_at=occurred_at,
+                    post_id=f"demo-post-{answered}" if answered >= 0 else "",
+                )
+            )
+            if e in words:
+                batch.posts.append(
+                    PostRecord(
+                        network=network[target],
+                        external_id=f"demo-reply-{e}",
+                        author_id=f"demo-{actor}",
+                        created_at=occurred_at,
+                        kind=KINDS[code],
+                        text=words[e],
+                        language=DEMO_LANGUAGE,
+                        parent_id=f"demo-post-{answered}",
+                        reposts=0,
+                        replies=0,
+                        likes=0,
+                        quotes=0,
+                    )
+                )
+                held += 1
+            held += 1
+            if held >= batch_size:
+                yield batch
+                batch, held = Batch(), 0
+    if include_follows:
+        rows = zip(population.follower.tolist(), population.followee.tolist(), strict=True)
+        for follower, followee in rows:
+            batch.interactions.append(
+                InteractionRecord(
+                    network=network[followee],
                     kind="follow",
-                    actor_id=f"demo-{population.follower[f]}",
-                    target_id=f"demo-{population.followee[f]}",
+                    actor_id=f"demo-{follower}",
+                    target_id=f"demo-{followee}",
                     occurred_at=when(population.start),
                 )
             )
-            if len(batch) >= batch_size:
+            held += 1
+            if held >= batch_size:
                 yield batch
-                batch = Batch()
-    if len(batch):
+                batch, held = Batch(), 0
+    if held:
         yield batch
 
 

@@ -18,8 +18,9 @@ from accounts.selectors import member_may_be_tracked
 from connectors.ingest import ingest_batch
 from connectors.models import Identity
 from connectors.records import NETWORKS
-from demo.population import PopulationSpec, generate, iter_batches
+from demo.population import Population, PopulationSpec, generate, iter_batches
 from scoring.cards import discovery_refresh
+from scoring.selectors import WINDOW_DAYS
 from scoring.services import score_recompute
 
 
@@ -34,6 +35,48 @@ class DemoSummary:
 
 # The share of the likes, reposts, replies and quotes the demo knows only as counts.
 DEMO_HIDDEN_SHARE = 0.3
+# Posts in the dashboard's window (scoring.selectors.WINDOW_DAYS) that make the demo member's
+# topics and top moments worth showing: about one every four or five days.
+MIN_POSTS = 20
+
+
+def demo_person_choose(*, population: Population, since: float) -> int:
+    """The generated person the demo member is linked to: one with something in every section
+    of the dashboard.
+
+    Among people who are on more than one network (the dashboard combines them), and who are
+    neither bots, nor customers of bought reactions, nor in an engagement ring (the demo shows
+    an ordinary account), and who posted at least ``MIN_POSTS`` times since ``since``: the one
+    whose posts of that time drew the most reactions from people. A population too small to
+    have such a person gives the best of the next group: one network, then fewer posts, then
+    anyone.
+    """
+    person, size = population.person, population.persons
+    recent = population.post_time >= since
+    posts = np.bincount(person[population.post_author[recent]], minlength=size)
+    genuine = (
+        ~population.hidden
+        & (population.time >= since)
+        & (population.post >= 0)
+        & ~population.is_bot[population.actor]
+        & (population.actor != population.target)
+    )
+    reactions = np.bincount(person[population.target[genuine]], minlength=size)
+    networks = np.bincount(person, minlength=size)
+    unusual = np.bincount(
+        person, weights=population.is_bot | population.customer | (population.ring >= 0), minlength=size
+    )
+    ordinary = unusual == 0
+    for group in (
+        ordinary & (networks > 1) & (posts >= MIN_POSTS),
+        ordinary & (posts >= MIN_POSTS),
+        ordinary & (posts > 0),
+        np.ones(size, dtype=bool),
+    ):
+        if group.any():
+            # The most reacted-to of the group; on a tie, the first.
+            return int(np.flatnonzero(group)[np.argmax(reactions[group])])
+    return 0
 
 
 def demo_population_seed(
@@ -49,8 +92,9 @@ def demo_population_seed(
 
     1. Generate ``identities`` accounts over the last 180 days, ending now.
     2. Ingest them in batches through ``ingest_batch`` (idempotent upserts).
-    3. Link ``member`` to one generated person with more than one network, among the
-       better-reacted-to, so their dashboard combines networks.
+    3. Link ``member`` to one generated person (``demo_person_choose``): on more than one
+       network, posting regularly, among the most reacted-to, so that every section of the
+       dashboard has something to show.
     4. Recompute one score per day for the last ``history_days`` days (each day's run is
        idempotent), so the history chart has real points.
     """
@@ -71,19 +115,16 @@ def demo_population_seed(
         f"{int((~population.hidden).sum())} interactions "
         f"({int(population.hidden.sum())} more known only as counts)"
     )
-    for batch in iter_batches(population=population, batch_size=20_000):
+    # With the replies' and quotes' own posts, so that the tone of feedback has words to read.
+    for batch in iter_batches(population=population, batch_size=20_000, reply_posts=True):
         ingest_batch(batch=batch, record_changes=False)
     say("ingested")
 
     linked = 0
     if member is not None:
-        persons, counts = np.unique(population.person, return_counts=True)
-        multi = persons[counts > 1]
-        if multi.size:
-            appeal = np.array([population.appeal[population.person == p].max() for p in multi])
-            chosen = multi[np.argsort(appeal)[int(0.8 * (appeal.size - 1))]]
-        else:
-            chosen = int(np.argmax(population.appeal))
+        chosen = demo_person_choose(
+            population=population, since=(now - timedelta(days=WINDOW_DAYS)).timestamp()
+        )
         external_ids = [f"demo-{i}" for i in np.flatnonzero(population.person == chosen)]
         # Only the generated accounts, and only those nobody owns; never a member who opted out.
         if member_may_be_tracked(member=member):

@@ -40,3 +40,37 @@ def test_seed_demo_gives_the_demo_brand_a_shortlist_an_open_perk_and_a_shipped_o
     assert len(outcome.posts) == 2 and outcome.undisclosed == 1 and outcome.reactions > 0
     assert Perk.objects.get(title__contains="brewing").brand.shortlists.get().entries.exists()
     assert IdentityTopic.objects.filter(topic="coffee").exists()
+
+
+def test_the_demo_members_dashboard_shows_their_generated_activity():
+    from accounts.models import Member
+    from demo.interests import INTERESTS
+    from demo.seed import demo_population_seed
+    from demo.texts import TOPICS
+    from scoring.selectors import member_dashboard
+
+    demo_logins_ensure(password="x-demo-password")
+    member = Member.objects.get(user__email="member@demo.klout.local")
+    demo_population_seed(identities=400, history_days=6, member=member)
+    d = member_dashboard(member=member)
+
+    assert len(d.identities) == 2 and len(d.history) == 7 and d.current is not None
+    interests = {topic for topic in TOPICS if all(topic in i.bio for i in d.identities)}
+    assert len(interests) == 2
+    # Their two interests lead their topics (each account's topics are its own, so a hashtag of
+    # one may come first), and the rest are words of their posts, not "demo".
+    vocabulary = {
+        word.lower()
+        for interest in INTERESTS
+        if interest.name in interests
+        for word in (interest.name, *interest.tags)
+    }
+    assert interests <= {topic.name for topic in d.topics[:3]} and d.topics[0].name in vocabulary
+    assert len(d.topics) >= 5 and not {"demo", "post", "synthetic"} & {t.name for t in d.topics}
+    assert len(d.moments) == 5
+    texts = [moment.post.text for moment in d.moments]
+    assert len(set(texts)) == 5 and not any(text.startswith("Demo post") for text in texts)
+    assert all(moment.post.external_id.startswith("demo-post-") for moment in d.moments)
+    assert d.influencers and d.influencees
+    # Replies carry words, so their tone is read: mostly positive.
+    assert d.feedback.judged > 10 and d.feedback.positive > d.feedback.neutral + d.feedback.negative
