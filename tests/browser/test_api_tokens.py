@@ -6,7 +6,8 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.services import member_create
-from tests.browser.conftest import both_widths, sign_in
+from accounts.tokens import api_token_create
+from tests.browser.conftest import VIEWPORTS, both_widths, sign_in
 from tests.factories import UserFactory, brand_owner
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -45,3 +46,31 @@ def test_a_brand_owner_makes_a_token_for_the_brand(page):
     expect(page.get_by_text("Copy the key now")).to_be_visible()
     expect(page.get_by_text(f"by {owner.user.email}")).to_be_visible()
     both_widths(page, "brand-api-tokens")
+
+
+def test_each_token_row_ends_with_its_red_revoke_button_on_a_phone_too(page):
+    member = member_create(user=UserFactory())
+    api_token_create(user=member.user, member=member, name="Reporting script", scopes="me:read")
+    api_token_create(
+        user=member.user,
+        member=member,
+        name="A dashboard with a rather long name",
+        scopes="me:read,claims:write",
+    )
+    sign_in(page, member.user.email)
+    page.goto("/account/api-tokens/")
+    buttons = page.get_by_role("button", name="Revoke")
+    expect(buttons).to_have_count(2)
+    expect(page.get_by_text("Revoking a token stops its key at once and for good")).to_be_visible()
+    both_widths(page, "api-tokens-two")
+    for width in ("laptop", "phone"):
+        page.set_viewport_size(VIEWPORTS[width])
+        for n in range(2):
+            button = buttons.nth(n)
+            expect(button).to_have_class("danger outline")
+            row = button.locator("xpath=ancestor::li[1]").bounding_box()
+            box = button.bounding_box()
+            words = button.locator("xpath=ancestor::li[1]/div").bounding_box()
+            # At the row's end, beside its words: never alone on a line, never centred.
+            assert box["x"] + box["width"] >= row["x"] + row["width"] - 2, (width, box, row)
+            assert box["y"] < words["y"] + words["height"], (width, box, words)

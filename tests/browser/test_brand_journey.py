@@ -20,7 +20,7 @@ from perks.models import Claim, Perk
 from scoring.cards import discovery_refresh
 from scoring.models import MemberScore
 from scoring.services import score_recompute
-from tests.browser.conftest import both_widths, link_in_last_email, sign_in
+from tests.browser.conftest import VIEWPORTS, both_widths, link_in_last_email, sign_in
 from tests.factories import MemberFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -245,3 +245,38 @@ def test_discovery_and_shortlisting_work_from_the_keyboard_alone(page):
     page.keyboard.press("Enter")
     expect(page.get_by_text("is on “Keyboard picks”.")).to_be_visible()
     assert owner.brand.shortlists.get().entries.count() == 1
+
+
+def _action_sits_at_its_rows_end(page, button) -> None:
+    """The button is on its row's right-hand side, beside the row's first words: not alone on a
+    line of its own."""
+    row = button.locator("xpath=ancestor::*[self::li or self::tr][1]")
+    box, row_box = button.bounding_box(), row.bounding_box()
+    assert box["x"] + box["width"] >= row_box["x"] + row_box["width"] - 16, (box, row_box)
+    words = row.locator("xpath=./*[1]").bounding_box()
+    assert box["y"] < words["y"] + words["height"], ("the button sits below the row's words", box, words)
+
+
+def test_the_team_page_lists_members_and_invitations_with_their_red_actions_at_the_rows_end(page):
+    from accounts import services as account_services
+    from tests.factories import BrandMembershipFactory, UserFactory, brand_owner
+
+    owner = brand_owner(name="Acme Snacks", slug="acme-snacks")
+    BrandMembershipFactory(
+        brand=owner.brand, user=UserFactory(email="a.teammate.with.a.long.address@example.com")
+    )
+    account_services.brand_invite(brand=owner.brand, invited_by=owner.user, email="grace@example.com")
+    sign_in(page, owner.user.email)
+    page.goto("/brands/acme-snacks/team/")
+    remove = page.get_by_role("button", name="Remove a.teammate.with.a.long.address@example.com")
+    revoke = page.get_by_role("button", name="Revoke the invitation to grace@example.com")
+    for button in (remove, revoke):
+        expect(button).to_have_class("danger outline")
+    expect(page.get_by_text("Removing someone takes their access away at once")).to_be_visible()
+    both_widths(page, "brand-team-rows")
+    for width in ("laptop", "phone"):
+        page.set_viewport_size(VIEWPORTS[width])
+        for button in (remove, revoke):
+            _action_sits_at_its_rows_end(page, button)
+    revoke.click()
+    expect(page.get_by_text("Invitation to grace@example.com revoked.")).to_be_visible()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -99,3 +100,15 @@ def test_a_brand_keeps_only_people_whose_feedback_is_mostly_positive(page, monke
     page.get_by_role("button", name="Search").click()
     expect(page.get_by_text("@ada_demo").first).to_be_visible()
     both_widths(page, "score-v2-discover-tone")
+
+
+def test_the_public_profile_speaks_of_its_member_and_is_named_by_the_account_scored(page):
+    member = _member_with_feedback()
+    page.goto(f"/u/{member.slug}/")
+    main = page.get_by_role("main")
+    expect(main.get_by_role("heading", level=1)).to_have_text("@ada_demo")
+    expect(main.locator("#signals-title")).to_have_text("Score by signal")
+    text = main.inner_text()
+    assert "Replies they received" in text or "replies the network counted on their posts" in text.lower()
+    assert not re.search(r"\byou(r|rs)?\b", text, re.IGNORECASE), re.findall(r".{30}\byour?\b.{30}", text)
+    both_widths(page, "public-profile-visitor")
