@@ -14,7 +14,7 @@ from accounts.decorators import member_required
 from accounts.selectors import member_for_request
 from connectors import registry, services
 from connectors.models import ConnectedAccount, SyncRun
-from connectors.selectors import connected_account_get_for_member
+from connectors.selectors import connected_account_get_for_member, member_accounts
 
 
 @dataclass(frozen=True)
@@ -75,6 +75,48 @@ def cards() -> list[Card]:
     return found
 
 
+@dataclass(frozen=True)
+class YourAccount:
+    """One of the member's accounts on the connect page, and where Klout got it from."""
+
+    identity: object
+    account: ConnectedAccount | None
+    origin: str
+    self_reported: bool
+    reconnect_url: str | None = None
+
+
+def _origin(identity, account: ConnectedAccount | None) -> tuple[str, bool]:
+    if account is not None and account.status != "disconnected":
+        return "Connected: Klout reads it from the network", False
+    if account is not None:
+        return "Disconnected: what was read before still counts", False
+    if not identity.proven:
+        return "From a file you uploaded (self-reported)", True
+    if identity.external_id.startswith("demo-"):
+        return "Demo data: a generated account linked to this demo login", False
+    return "Linked to your account", False
+
+
+def your_accounts(*, member) -> list[YourAccount]:
+    """Every account the member's score counts, connected or uploaded: the dashboard's and the
+    privacy page's list (``member_identities``), with the connection that reads each."""
+    reconnect = _reconnect_pages()
+    rows = []
+    for identity, account, _latest in member_accounts(member=member):
+        origin, self_reported = _origin(identity, account)
+        rows.append(
+            YourAccount(
+                identity=identity,
+                account=account,
+                origin=origin,
+                self_reported=self_reported,
+                reconnect_url=reconnect.get(identity.network),
+            )
+        )
+    return rows
+
+
 def _reconnect_pages() -> dict[str, str | None]:
     return {s.network: _url(s.sign_in.page) for s in registry.sources() if s.sign_in and s.network}
 
@@ -82,17 +124,19 @@ def _reconnect_pages() -> dict[str, str | None]:
 @member_required(message="Only influencer accounts connect networks to be scored.")
 def connect_index(request):
     member = member_for_request(request)
-    accounts = list(
-        ConnectedAccount.objects.filter(member=member).select_related("identity").order_by("network")
-    )
-    reconnect = _reconnect_pages()
-    for account in accounts:
-        account.reconnect_url = reconnect.get(account.network)
+    # Someone who opted out is offered nothing that would be refused: nothing is collected again.
+    opted_out = member.opted_out_at is not None
     runs = SyncRun.objects.filter(member=member).order_by("-created_at")[:10]
     return render(
         request,
         "connectors/connect.html",
-        {"sources": cards(), "accounts": accounts, "runs": runs},
+        {
+            "member": member,
+            "opted_out": opted_out,
+            "sources": [] if opted_out else cards(),
+            "accounts": your_accounts(member=member),
+            "runs": runs,
+        },
     )
 
 

@@ -1,6 +1,7 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
+from drf_spectacular.renderers import OpenApiJsonRenderer
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from connectors import registry
@@ -12,6 +13,14 @@ admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = admin.site.site_title = "Klout administration"
 admin.site.index_title = "Today on Klout"
 admin.site.index = admin_home.index_with_figures(admin.site.index)
+
+
+class SchemaAsJson(OpenApiJsonRenderer):
+    """The OpenAPI schema as plain JSON: a browser shows ``application/json`` where it downloads
+    the schema's own ``application/vnd.oai.openapi+json``."""
+
+    media_type = "application/json"
+
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -27,8 +36,7 @@ urlpatterns = [
     path("", include("perks.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("klout.api_urls")),
-    # JSON, so that a browser shows it rather than download it.
-    path("api/schema/", SpectacularJSONAPIView.as_view(), name="api-schema"),
+    path("api/schema/", SpectacularJSONAPIView.as_view(renderer_classes=[SchemaAsJson]), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
 ]

@@ -79,3 +79,31 @@ def test_sync_now_queues_a_sync_but_not_twice_in_five_minutes(
     )
     refused = client.post(reverse("connect:sync_now", args=[account.pk]), follow=True)
     assert "less than five minutes ago" in refused.content.decode()
+
+
+def test_your_accounts_lists_uploaded_accounts_beside_connected_ones(client, account):
+    """One notion of "your accounts": the dashboard's and the privacy page's list, with where
+    each came from; an account only a file linked is marked self-reported."""
+    member = account.member
+    Identity.objects.create(
+        network="mastodon", external_id="m1", handle="ada@example.social", member=member, member_claimed=True
+    )
+    client.force_login(member.user)
+    page = client.get(reverse("connect:index")).content.decode()
+    assert "No account yet" not in page
+    assert "@ada@example.social" in page and "From a file you uploaded (self-reported)" in page
+    assert "@ada" in page and "Connected: Klout reads it from the network" in page
+
+
+def test_a_new_member_is_told_how_to_add_an_account(client):
+    client.force_login(MemberFactory().user)
+    page = client.get(reverse("connect:index")).content.decode()
+    assert "No account yet." in page and 'data-source="x_archive"' in page
+
+
+def test_an_opted_out_member_is_offered_nothing_to_connect_or_upload(client):
+    member = MemberFactory(opted_out_at=timezone.now() - timedelta(days=2))
+    client.force_login(member.user)
+    page = client.get(reverse("connect:index")).content.decode()
+    assert "You opted out of Klout on" in page
+    assert "data-source=" not in page and "/import/" not in page and ">Upload<" not in page
