@@ -53,7 +53,8 @@ class BrandInvitationAdmin(admin.ModelAdmin):
     search_fields = ["email", "brand__name"]
     list_select_related = ["brand"]
     raw_id_fields = ["brand", "invited_by", "accepted_by"]
-    readonly_fields = ["token"]
+    # The token is the invitation's key: whoever reads it may join the brand, so it is not shown.
+    exclude = ["token"]
 
 
 # --- Privacy ---------------------------------------------------------------------------------

@@ -13,8 +13,8 @@ downloads a file must say so with ``download``; it is not opened.
 
 from __future__ import annotations
 
-import os
 import re
+import shutil
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +40,8 @@ FIELD_ROLES = {
     "slider",
     "switch",
 }
+
+SHOT_HEIGHT = 6000
 
 LINKS = """() => [...document.querySelectorAll('a[href]')].map(a => ({
   href: a.href, download: a.hasAttribute('download'), text: a.textContent.trim().slice(0, 40)}))"""
@@ -96,6 +98,8 @@ class Crawl:
         context.set_default_timeout(15_000)
         page = context.new_page()
         self._cdp = context.new_cdp_session(page)
+        # The person's folder holds this crawl's pages only, not those of an earlier one.
+        shutil.rmtree(SCREENSHOTS / "crawl" / self.person, ignore_errors=True)
         current = {"url": ""}
         origin = urlsplit(self.base_url).netloc
 
@@ -183,10 +187,13 @@ class Crawl:
             if scroll_width > limit:
                 wide = page.evaluate(TOO_WIDE, limit)
                 self.problems.append(f"{path}: {scroll_width}px wide at {limit}px; runs over: {wide}")
-            shot = SCREENSHOTS / "crawl" / self.person / f"{screenshot_name(landed)}-{width}.png"
+            shot = SCREENSHOTS / "crawl" / self.person / f"{screenshot_name(landed)}-{width}.jpg"
             shot.parent.mkdir(parents=True, exist_ok=True)
-            if not os.environ.get("CRAWL_NO_SHOTS"):
-                page.screenshot(path=str(shot), full_page=True)
+            # JPEG, and no taller than SHOT_HEIGHT: a long page's full PNG at phone width takes
+            # seconds to encode, and its top screens are what a reviewer looks at.
+            height = min(page.evaluate("document.documentElement.scrollHeight"), SHOT_HEIGHT)
+            clip = {"x": 0, "y": 0, "width": limit, "height": height}
+            page.screenshot(path=str(shot), full_page=True, clip=clip, type="jpeg", quality=70)
             visit.screenshots.append(shot)
         page.set_viewport_size(VIEWPORTS["laptop"])
         links = []

@@ -63,7 +63,7 @@ def site(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     demo_logins_ensure(password=DEFAULT_PASSWORD)
     member = Member.objects.get(user__email=DEMO_MEMBER)
-    demo_population_seed(identities=160, reactions_per_identity=20, history_days=20, member=member)
+    demo_population_seed(identities=120, reactions_per_identity=20, history_days=10, member=member)
     demo_perks_seed(brand=Brand.objects.get(name="Demo Brand (demo data)"), member=member)
     member_create(user=_verified_user(NEW_MEMBER))
     # The demo member's own uploads: one imported, one that could not be read.
