@@ -24,6 +24,7 @@ from tests.browser.conftest import SCREENSHOTS, VIEWPORTS
 
 # Ids in addresses: numbers, uuids, tokens and keys (long runs of letters, digits, - and _).
 ID_SEGMENT = re.compile(r"^(\d+|[0-9a-f-]{32,36}|[A-Za-z0-9_:-]{24,})$")
+ADMIN_OBJECT_PAGE = re.compile(r"^/admin/[^/]+/[^/]+/\*/(history|delete)/$")
 # Addresses that are not pages: files, the API's JSON, the service's own machinery.
 NOT_PAGES = re.compile(r"^/(static|media)/|^/api/(?!docs/|redoc/)|/export\.(csv|zip)$")
 
@@ -61,6 +62,9 @@ def page_kind(url: str) -> str:
     """
     parts = urlsplit(url)
     path = "/".join("*" if ID_SEGMENT.match(segment) else segment for segment in parts.path.split("/"))
+    # An object's history and its delete confirmation are one template for every model of the
+    # admin, and list nothing of the model's own: one of each stands for all.
+    path = ADMIN_OBJECT_PAGE.sub(r"/admin/*/*/*/\1/", path)
     return path + ("?" if parts.query else "")
 
 
